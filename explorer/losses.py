@@ -1,0 +1,238 @@
+"""Cross-entropy and its gradients for a linear softmax classifier (MATH.md sections 3-5).
+
+Each loss sits beside its gradient. Shapes: ``X`` (N, D), ``W`` (D, K), ``b`` (K,),
+logits ``Z = X @ W + b`` (N, K), labels ``y`` (N,) integers in ``0..K-1``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from explorer.softmax import log_softmax, softmax
+from explorer.validation import as_float_array, as_labels, non_negative_scalar
+
+
+def _logits_and_labels(logits, y) -> tuple[np.ndarray, np.ndarray]:
+    Z = as_float_array(logits, "logits", ndim=2)
+    n, k = Z.shape
+    if n == 0 or k == 0:
+        raise ValueError(f"logits must have at least one row and one column, got shape {Z.shape}")
+    return Z, as_labels(y, "y", n=n, classes=k)
+
+
+def one_hot(y, classes: int) -> np.ndarray:
+    """One-hot matrix of labels.
+
+    Parameters
+    ----------
+    y : array_like, shape (N,)
+        Integer labels in ``0..classes-1``.
+    classes : int
+        K, the number of classes.
+
+    Returns
+    -------
+    ndarray, shape (N, K), float64
+    """
+    labels = np.asarray(y, dtype=np.int64)
+    encoded = np.zeros((labels.shape[0], classes))
+    encoded[np.arange(labels.shape[0]), labels] = 1.0
+    return encoded
+
+
+def cross_entropy(logits, y) -> float:
+    """Mean cross-entropy ``L = -(1/N) sum_n log softmax(z_n)[y_n]``.
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, K)
+    y : array_like, shape (N,)
+        Integer labels in ``0..K-1``.
+
+    Returns
+    -------
+    float
+    """
+    Z, labels = _logits_and_labels(logits, y)
+    log_p = log_softmax(Z)
+    return float(-log_p[np.arange(Z.shape[0]), labels].mean())
+
+
+def cross_entropy_grad(logits, y) -> np.ndarray:
+    """Gradient of :func:`cross_entropy` with respect to the logits: ``(P - Y) / N``.
+
+    Parameters
+    ----------
+    logits : array_like, shape (N, K)
+    y : array_like, shape (N,)
+
+    Returns
+    -------
+    ndarray, shape (N, K)
+    """
+    Z, labels = _logits_and_labels(logits, y)
+    grad = softmax(Z)
+    grad[np.arange(Z.shape[0]), labels] -= 1.0
+    return grad / Z.shape[0]
+
+
+def _check_problem(W, b, X, y, reg):
+    X = as_float_array(X, "X", ndim=2)
+    W = as_float_array(W, "W", ndim=2)
+    b = as_float_array(b, "b", ndim=1)
+    n, d = X.shape
+    if n == 0:
+        raise ValueError("X must have at least one row")
+    if W.shape[0] != d:
+        raise ValueError(f"W must have shape ({d}, K) to match X with {d} columns, got {W.shape}")
+    k = W.shape[1]
+    if k < 1:
+        raise ValueError("W must have at least one column (one per class)")
+    if b.shape != (k,):
+        raise ValueError(f"b must have shape ({k},) to match W, got {b.shape}")
+    labels = as_labels(y, "y", n=n, classes=k)
+    return W, b, X, labels, non_negative_scalar(reg, "reg")
+
+
+def loss_and_grad(W, b, X, y, reg: float = 0.0) -> tuple[float, np.ndarray, np.ndarray]:
+    """Regularised cross-entropy of a linear softmax classifier and its gradients, vectorised.
+
+    ``L = -(1/N) sum_n log p[n, y_n] + 0.5 * reg * sum(W**2)`` with ``P = softmax(X @ W + b)``.
+
+    Parameters
+    ----------
+    W : array_like, shape (D, K)
+    b : array_like, shape (K,)
+    X : array_like, shape (N, D)
+    y : array_like, shape (N,)
+        Integer labels in ``0..K-1``.
+    reg : float, default 0.0
+        L2 strength (the bias is not regularised).
+
+    Returns
+    -------
+    loss : float
+    dW : ndarray, shape (D, K)
+        ``X^T (P - Y) / N + reg * W``.
+    db : ndarray, shape (K,)
+        ``sum_n (P - Y)[n] / N``.
+    """
+    W, b, X, labels, reg = _check_problem(W, b, X, y, reg)
+    return _loss_and_grad_unchecked(W, b, X, labels, reg)
+
+
+def _loss_and_grad_unchecked(W, b, X, labels, reg):
+    """:func:`loss_and_grad` without argument checks, for inner loops on trusted arrays."""
+    n = X.shape[0]
+    rows = np.arange(n)
+    scores = X @ W
+    scores += b
+    # The row max keeps exp() from overflowing; it cancels in the ratio.
+    scores -= scores.max(axis=1, keepdims=True)
+    exps = np.exp(scores, out=scores)
+    sums = exps.sum(axis=1)
+    data_loss = float(np.log(sums).sum() - np.log(exps[rows, labels]).sum()) / n
+    probs = exps
+    probs /= sums[:, None]
+    probs[rows, labels] -= 1.0
+    probs /= n
+    dW = X.T @ probs
+    db = probs.sum(axis=0)
+    if reg:
+        dW += reg * W
+        data_loss += 0.5 * reg * float(np.sum(W * W))
+    return data_loss, dW, db
+
+
+def loss_and_grad_naive(W, b, X, y, reg: float = 0.0) -> tuple[float, np.ndarray, np.ndarray]:
+    """The same loss and gradients as :func:`loss_and_grad`, with explicit loops.
+
+    Written the way the classic course assignment writes it: one example at a time,
+    one class at a time, accumulating ``(p_j - [j == y]) * x`` into column ``j`` of dW.
+
+    Parameters
+    ----------
+    W : array_like, shape (D, K)
+    b : array_like, shape (K,)
+    X : array_like, shape (N, D)
+    y : array_like, shape (N,)
+    reg : float, default 0.0
+
+    Returns
+    -------
+    loss : float
+    dW : ndarray, shape (D, K)
+    db : ndarray, shape (K,)
+    """
+    W, b, X, labels, reg = _check_problem(W, b, X, y, reg)
+    n, d = X.shape
+    k = W.shape[1]
+    loss = 0.0
+    dW = np.zeros((d, k))
+    db = np.zeros(k)
+    for i in range(n):
+        scores = [sum(X[i, r] * W[r, j] for r in range(d)) + b[j] for j in range(k)]
+        top = max(scores)
+        # Shift by the max so that exp() cannot overflow.
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        loss += math.log(total) - (scores[labels[i]] - top)
+        for j in range(k):
+            coefficient = exps[j] / total - (1.0 if j == labels[i] else 0.0)
+            for r in range(d):
+                dW[r, j] += coefficient * X[i, r]
+            db[j] += coefficient
+    loss /= n
+    dW /= n
+    db /= n
+    loss += 0.5 * reg * float(np.sum(W * W))
+    dW += reg * W
+    return loss, dW, db
+
+
+def probability_weight_grad(W, b, x) -> np.ndarray:
+    """Derivatives of each probability with respect to each weight vector, for one example.
+
+    ``G[j, i] = dp_j / dw_i = p_j (delta_ij - p_i) x`` where ``w_i`` is column ``i`` of W.
+
+    Parameters
+    ----------
+    W : array_like, shape (D, K)
+    b : array_like, shape (K,)
+    x : array_like, shape (D,)
+
+    Returns
+    -------
+    ndarray, shape (K, K, D)
+        ``G[j, i, :]`` is the gradient of ``p_j`` with respect to ``W[:, i]``.
+    """
+    W = as_float_array(W, "W", ndim=2)
+    b = as_float_array(b, "b", ndim=1)
+    x = as_float_array(x, "x", ndim=1)
+    d, k = W.shape
+    if x.shape != (d,):
+        raise ValueError(f"x must have shape ({d},) to match W, got {x.shape}")
+    if b.shape != (k,):
+        raise ValueError(f"b must have shape ({k},) to match W, got {b.shape}")
+    p = softmax(x @ W + b)
+    coefficients = np.diag(p) - p[:, None] * p[None, :]
+    return coefficients[:, :, None] * x[None, None, :]
+
+
+def probability_weight_grad_wrong(W, b, x) -> np.ndarray:
+    """The classic mistake: differentiate as if the softmax denominator were constant.
+
+    Gives ``p_j delta_ij x``: the ``-p_j p_i x`` term is dropped, so every ``i != j``
+    entry is wrongly zero. Kept to show a gradient check failing.
+
+    Returns
+    -------
+    ndarray, shape (K, K, D)
+    """
+    W = as_float_array(W, "W", ndim=2)
+    b = as_float_array(b, "b", ndim=1)
+    x = as_float_array(x, "x", ndim=1)
+    p = softmax(x @ W + b)
+    return np.diag(p)[:, :, None] * x[None, None, :]

@@ -1,0 +1,106 @@
+"""Widgets shared by every page: URL-bound controls, URL notes, reset, share hint.
+
+Each control is created from its :class:`explorer.state.Setting`, bound to the URL
+with ``bind="query-params"`` so that a copied address reproduces the view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from explorer.state import Setting, check_query
+
+_NOTES_KEY = "_url_notes"
+
+
+def _raw_query_values(key: str) -> list[str]:
+    return list(st.query_params.get_all(key))
+
+
+def control(setting: Setting, container: Any = None, **kwargs: Any) -> Any:
+    """Create the widget of ``setting`` bound to the URL, and return its value.
+
+    An ignored URL value is recorded for :func:`show_url_notes`. Extra keyword
+    arguments go to the Streamlit widget (e.g. ``label_visibility``).
+    """
+    where = container if container is not None else st
+    note = check_query(setting, _raw_query_values(setting.key))
+    if note:
+        st.session_state.setdefault(_NOTES_KEY, {})[setting.key] = note
+    common = {"key": setting.key, "help": setting.help or None, "bind": "query-params"}
+    common.update(kwargs)
+    if setting.kind == "toggle":
+        return where.toggle(setting.label, value=setting.default, **common)
+    if setting.kind == "select":
+        if all(isinstance(option, int | float) for option in setting.options):
+            return where.select_slider(
+                setting.label, options=list(setting.options), value=setting.default,
+                format_func=setting.format_option, **common,
+            )
+        return where.selectbox(
+            setting.label, options=list(setting.options),
+            index=list(setting.options).index(setting.default),
+            format_func=setting.format_option, **common,
+        )
+    if setting.kind == "int":
+        return where.slider(
+            setting.label, min_value=int(setting.min_value), max_value=int(setting.max_value),
+            value=int(setting.default), step=int(setting.step or 1), **common,
+        )
+    return where.slider(
+        setting.label, min_value=float(setting.min_value), max_value=float(setting.max_value),
+        value=float(setting.default), step=float(setting.step), **common,
+    )
+
+
+def show_url_notes(slot: Any) -> None:
+    """Write the notes about ignored URL values into ``slot`` (an ``st.empty``).
+
+    Call it after every control of the page has been created; the slot sits at the
+    top of the page so the note is the first thing a learner sees.
+    """
+    notes = st.session_state.pop(_NOTES_KEY, {})
+    if notes:
+        lines = "\n".join(f"- {note}" for note in notes.values())
+        slot.warning(f"Some link parameters were ignored:\n{lines}", icon=":material/warning:")
+
+
+def reset_button(settings: Iterable[Setting], *, key: str = "reset") -> None:
+    """A button that puts every setting back to its default (and so clears the URL)."""
+    defaults = {setting.key: setting.default for setting in settings}
+
+    def reset() -> None:
+        for name, value in defaults.items():
+            if name in st.session_state:
+                st.session_state[name] = value
+
+    st.button("Reset to defaults", icon=":material/restart_alt:", key=key, on_click=reset, help="Every control back to its default.")
+
+
+def share_hint() -> None:
+    """A one-line reminder that the address bar reproduces this exact view."""
+    st.caption(":material/link: The address bar is a shareable link: it reproduces exactly this view.")
+
+
+def lesson_header(title: str, lesson: str, explanation: str, settings: Sequence[Setting]) -> Any:
+    """Title, one-line lesson, "What am I looking at?", reset and share hint.
+
+    Returns
+    -------
+    st.empty
+        The slot for :func:`show_url_notes`.
+    """
+    st.title(title)
+    st.markdown(lesson)
+    notes_slot = st.empty()
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    with left:
+        with st.expander("What am I looking at?"):
+            st.markdown(explanation)
+        share_hint()
+    with right:
+        reset_button(settings)
+    return notes_slot

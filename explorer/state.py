@@ -1,0 +1,297 @@
+"""One spec of every setting the app shows: default, range, URL key, and parsing.
+
+Every control that changes what is shown is a :class:`Setting`. Its ``key`` is both
+the Streamlit widget key and the URL query parameter (widgets are created with
+``bind="query-params"``). Streamlit silently drops URL values that its widget rejects;
+:func:`Setting.parse` applies the same acceptance rules, so the page can say *which*
+parameter was ignored and *why* (see :func:`check_query`).
+
+Pure Python: nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+WidgetKind = Literal["slider", "int", "select", "toggle"]
+
+#: Longest URL value quoted back in a warning (a pasted essay is cut, not echoed).
+MAX_QUOTED = 40
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A control: its URL key, label, default and the values it accepts.
+
+    Attributes
+    ----------
+    key : str
+        The URL query parameter and the widget key.
+    label : str
+        What the learner reads next to the control.
+    default : float, int, str or bool
+    kind : {"slider", "int", "select", "toggle"}
+        ``slider``: a float in [min_value, max_value]; ``int``: a whole number in range;
+        ``select``: one of ``options`` (written in the URL as :meth:`format_option`);
+        ``toggle``: true or false.
+    min_value, max_value, step : float, optional
+    options : tuple
+        The choices of a ``select`` setting.
+    help : str
+        A one-line tooltip.
+    """
+
+    key: str
+    label: str
+    default: Any
+    kind: WidgetKind
+    min_value: float | None = None
+    max_value: float | None = None
+    step: float | None = None
+    options: tuple = ()
+    help: str = ""
+
+    def format_option(self, option: Any) -> str:
+        """The text of ``option`` in the URL and on the widget (``0.7``, ``20``, ``adam``)."""
+        if isinstance(option, float):
+            return f"{option:g}"
+        return str(option)
+
+    def with_range(self, min_value: float | None = None, max_value: float | None = None):
+        """A copy whose range depends on other settings (e.g. the target class on K)."""
+        low = self.min_value if min_value is None else min_value
+        high = self.max_value if max_value is None else max_value
+        default = self.default
+        if self.kind in ("slider", "int") and high is not None and default > high:
+            default = type(self.default)(high)
+        return dataclasses.replace(self, min_value=low, max_value=high, default=default)
+
+    def with_options(self, options: Sequence[Any]):
+        """A copy of a ``select`` setting restricted to ``options``."""
+        options = tuple(options)
+        default = self.default if self.default in options else options[0]
+        return dataclasses.replace(self, options=options, default=default)
+
+    def parse(self, raw: str) -> Any:
+        """Convert one URL value to the setting's value, or raise ValueError saying why.
+
+        Accepts exactly what the bound Streamlit widget accepts, so that a value this
+        rejects is the value Streamlit drops.
+        """
+        if self.kind == "toggle":
+            lowered = raw.strip().lower()
+            if lowered in ("true", "false"):
+                return lowered == "true"
+            raise ValueError("expected true or false")
+        if self.kind == "select":
+            for option in self.options:
+                if raw == self.format_option(option):
+                    return option
+            raise ValueError(f"expected one of {_list_options(self)}")
+        try:
+            number = float(raw)
+        except ValueError:
+            raise ValueError("not a number") from None
+        if not math.isfinite(number):
+            raise ValueError("not a finite number")
+        if self.kind == "int" and number != int(number):
+            raise ValueError("expected a whole number")
+        if not self.min_value <= number <= self.max_value:
+            raise ValueError(
+                f"outside the range {self.format_bound(self.min_value)}.."
+                f"{self.format_bound(self.max_value)}"
+            )
+        return int(number) if self.kind == "int" else number
+
+    def format_bound(self, value: float) -> str:
+        return f"{value:g}"
+
+
+def _list_options(setting: Setting) -> str:
+    texts = [setting.format_option(option) for option in setting.options]
+    if len(texts) > 8:
+        texts = [*texts[:3], "…", *texts[-2:]]
+    return ", ".join(texts)
+
+
+def quote_value(raw: str) -> str:
+    """``raw`` shortened and repr-quoted, safe to show as plain text."""
+    shortened = raw if len(raw) <= MAX_QUOTED else raw[:MAX_QUOTED] + "…"
+    return repr(shortened)
+
+
+def check_query(setting: Setting, values: Sequence[str]) -> str | None:
+    """Why the URL values given for ``setting`` are ignored, or None when they are used.
+
+    Parameters
+    ----------
+    setting : Setting
+    values : sequence of str
+        Every value the URL gives for ``setting.key`` (a key may be repeated).
+
+    Returns
+    -------
+    str or None
+        A sentence naming the parameter, the value, the reason and the default used.
+    """
+    if not values:
+        return None
+    default_text = setting.format_option(setting.default)
+    if len(values) > 1:
+        return (
+            f"`{setting.key}` was given {len(values)} times; "
+            f"using the default {default_text}."
+        )
+    try:
+        setting.parse(values[0])
+    except ValueError as error:
+        return (
+            f"`{setting.key}`={quote_value(values[0])} was ignored ({error}); "
+            f"using the default {default_text}."
+        )
+    return None
+
+
+def query_notes(
+    settings: Sequence[Setting], query: Mapping[str, Sequence[str]]
+) -> list[str]:
+    """Notes for every setting whose URL value is ignored, in the order of ``settings``."""
+    notes = []
+    for setting in settings:
+        note = check_query(setting, query.get(setting.key, ()))
+        if note:
+            notes.append(note)
+    return notes
+
+
+def log_stops(low: float, high: float) -> tuple[float, ...]:
+    """Readable, roughly logarithmic stops from ``low`` to ``high`` (1, 1.5, 2, 3, 5, 7 ...)."""
+    mantissas = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
+    stops = []
+    exponent = math.floor(math.log10(low))
+    while True:
+        for mantissa in mantissas:
+            value = float(f"{mantissa * 10.0**exponent:.6g}")
+            if low <= value <= high:
+                stops.append(value)
+        if 10.0**exponent > high:
+            break
+        exponent += 1
+    return tuple(sorted(set(stops)))
+
+
+# ----------------------------------------------------------------------------------------
+# /softmax
+MAX_CLASSES = 10
+DEFAULT_LOGITS = (2.0, 1.0, 0.1, -1.0, 0.5, -0.5, 1.5, -2.0, 0.0, 3.0)
+
+SOFTMAX_K = Setting(
+    "k", "Classes K", 4, "int", 2, MAX_CLASSES, 1, help="How many logits go into the softmax."
+)
+SOFTMAX_LOGITS = tuple(
+    Setting(
+        f"z{i}", f"z{i}", DEFAULT_LOGITS[i], "slider", -10.0, 10.0, 0.1,
+        help=f"The logit (score) of class {i}.",
+    )
+    for i in range(MAX_CLASSES)
+)
+TEMPERATURE = Setting(
+    "t", "Temperature T", 1.0, "select",
+    options=(0.05, 0.07, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0,
+             1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 7.0, 10.0, 15.0, 20.0),
+    help="Divides every logit: T < 1 sharpens the distribution, T > 1 flattens it.",
+)
+SOFTMAX_TARGET = Setting(
+    "y", "Target class y", 0, "int", 0, MAX_CLASSES - 1, 1,
+    help="The true class, used for the cross-entropy gradient p - y.",
+)
+OVERFLOW_DEMO = Setting(
+    "big", "Scale logits ×100 (overflow demo)", False, "toggle",
+    help="Multiplies the logits by 100 and compares the textbook and the stable softmax.",
+)
+
+# ----------------------------------------------------------------------------------------
+# /weights
+WEIGHTS_MAX_CLASSES = 5
+DEFAULT_WEIGHTS = ((1.0, -0.5, 0.2, 0.8, -1.0), (0.3, 1.0, -0.8, -0.6, 0.5))
+DEFAULT_BIASES = (0.0, 0.2, -0.1, 0.3, -0.3)
+
+WEIGHTS_K = Setting(
+    "k", "Classes K", 3, "int", 2, WEIGHTS_MAX_CLASSES, 1, help="Number of classes."
+)
+EXAMPLE_X1 = Setting("x1", "x1", 1.0, "slider", -3.0, 3.0, 0.1, help="First feature of x.")
+EXAMPLE_X2 = Setting("x2", "x2", 0.5, "slider", -3.0, 3.0, 0.1, help="Second feature of x.")
+WEIGHTS_TARGET = Setting(
+    "y", "Class of x", 0, "int", 0, WEIGHTS_MAX_CLASSES - 1, 1, help="The true class of x."
+)
+WEIGHT_SLIDERS = tuple(
+    tuple(
+        Setting(
+            f"w{row + 1}_{col}", f"W[{row + 1},{col}]", DEFAULT_WEIGHTS[row][col], "slider",
+            -3.0, 3.0, 0.1, help=f"Weight from feature x{row + 1} to class {col}.",
+        )
+        for col in range(WEIGHTS_MAX_CLASSES)
+    )
+    for row in range(2)
+)
+BIAS_SLIDERS = tuple(
+    Setting(f"b{col}", f"b{col}", DEFAULT_BIASES[col], "slider", -3.0, 3.0, 0.1,
+            help=f"Bias of class {col}.")
+    for col in range(WEIGHTS_MAX_CLASSES)
+)
+WEIGHTS_REG = Setting(
+    "reg", "L2 strength reg", 0.0, "slider", 0.0, 2.0, 0.05,
+    help="Adds 0.5·reg·ΣW² to the loss and reg·W to its gradient.",
+)
+PROB_CLASS = Setting(
+    "j", "Probability p_j to differentiate", 0, "int", 0, WEIGHTS_MAX_CLASSES - 1, 1,
+    help="Shows dp_j/dw_i for every class i.",
+)
+COMMON_MISTAKE = Setting(
+    "mistake", "Common mistake: treat the denominator as constant", False, "toggle",
+    help="Drops the -p_j p_i x term, as if Σ exp(w_k·x) did not depend on w_i.",
+)
+
+# ----------------------------------------------------------------------------------------
+# /training
+DATASET_NAMES = ("blobs", "spiral", "xor", "circles", "moons", "custom")
+OPTIMIZER_NAMES = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop")
+LEARNING_RATES = log_stops(1e-4, 10.0)
+
+DATASET = Setting("dataset", "Dataset", "blobs", "select", options=DATASET_NAMES)
+POINTS = Setting("n", "Points n", 300, "int", 20, 5000, 10, help="How many points to draw.")
+CLASSES = Setting("classes", "Classes", 3, "int", 2, 6, 1, help="How many classes.")
+NOISE = Setting("noise", "Noise", 0.2, "slider", 0.0, 1.0, 0.05, help="Spread of the points.")
+DATA_SEED = Setting("seed", "Data seed", 0, "int", 0, 9999, 1, help="Draws another dataset.")
+TEST_FRACTION = Setting(
+    "test", "Test fraction", 0.25, "slider", 0.0, 0.5, 0.05,
+    help="Share of the points held out to measure generalisation.",
+)
+FEATURES = Setting(
+    "features", "Features", "raw", "select", options=("raw", "quadratic"),
+    help="quadratic adds x1², x2², x1·x2 so a linear model can draw curved boundaries.",
+)
+OPTIMIZER = Setting("optimizer", "Optimizer", "gd", "select", options=OPTIMIZER_NAMES)
+LEARNING_RATE = Setting(
+    "lr", "Learning rate", 0.5, "select", options=LEARNING_RATES, help="Step size."
+)
+STEPS = Setting("steps", "Steps", 100, "int", 1, 2000, 10, help="Number of updates.")
+TRAIN_REG = Setting(
+    "reg", "L2 strength reg", 0.0, "slider", 0.0, 1.0, 0.005, help="Weight decay on W."
+)
+BATCH = Setting(
+    "batch", "Batch size", 32, "int", 1, 5000, 1, help="Mini-batch size for sgd (and others)."
+)
+INIT_SEED = Setting("init", "Init seed", 0, "int", 0, 9999, 1, help="Initial weights.")
+
+# ----------------------------------------------------------------------------------------
+# /check
+CHECK_N = Setting("n", "Examples N", 50, "int", 1, 500, 1)
+CHECK_D = Setting("d", "Features D", 3, "int", 1, 10, 1)
+CHECK_K = Setting("k", "Classes K", 4, "int", 2, 10, 1)
+CHECK_SEED = Setting("seed", "Seed", 0, "int", 0, 9999, 1)
+CHECK_REG = Setting("reg", "L2 strength reg", 0.1, "slider", 0.0, 2.0, 0.05)

@@ -1,0 +1,48 @@
+"""Read Plotly figures back out of AppTest runs, decoding Plotly's base64 typed arrays."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import numpy as np
+
+_DTYPES = {
+    "f8": np.float64, "f4": np.float32, "i1": np.int8, "u1": np.uint8, "i2": np.int16,
+    "u2": np.uint16, "i4": np.int32, "u4": np.uint32,
+}
+
+
+def decode(value: Any) -> Any:
+    """Replace every ``{"dtype", "bdata", "shape"}`` typed array in ``value`` by an ndarray."""
+    if isinstance(value, dict):
+        if "bdata" in value and "dtype" in value:
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=_DTYPES[value["dtype"]])
+            shape = value.get("shape")
+            if shape:
+                array = array.reshape([int(part) for part in str(shape).split(",")])
+            return array
+        return {name: decode(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [decode(item) for item in value]
+    return value
+
+
+def app_chart(at, key: str) -> dict:
+    """The figure (``{"data": [...], "layout": {...}}``) of the chart with ``key`` in an AppTest.
+
+    Raises
+    ------
+    LookupError
+        When no chart with that key was rendered.
+    """
+    for element in at.get("plotly_chart"):
+        if element.proto.id.endswith(f"-{key}"):
+            return decode(json.loads(element.proto.spec))
+    raise LookupError(f"no plotly chart with key {key!r}")
+
+
+def app_chart_keys(at) -> list[str]:
+    """The keys of every chart rendered in an AppTest run."""
+    return [element.proto.id.rsplit("-", 1)[-1] for element in at.get("plotly_chart")]

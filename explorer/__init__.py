@@ -9,6 +9,7 @@ from explorer.datasets import (
     add_quadratic_features,
     make_dataset,
     parse_points,
+    train_test_split,
 )
 from explorer.gradcheck import numerical_gradient, relative_error
 from explorer.landscape import landscape
@@ -46,4 +47,5 @@ __all__ = [
     "softmax_jacobian",
     "softmax_naive",
     "train",
+    "train_test_split",
 ]

@@ -1,0 +1,99 @@
+"""Which control each benchmark moves on each page, and which chart it watches.
+
+Keys come from :mod:`explorer.state` (one spec of every setting), so a renamed
+setting cannot silently leave the benchmark moving a widget that no longer exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from explorer import state
+from explorer.pages.lessons import LESSONS
+
+REPO = Path(__file__).resolve().parents[1]
+BARE_SCRIPT = "bench/bare_app.py"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """A page and the interaction benchmarked on it.
+
+    Attributes
+    ----------
+    name : str
+        URL path without the slash (``softmax``); "" for the bare app.
+    script : str
+        The page script (for ``AppTest.switch_page``), relative to the repository root.
+    setting : Setting
+        The slider that is moved (its key is the widget key and the URL name).
+    chart : str
+        Key of the chart whose redraw the browser benchmark waits for ("" for none).
+    largest : dict of str to str
+        URL settings that make the page do the most work.
+    browser_query : dict of str to str
+        URL settings for the browser run; they put the slider at the low end of its
+        range, so that every ArrowRight press gives a value not seen recently (a value
+        seen in the last two runs would come from the browser's message cache).
+    """
+
+    name: str
+    script: str
+    setting: state.Setting
+    chart: str = ""
+    largest: dict[str, str] = field(default_factory=dict)
+    browser_query: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def slider(self) -> str:
+        """The key of the slider that is moved."""
+        return self.setting.key
+
+
+def _script(url_path: str) -> str:
+    return next(lesson.script for lesson in LESSONS if lesson.url_path == url_path)
+
+
+def _low_end(setting: state.Setting) -> str:
+    if setting.kind == "select":
+        return setting.format_option(setting.options[0])
+    return setting.format_bound(setting.min_value)
+
+
+PAGES: dict[str, PageSpec] = {
+    "softmax": PageSpec(
+        "softmax", _script("softmax"), state.SOFTMAX_LOGITS[0], "jacobian",
+        largest={state.SOFTMAX_K.key: str(state.MAX_CLASSES)},
+        browser_query={state.SOFTMAX_LOGITS[0].key: _low_end(state.SOFTMAX_LOGITS[0])},
+    ),
+    "weights": PageSpec(
+        "weights", _script("weights"), state.WEIGHT_SLIDERS[0][0], "dweights",
+        largest={state.WEIGHTS_K.key: str(state.WEIGHTS_MAX_CLASSES)},
+        browser_query={state.WEIGHT_SLIDERS[0][0].key: _low_end(state.WEIGHT_SLIDERS[0][0])},
+    ),
+    "training": PageSpec(
+        "training", _script("training"), state.LEARNING_RATE, "loss_curve",
+        largest={state.POINTS.key: "5000", state.STEPS.key: "2000"},
+        browser_query={
+            state.POINTS.key: "500", state.STEPS.key: "300",
+            state.LEARNING_RATE.key: _low_end(state.LEARNING_RATE),
+        },
+    ),
+    "check": PageSpec(
+        "check", _script("check"), state.CHECK_REG, "",
+        largest={
+            state.CHECK_N.key: str(int(state.CHECK_N.max_value)),
+            state.CHECK_D.key: str(int(state.CHECK_D.max_value)),
+            state.CHECK_K.key: str(int(state.CHECK_K.max_value)),
+        },
+    ),
+}
+
+#: The baseline: one slider, one chart (``bench/bare_app.py``).
+BARE = PageSpec(
+    "", BARE_SCRIPT, state.Setting("x", "x", 0.0, "slider", -10.0, 10.0, 0.1), "chart"
+)
+
+#: Pages of the browser benchmark (those with a chart to watch).
+BROWSER_PAGES = ("softmax", "weights", "training")

@@ -12,7 +12,9 @@ Pure Python: nothing here imports streamlit.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -76,14 +78,25 @@ class Setting:
         default = self.default if self.default in options else options[0]
         return dataclasses.replace(self, options=options, default=default)
 
+    @property
+    def uses_select_slider(self) -> bool:
+        """A ``select`` setting whose options are all numbers is shown as a select slider."""
+        return self.kind == "select" and all(
+            isinstance(option, int | float) for option in self.options
+        )
+
     def parse(self, raw: str) -> Any:
         """Convert one URL value to the setting's value, or raise ValueError saying why.
 
         Accepts exactly what the bound Streamlit widget accepts, so that a value this
-        rejects is the value Streamlit drops.
+        rejects is the value Streamlit drops (tests/app/test_state_consistency.py checks
+        this against Streamlit itself): ``true``/``false`` in any case but without spaces;
+        an option exactly as written by :meth:`format_option`; numbers as Python's
+        ``float`` reads them (so ``٣`` is 3), finite and in range, a whole-number
+        setting keeping the integer part (``2.5`` gives 2, as Streamlit does).
         """
         if self.kind == "toggle":
-            lowered = raw.strip().lower()
+            lowered = raw.lower()
             if lowered in ("true", "false"):
                 return lowered == "true"
             raise ValueError("expected true or false")
@@ -92,14 +105,9 @@ class Setting:
                 if raw == self.format_option(option):
                     return option
             raise ValueError(f"expected one of {_list_options(self)}")
-        try:
-            number = float(raw)
-        except ValueError:
-            raise ValueError("not a number") from None
+        number = _url_number(raw)
         if not math.isfinite(number):
             raise ValueError("not a finite number")
-        if self.kind == "int" and number != int(number):
-            raise ValueError("expected a whole number")
         if not self.min_value <= number <= self.max_value:
             raise ValueError(
                 f"outside the range {self.format_bound(self.min_value)}.."
@@ -118,10 +126,78 @@ def _list_options(setting: Setting) -> str:
     return ", ".join(texts)
 
 
+def _url_number(raw: str) -> float:
+    """``raw`` read as a number the way Streamlit reads a slider's URL value.
+
+    Streamlit tries ``float`` and then, for its date and time sliders, an ISO date or
+    time read as microseconds since 1970-01-01 -- on every slider, so
+    ``1970-01-01T00:00:00.000003`` means 3.
+    """
+    try:
+        return float(raw)
+    except ValueError:
+        pass
+    try:
+        if "T" in raw:
+            moment = datetime.datetime.fromisoformat(raw)
+            if moment.tzinfo is None:
+                return _micros_since_1970(moment)
+        elif "-" in raw:
+            return _micros_since_1970(datetime.datetime.combine(
+                datetime.date.fromisoformat(raw), datetime.time()))
+        elif ":" in raw:
+            moment = datetime.time.fromisoformat(raw)
+            if moment.tzinfo is None:
+                return _micros_since_1970(datetime.datetime.combine(_TIME_BASE_DATE, moment))
+    except ValueError:
+        pass
+    raise ValueError("not a number")
+
+
+_EPOCH = datetime.datetime(1970, 1, 1)
+_TIME_BASE_DATE = datetime.date(2000, 1, 1)
+
+
+def _micros_since_1970(moment: datetime.datetime) -> float:
+    delta = moment - _EPOCH
+    return float(delta.microseconds + (delta.seconds + delta.days * 86_400) * 1_000_000)
+
+
 def quote_value(raw: str) -> str:
-    """``raw`` shortened and repr-quoted, safe to show as plain text."""
+    """``raw`` shortened, repr-quoted and put in a Markdown code span.
+
+    The notes are shown with ``st.warning``, which renders Markdown: inside a code span
+    a pasted link, image, HTML tag, ``$math$`` or ``:material/icon:`` stays plain text.
+    """
     shortened = raw if len(raw) <= MAX_QUOTED else raw[:MAX_QUOTED] + "…"
-    return repr(shortened)
+    return code_span(repr(shortened))
+
+
+def code_span(text: str) -> str:
+    """``text`` as a Markdown inline code span, fenced by more backticks than it contains."""
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {text} " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else text
+    return f"{fence}{padded}{fence}"
+
+
+def resolve_query(setting: Setting, values: Sequence[str]) -> Any:
+    """The value the bound widget takes from the URL values ``values``, or ValueError why not.
+
+    Mirrors Streamlit 1.67: a toggle or a select box reads the *last* value given (an
+    all-empty parameter is dropped); a slider or a select slider drops empty values and
+    needs exactly one left.
+    """
+    if not values:
+        raise ValueError("no value")
+    if all(value == "" for value in values):
+        raise ValueError("empty")
+    if setting.kind == "toggle" or (setting.kind == "select" and not setting.uses_select_slider):
+        return setting.parse(values[-1])
+    given = [value for value in values if value != ""]
+    if len(given) > 1:
+        raise ValueError(f"one value expected, got {len(given)}")
+    return setting.parse(given[0])
 
 
 def check_query(setting: Setting, values: Sequence[str]) -> str | None:
@@ -136,23 +212,20 @@ def check_query(setting: Setting, values: Sequence[str]) -> str | None:
     Returns
     -------
     str or None
-        A sentence naming the parameter, the value, the reason and the default used.
+        A Markdown sentence naming the parameter, the value (cut to ``MAX_QUOTED``
+        characters, in a code span), the reason and the default used.
     """
     if not values:
         return None
-    default_text = setting.format_option(setting.default)
-    if len(values) > 1:
-        return (
-            f"`{setting.key}` was given {len(values)} times; "
-            f"using the default {default_text}."
-        )
     try:
-        setting.parse(values[0])
+        resolve_query(setting, values)
     except ValueError as error:
-        return (
-            f"`{setting.key}`={quote_value(values[0])} was ignored ({error}); "
-            f"using the default {default_text}."
-        )
+        default_text = setting.format_option(setting.default)
+        if len(values) == 1:
+            given = f"`{setting.key}`={quote_value(values[0])}"
+        else:
+            given = f"`{setting.key}` (given {len(values)} times, last {quote_value(values[-1])})"
+        return f"{given} was ignored ({error}); using the default {default_text}."
     return None
 
 

@@ -35,7 +35,7 @@ def control(setting: Setting, container: Any = None, **kwargs: Any) -> Any:
     if setting.kind == "toggle":
         return where.toggle(setting.label, value=setting.default, **common)
     if setting.kind == "select":
-        if all(isinstance(option, int | float) for option in setting.options):
+        if setting.uses_select_slider:
             return where.select_slider(
                 setting.label, options=list(setting.options), value=setting.default,
                 format_func=setting.format_option, **common,
@@ -77,12 +77,17 @@ def reset_button(settings: Iterable[Setting], *, key: str = "reset") -> None:
             if name in st.session_state:
                 st.session_state[name] = value
 
-    st.button("Reset to defaults", icon=":material/restart_alt:", key=key, on_click=reset, help="Every control back to its default.")
+    st.button(
+        "Reset to defaults", icon=":material/restart_alt:", key=key, on_click=reset,
+        help="Every control back to its default.",
+    )
 
 
 def share_hint() -> None:
     """A one-line reminder that the address bar reproduces this exact view."""
-    st.caption(":material/link: The address bar is a shareable link: it reproduces exactly this view.")
+    st.caption(
+        ":material/link: The address bar is a shareable link: it reproduces exactly this view."
+    )
 
 
 def lesson_header(title: str, lesson: str, explanation: str, settings: Sequence[Setting]) -> Any:

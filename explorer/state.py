@@ -242,19 +242,22 @@ def query_notes(
 
 
 def log_stops(low: float, high: float) -> tuple[float, ...]:
-    """Readable, roughly logarithmic stops from ``low`` to ``high`` (1, 1.5, 2, 3, 5, 7 ...)."""
-    mantissas = (1.0, 1.5, 2.0, 3.0, 5.0, 7.0)
-    stops = []
-    exponent = math.floor(math.log10(low))
-    while True:
+    """Readable, roughly logarithmic stops from ``low`` to ``high`` (1, 1.5, 2, 3, 5, 7 ...).
+
+    Raises ValueError unless ``0 < low <= high`` and both are finite.
+    """
+    if not (0 < low <= high and math.isfinite(high)):
+        raise ValueError(f"log_stops needs finite 0 < low <= high, got {low!r}, {high!r}")
+    mantissas = ("1", "1.5", "2", "3", "5", "7")
+    first, last = math.floor(math.log10(low)), math.floor(math.log10(high))
+    stops = set()
+    # One decade of margin each side absorbs log10 rounding; the filter keeps the range.
+    for exponent in range(first - 1, last + 2):
         for mantissa in mantissas:
-            value = float(f"{mantissa * 10.0**exponent:.6g}")
+            value = float(f"{mantissa}e{exponent}")  # the decimal itself: 0.00015, not 1.5*1e-4
             if low <= value <= high:
-                stops.append(value)
-        if 10.0**exponent > high:
-            break
-        exponent += 1
-    return tuple(sorted(set(stops)))
+                stops.add(value)
+    return tuple(sorted(stops))
 
 
 # ----------------------------------------------------------------------------------------

@@ -10,15 +10,29 @@ import numpy as np
 from explorer.validation import as_float_array, check_axis, positive_scalar
 
 
-def _scaled_logits(z, temperature, axis) -> tuple[np.ndarray, int]:
+def _checked_logits(z, temperature, axis) -> tuple[np.ndarray, float, int]:
     logits = as_float_array(z, "z")
     if logits.ndim == 0:
         raise ValueError("z must have at least one dimension, got a scalar")
     t = positive_scalar(temperature, "temperature")
     ax = check_axis(axis, logits.ndim)
     if logits.shape[ax] == 0:
-        raise ValueError("z must have at least one entry along axis")
-    return logits / t, ax
+        raise ValueError(
+            f"z must have at least one entry along axis {axis}, got shape {logits.shape}"
+        )
+    return logits, t, ax
+
+
+def _shifted_scaled(z, temperature, axis) -> tuple[np.ndarray, int]:
+    """``(z - max(z)) / T`` along ``axis``: every entry <= 0, the largest exactly 0."""
+    logits, t, ax = _checked_logits(z, temperature, axis)
+    # Subtracting the max leaves softmax unchanged and keeps exp() <= 1, so it cannot overflow.
+    # Shifting before dividing by T also keeps z / T from overflowing for a tiny T. Only a
+    # log-probability below -1.8e308 (not representable) can still become -inf (p = 0 exactly).
+    with np.errstate(over="ignore"):
+        shifted = logits - logits.max(axis=ax, keepdims=True)
+        shifted /= t
+    return shifted, ax
 
 
 def softmax(z, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
@@ -38,11 +52,10 @@ def softmax(z, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
     ndarray, same shape as ``z``
         Probabilities: non-negative, summing to 1 along ``axis``.
     """
-    scaled, ax = _scaled_logits(z, temperature, axis)
-    # Subtracting the max leaves softmax unchanged and keeps exp() <= 1, so it cannot overflow.
-    shifted = scaled - scaled.max(axis=ax, keepdims=True)
-    exps = np.exp(shifted)
-    return exps / exps.sum(axis=ax, keepdims=True)
+    shifted, ax = _shifted_scaled(z, temperature, axis)
+    exps = np.exp(shifted, out=shifted)
+    exps /= exps.sum(axis=ax, keepdims=True)
+    return exps
 
 
 def log_softmax(z, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
@@ -59,8 +72,8 @@ def log_softmax(z, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
     ndarray, same shape as ``z``
         Log-probabilities, finite even where the probability underflows to 0.
     """
-    scaled, ax = _scaled_logits(z, temperature, axis)
-    shifted = scaled - scaled.max(axis=ax, keepdims=True)
+    shifted, ax = _shifted_scaled(z, temperature, axis)
+    # Never log(softmax): a probability that underflows to 0 would give -inf.
     return shifted - np.log(np.exp(shifted).sum(axis=ax, keepdims=True))
 
 
@@ -80,9 +93,9 @@ def softmax_naive(z, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
     -------
     ndarray, same shape as ``z`` (may contain nan or inf)
     """
-    scaled, ax = _scaled_logits(z, temperature, axis)
+    logits, t, ax = _checked_logits(z, temperature, axis)
     with np.errstate(over="ignore", invalid="ignore"):
-        exps = np.exp(scaled)
+        exps = np.exp(logits / t)
         return exps / exps.sum(axis=ax, keepdims=True)
 
 

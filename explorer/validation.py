@@ -28,7 +28,14 @@ def as_float_array(value, name: str, *, ndim: int | tuple[int, ...] | None = Non
         ``value`` as float64 (a copy only when a conversion was needed).
     """
     try:
-        array = np.asarray(value, dtype=np.float64)
+        raw = np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must be an array of numbers ({error})") from None
+    # Casting complex to float would silently drop the imaginary part.
+    if raw.dtype.kind == "c":
+        raise ValueError(f"{name} must hold real numbers, got complex dtype {raw.dtype}")
+    try:
+        array = raw.astype(np.float64, copy=False)
     except (TypeError, ValueError) as error:
         raise ValueError(f"{name} must be an array of numbers ({error})") from None
     if ndim is not None:

@@ -43,7 +43,9 @@ class Row:
         if self.value is None or (isinstance(self.value, float) and math.isnan(self.value)):
             return "n/a"
         magnitude = abs(self.value)
-        if magnitude >= 1000:
+        if float(self.value).is_integer() and magnitude < 1000:
+            text = f"{self.value:.0f}"
+        elif magnitude >= 1000:
             text = f"{self.value:,.0f}"
         elif magnitude >= 100:
             text = f"{self.value:.0f}"

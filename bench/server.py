@@ -158,6 +158,8 @@ def run(*, quick: bool = False) -> Section:
             try:
                 times = rerun_times(spec, query, changes=changes)
             except LookupError as error:
+                if quick:
+                    section.errors.append(f"/{name}: {error}")
                 section.add(title, math.nan, "ms", note=f"not measured: {error}")
                 continue
             except RuntimeError as error:

@@ -1,0 +1,250 @@
+"""A classroom on one server: N protocol-level sessions, each moving a slider once a second.
+
+Every session is a thread with its own websocket (:class:`bench.protocol.Session`), on
+/softmax. Each opens the page with its own logits in the URL (so that no two students
+share ``st.cache_data`` entries by accident), then moves ``z0`` one step about once a
+second, 20 times; the latency of a change is from sending it to its ``script_finished``.
+A monitor thread samples the server's CPU time and resident memory from ``/proc``.
+
+The soak: one session, 2000 slider changes back to back, the server's memory before
+and after. Every loop is bounded in count and in time; only 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import random
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from bench import goals, procstat
+from bench.pages import PAGES
+from bench.payload import bounce
+from bench.protocol import Session
+from bench.results import Section, judge
+from bench.stats import median, percentile
+from explorer import state
+
+PAGE = PAGES["softmax"]
+#: A second setting given a different value per session, so that cache keys differ.
+PER_STUDENT = state.SOFTMAX_LOGITS[1]
+CHANGE_TIMEOUT = 30.0
+SAMPLE_SECONDS = 0.5
+
+
+@dataclass
+class Load:
+    """What N sessions saw and what the server used meanwhile."""
+
+    sessions: int
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    cpu_percent: float = math.nan
+    peak_rss_mb: float = math.nan
+    seconds: float = 0.0
+
+
+@contextlib.contextmanager
+def _monitor(pid: int) -> Iterator[dict]:
+    """Sample the server's memory until the block ends; report CPU % of one core and peak RSS."""
+    result = {"peak_rss_mb": 0.0, "cpu_percent": math.nan}
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                result["peak_rss_mb"] = max(result["peak_rss_mb"], procstat.memory_mb(pid)["rss"])
+            stop.wait(SAMPLE_SECONDS)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    cpu_start, wall_start = procstat.cpu_seconds(pid), time.perf_counter()
+    thread.start()
+    try:
+        yield result
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        wall = time.perf_counter() - wall_start
+        result["cpu_percent"] = 100.0 * (procstat.cpu_seconds(pid) - cpu_start) / wall
+
+
+def _student_query(index: int) -> dict[str, str]:
+    """Distinct URL logits for student ``index`` (z1 differs; z0 starts somewhere else)."""
+    z0, z1 = PAGE.setting, PER_STUDENT
+    steps = round((z1.max_value - z1.min_value) / z1.step)
+    z1_value = z1.min_value + ((index * 37) % (steps + 1)) * z1.step
+    z0_value = z0.min_value + ((index * 53 + 17) % (steps + 1)) * z0.step
+    return {z0.key: f"{z0_value:.1f}", z1.key: f"{z1_value:.1f}"}
+
+
+def classroom(base_url: str, sessions: int, *, changes: int = 20, period: float = 1.0,
+              ramp_seconds: float = 5.0, max_seconds: float = 300.0) -> Load:
+    """Run ``sessions`` students, each making ``changes`` slider changes every ``period`` s.
+
+    Sessions connect over ``ramp_seconds`` (a class does not click at the same instant),
+    all start changing together, each at its own random phase within the period. The
+    whole run stops after ``max_seconds`` whatever happens.
+    """
+    load = Load(sessions)
+    lock = threading.Lock()
+    start_at: list[float] = []
+    # The barrier's action runs once, before any thread is released: one common start.
+    ready = threading.Barrier(sessions + 1, timeout=max_seconds,
+                              action=lambda: start_at.append(time.monotonic() + 0.1))
+    deadline = time.monotonic() + max_seconds
+    phases = random.Random(0)
+    offsets = [phases.random() * period for _ in range(sessions)]
+
+    def student(index: int) -> None:
+        session = None
+        try:
+            time.sleep(ramp_seconds * index / sessions)
+            session = Session(base_url, timeout=CHANGE_TIMEOUT)
+            first = session.open(PAGE.name, _student_query(index))
+            if first.exceptions:
+                raise RuntimeError(first.exceptions[0])
+            walk = session.slider_walk(PAGE.slider)
+            indices = bounce(session.slider_value(PAGE.slider), len(walk), changes)
+        except Exception as error:
+            with lock:
+                load.errors.append(f"session {index} could not open: {error}")
+            with contextlib.suppress(threading.BrokenBarrierError):
+                ready.wait()
+            if session:
+                session.close()
+            return
+        try:
+            ready.wait()
+            begin = start_at[0] + offsets[index]
+            for number, value_index in enumerate(indices):
+                due = begin + number * period
+                time.sleep(max(0.0, due - time.monotonic()))
+                if time.monotonic() > deadline:
+                    raise TimeoutError("the classroom ran out of time")
+                result = session.set_slider(PAGE.slider, walk[value_index])
+                with lock:
+                    load.latencies.append(result.seconds)
+                    if result.exceptions:
+                        load.errors.append(f"session {index}: {result.exceptions[0]}")
+        except Exception as error:
+            with lock:
+                load.errors.append(f"session {index}: {type(error).__name__}: {error}")
+        finally:
+            session.close()
+
+    threads = [threading.Thread(target=student, args=(i,), daemon=True) for i in range(sessions)]
+    for thread in threads:
+        thread.start()
+    ready.wait()
+    begin = time.perf_counter()
+    for thread in threads:
+        thread.join(timeout=max(1.0, deadline - time.monotonic()))
+    load.seconds = time.perf_counter() - begin
+    if any(thread.is_alive() for thread in threads):
+        load.errors.append("some sessions were still running at the time limit")
+    return load
+
+
+def soak(base_url: str, pid: int, *, reruns: int = 2000, warmup: int = 20,
+         max_seconds: float = 900.0) -> dict:
+    """One session, ``reruns`` slider changes back to back: the server's RSS before and after.
+
+    Returns
+    -------
+    dict
+        ``before``, ``after`` (MB), ``done`` (changes made), ``seconds``, ``trace`` (RSS
+        every tenth of the run), ``errors``.
+    """
+    errors, trace = [], []
+    deadline = time.monotonic() + max_seconds
+    with Session(base_url, timeout=CHANGE_TIMEOUT) as session:
+        session.open(PAGE.name)
+        walk = session.slider_walk(PAGE.slider)
+        indices = bounce(session.slider_value(PAGE.slider), len(walk), warmup + reruns)
+        for value_index in indices[:warmup]:
+            session.set_slider(PAGE.slider, walk[value_index])
+        before = procstat.memory_mb(pid)["rss"]
+        begin = time.perf_counter()
+        done = 0
+        for value_index in indices[warmup:]:
+            if time.monotonic() > deadline:
+                errors.append(f"stopped at the time limit after {done} changes")
+                break
+            result = session.set_slider(PAGE.slider, walk[value_index])
+            if result.exceptions:
+                errors.append(result.exceptions[0])
+            done += 1
+            if done % max(1, reruns // 10) == 0:
+                trace.append(procstat.memory_mb(pid)["rss"])
+        seconds = time.perf_counter() - begin
+    after = procstat.memory_mb(pid)["rss"]
+    return {"before": before, "after": after, "done": done, "seconds": seconds,
+            "trace": trace, "errors": errors}
+
+
+def run(*, quick: bool = False) -> Section:
+    """Classroom loads at N = 10, 30, 60 and the soak, each on a fresh server."""
+    from tests.support.live import streamlit_server
+
+    section = Section("Classroom: concurrent sessions on one server")
+    sizes = (3,) if quick else (10, goals.CLASSROOM_N, 60)
+    changes = 3 if quick else 20
+    for sessions in sizes:
+        with streamlit_server("app.py") as base_url:
+            pid = procstat.server_pid(base_url)
+            idle_rss = procstat.memory_mb(pid)["rss"]
+            with _monitor(pid) as usage:
+                load = classroom(base_url, sessions, changes=changes,
+                                 ramp_seconds=1.0 if quick else 5.0)
+        judged = not quick and sessions == goals.CLASSROOM_N
+        latencies = [1000 * value for value in load.latencies]
+        expected = sessions * changes
+        section.check(len(latencies) + len(load.errors) > 0, f"N={sessions}: nothing happened")
+        if quick:
+            section.check(not load.errors, f"N={sessions}: {load.errors[:1]}")
+            section.check(len(latencies) == expected,
+                          f"N={sessions}: {len(latencies)} of {expected} changes answered")
+        label = f"N={sessions}"
+        section.add(f"{label}: p50 latency", median(latencies), "ms",
+                    note=f"{len(latencies)} of {expected} changes answered")
+        section.add(f"{label}: p95 latency", percentile(latencies, 95), "ms",
+                    f"<= {goals.CLASSROOM_P95_MS:g} ms" if judged else "",
+                    judge(percentile(latencies, 95), at_most=goals.CLASSROOM_P95_MS,
+                          judged=judged))
+        section.add(f"{label}: errors", float(len(load.errors)), "", "0" if judged else "",
+                    judge(len(load.errors), at_most=0, judged=judged),
+                    note=load.errors[0][:100] if load.errors else "")
+        section.add(f"{label}: server CPU", usage["cpu_percent"], "% of a core",
+                    note=f"{load.seconds:.0f} s of changes")
+        section.add(f"{label}: server peak RSS", usage["peak_rss_mb"], "MB",
+                    f"< {goals.CLASSROOM_RSS_MB:g} MB" if judged else "",
+                    judge(usage["peak_rss_mb"], at_most=goals.CLASSROOM_RSS_MB - 1e-9,
+                          judged=judged),
+                    note=f"{idle_rss:.0f} MB before the sessions connected")
+    reruns = 20 if quick else 2000
+    with streamlit_server("app.py") as base_url:
+        result = soak(base_url, procstat.server_pid(base_url), reruns=reruns,
+                      warmup=3 if quick else 20)
+    growth = result["after"] - result["before"]
+    section.check(result["done"] > 0, "the soak made no change")
+    if quick:
+        section.check(not result["errors"], f"soak: {result['errors'][:1]}")
+    section.add(f"soak: RSS growth over {result['done']} reruns", growth, "MB",
+                f"< {goals.SOAK_GROWTH_MB:g} MB" if not quick else "",
+                judge(growth, at_most=goals.SOAK_GROWTH_MB - 1e-9, judged=not quick),
+                note=f"{result['before']:.0f} -> {result['after']:.0f} MB in "
+                     f"{result['seconds']:.0f} s; {len(result['errors'])} errors")
+    if result["trace"]:
+        section.notes.append("Soak RSS every tenth of the run (MB): "
+                             + ", ".join(f"{value:.0f}" for value in result["trace"]))
+    section.notes.insert(0, (
+        f"Each session opens /{PAGE.name} with its own logits, then moves `{PAGE.slider}` one "
+        f"step every second ({changes} changes); latency = BackMsg sent to script_finished "
+        "received, measured by the client threads (which share this machine's 2 cores with "
+        "the server). CPU is the server's CPU time over the wall time of the changes, in % "
+        "of one core (200% = both cores). Each N runs on a fresh server."
+    ))
+    return section

@@ -17,11 +17,11 @@ import math
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from bench import goals, procstat
-from bench.pages import PAGES
+from bench.pages import PAGES, PageSpec
 from bench.payload import bounce
 from bench.protocol import Session
 from bench.results import Section, judge
@@ -81,12 +81,20 @@ def _student_query(index: int) -> dict[str, str]:
 
 
 def classroom(base_url: str, sessions: int, *, changes: int = 20, period: float = 1.0,
-              ramp_seconds: float = 5.0, max_seconds: float = 300.0) -> Load:
+              ramp_seconds: float = 5.0, max_seconds: float = 300.0, spec: PageSpec = PAGE,
+              query: Callable[[int], dict[str, str]] = _student_query) -> Load:
     """Run ``sessions`` students, each making ``changes`` slider changes every ``period`` s.
 
     Sessions connect over ``ramp_seconds`` (a class does not click at the same instant),
     all start changing together, each at its own random phase within the period. The
     whole run stops after ``max_seconds`` whatever happens.
+
+    Parameters
+    ----------
+    spec : PageSpec
+        The page and its slider (default /softmax and ``z0``).
+    query : callable
+        ``query(i)`` is the URL settings of session ``i``.
     """
     load = Load(sessions)
     lock = threading.Lock()
@@ -103,11 +111,11 @@ def classroom(base_url: str, sessions: int, *, changes: int = 20, period: float 
         try:
             time.sleep(ramp_seconds * index / sessions)
             session = Session(base_url, timeout=CHANGE_TIMEOUT)
-            first = session.open(PAGE.name, _student_query(index))
+            first = session.open(spec.name, query(index))
             if first.exceptions:
                 raise RuntimeError(first.exceptions[0])
-            walk = session.slider_walk(PAGE.slider)
-            indices = bounce(session.slider_value(PAGE.slider), len(walk), changes)
+            walk = session.slider_walk(spec.slider)
+            indices = bounce(session.slider_value(spec.slider), len(walk), changes)
         except Exception as error:
             with lock:
                 load.errors.append(f"session {index} could not open: {error}")
@@ -124,7 +132,7 @@ def classroom(base_url: str, sessions: int, *, changes: int = 20, period: float 
                 time.sleep(max(0.0, due - time.monotonic()))
                 if time.monotonic() > deadline:
                     raise TimeoutError("the classroom ran out of time")
-                result = session.set_slider(PAGE.slider, walk[value_index])
+                result = session.set_slider(spec.slider, walk[value_index])
                 with lock:
                     load.latencies.append(result.seconds)
                     if result.exceptions:
@@ -149,7 +157,7 @@ def classroom(base_url: str, sessions: int, *, changes: int = 20, period: float 
 
 
 def soak(base_url: str, pid: int, *, reruns: int = 2000, warmup: int = 20,
-         max_seconds: float = 900.0) -> dict:
+         max_seconds: float = 900.0, spec: PageSpec = PAGE) -> dict:
     """One session, ``reruns`` slider changes back to back: the server's RSS before and after.
 
     Returns
@@ -161,11 +169,11 @@ def soak(base_url: str, pid: int, *, reruns: int = 2000, warmup: int = 20,
     errors, trace = [], []
     deadline = time.monotonic() + max_seconds
     with Session(base_url, timeout=CHANGE_TIMEOUT) as session:
-        session.open(PAGE.name)
-        walk = session.slider_walk(PAGE.slider)
-        indices = bounce(session.slider_value(PAGE.slider), len(walk), warmup + reruns)
+        session.open(spec.name)
+        walk = session.slider_walk(spec.slider)
+        indices = bounce(session.slider_value(spec.slider), len(walk), warmup + reruns)
         for value_index in indices[:warmup]:
-            session.set_slider(PAGE.slider, walk[value_index])
+            session.set_slider(spec.slider, walk[value_index])
         before = procstat.memory_mb(pid)["rss"]
         begin = time.perf_counter()
         done = 0
@@ -173,7 +181,7 @@ def soak(base_url: str, pid: int, *, reruns: int = 2000, warmup: int = 20,
             if time.monotonic() > deadline:
                 errors.append(f"stopped at the time limit after {done} changes")
                 break
-            result = session.set_slider(PAGE.slider, walk[value_index])
+            result = session.set_slider(spec.slider, walk[value_index])
             if result.exceptions:
                 errors.append(result.exceptions[0])
             done += 1

@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from explorer import state
 from explorer.state import Setting, check_query, resolve_query
+from tests.app.page_probe import REPEATED_VALUES, SINGLE_VALUES
 
 # ----------------------------------------------------------------------------------------
 # The settings under test
@@ -101,45 +102,7 @@ for setting in batch_settings({variant}, {count}):
 """
 
 # ----------------------------------------------------------------------------------------
-# The hostile alphabet
-
-SINGLE_VALUES = [
-    # plain and borderline numbers
-    "0", "1", "-1", "2", "3", "4", "5", "9", "10", "11", "-10", "-11", "0.5", "2.5", "-2.5",
-    "4.9", "-0", "+3", "3.0", "3.", ".5", "1e3", "0.05", "0.050", "1e-4", "0.0001", "1E1",
-    # huge and tiny
-    "1e308", "-1e308", "1e309", "1e400", "1e-400", "5e-324", "9" * 400, "1" + "0" * 20,
-    "0." + "0" * 300 + "1",
-    # not finite
-    "nan", "NaN", "-nan", "inf", "-inf", "+inf", "Infinity", "infinity", "INF",
-    # empty and whitespace
-    "", " ", "\t", "  3  ", "\t4\n",
-    # Python-only and locale spellings, unicode digits
-    "3_0", "0x10", "0b1", "1,5", "1 000", "١", "٣", "３", "²", "Ⅻ", "\u0663.\u0665", "𝟑",
-    # booleans and option names
-    "true", "True", "TRUE", "false", " true", "true ", "yes", "on", "tru", "ｔｒｕｅ",
-    "blobs", "Blobs", "BLOBS", " blobs", "custom", "adam", "rmsprop", "quadratic", "xor",
-    # markup and paths
-    "<script>alert(1)</script>", "**bold**", "[x](http://evil.example)",
-    "![i](http://evil.example/p.png)", "`code`", "$x^2$", ":red[x]", ":material/home:",
-    "../../etc/passwd", "/etc/passwd", "..\\..\\win.ini", "%2e%2e%2f", "%00", "\x00",
-    "\u202e3", "3\u200b", "'; DROP TABLE x; --",
-    # ISO dates and times (Streamlit reads them as microseconds since 1970 on every slider)
-    "1970-01-01", "1970-01-01T00:00:00.000003", "1969-12-31T23:59:59.999995",
-    "1970-01-01T00:00:00.000003+00:00", "1970-01-02", "00:00", "00:00:00.000001",
-    "2000-01-01", "1970-01-01T00:00",
-    # very long
-    "a" * 5000, "1" * 3000,
-]
-
-REPEATED_VALUES = [
-    ["3", "5"], ["5", "5"], ["", "3"], ["3", ""], ["", ""], ["", "", "2"], ["2", "2", "2"],
-    ["bogus", "xor"], ["xor", "bogus"], ["xor", ""], ["", "xor"], ["blobs", "xor"],
-    ["x", "true"], ["true", "x"], ["true", ""], ["", "true"], ["false", "true"],
-    ["0.5", "0.5"], ["0.5", "bogus"], ["", "0.5"], ["0.5", "2"], ["nan", "3"], ["3", "nan"],
-    ["adam", "adam"], ["1e400", ""],
-]
-
+# The hostile alphabet (tests/app/page_probe.py), plus every option's spelling
 
 def _option_spellings() -> list[str]:
     """Every option of every select setting as written in the URL, and near misses."""

@@ -1,6 +1,199 @@
-"""PLACEHOLDER: the /check page is being built."""
+"""/check: naive loops, vectorised numpy and central differences must agree.
 
+On a random problem of the chosen size the three ways of computing dL/dW run and are timed
+live; then the code of both implementations is shown, read from the functions themselves
+so the code on screen is the code that ran.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
 import streamlit as st
 
-st.title("check")
-st.info("This lesson is being built.")
+from explorer import state
+from explorer.check_runner import (
+    NOISE_FLOOR,
+    PASS_THRESHOLD,
+    WEIGHT_SCALE,
+    called_helpers,
+    code_without_docstring,
+    compare,
+    make_problem,
+)
+from explorer.figures.check_figs import timing_figure
+from explorer.figures.style import PLOTLY_CONFIG
+from explorer.losses import loss_and_grad, loss_and_grad_naive
+from explorer.pages.controls import control, lesson_header, show_url_notes
+
+SETTINGS = (state.CHECK_N, state.CHECK_D, state.CHECK_K, state.CHECK_SEED, state.CHECK_REG)
+
+EXPLANATION = f"""
+**The problem.** N examples with D standard-normal features, labels drawn uniformly from
+0..K−1, and small random weights (entries about {WEIGHT_SCALE:g}·N(0, 1)), so every
+probability starts near 1/K and the loss near ln K — a first sanity check.
+
+**Three ways to the same gradient.** `loss_and_grad_naive` loops over examples and classes,
+one number at a time. `loss_and_grad` does the same arithmetic as a few matrix products.
+The numerical gradient knows no formula at all: it nudges each of the D·K weights by ±h and
+evaluates the loss twice, (L(W + h) − L(W − h)) / 2h.
+
+**Reading the numbers.** The relative error |a − n| / (|a| + |n|) of two gradients should be
+below {PASS_THRESHOLD:g}. Naive and vectorised agree to rounding error (about 1e-15); against
+central differences expect about 1e-9 — except for entries very close to 0, where the
+rounding noise of central differences (about 1e-11) dominates the ratio.
+
+**Timing.** Each method runs several times and the best time is shown, measured live with
+`time.perf_counter` on this server: the loops pay Python's cost per number, the numerical
+gradient pays 2·D·K loss evaluations.
+"""
+
+VERDICT_TEXT = {
+    "pass": ":green-badge[:material/check_circle: pass]",
+    "noise": ":orange-badge[:material/help: within noise]",
+    "fail": ":red-badge[:material/cancel: fail]",
+}
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_problem(n: int, d: int, k: int, seed: int):
+    """The random problem, keyed by four small integers."""
+    return make_problem(n, d, k, seed)
+
+
+def format_ms(seconds: float) -> str:
+    """A time in milliseconds with three significant digits."""
+    return f"{seconds * 1e3:.3g} ms"
+
+
+def format_error(value: float | None) -> str:
+    """A relative error in scientific notation, or a dash when there is none."""
+    return "—" if value is None else f"{value:.1e}"
+
+
+def problem_controls() -> tuple[int, int, int, int, float]:
+    """N, D, K, seed and reg in one row."""
+    columns = st.columns([1.4, 1, 1, 1, 1.2])
+    settings = (state.CHECK_N, state.CHECK_D, state.CHECK_K, state.CHECK_SEED, state.CHECK_REG)
+    values = []
+    for column, setting in zip(columns, settings, strict=True):
+        with column:
+            values.append(control(setting))
+    return tuple(values)
+
+
+def results_table(methods) -> pd.DataFrame:
+    """Loss, best time and cost of each method."""
+    d, k = methods[0].dW.shape
+    costs = {
+        "vectorised": "2 matrix products",
+        "naive": "loops over N·K·D",
+        "numerical": f"{2 * d * k} loss evaluations",
+    }
+    return pd.DataFrame(
+        {
+            "loss": ["—" if m.loss is None else f"{m.loss:.10f}" for m in methods],
+            "best time": [format_ms(m.seconds) for m in methods],
+            "work": [costs.get(m.name, "") for m in methods],
+        },
+        index=[f"`{m.name}`" for m in methods],
+    )
+
+
+def differences_table(differences) -> pd.DataFrame:
+    """Pairwise relative differences of the losses and of dW, with a verdict."""
+    return pd.DataFrame(
+        {
+            "loss: relative difference": [format_error(d.loss) for d in differences],
+            "dW: max relative difference": [format_error(d.dW) for d in differences],
+            "dW: max absolute difference": [f"{d.dW_absolute:.1e}" for d in differences],
+            "verdict": [VERDICT_TEXT[d.verdict] for d in differences],
+        },
+        index=[f"{d.first} vs {d.second}" for d in differences],
+    )
+
+
+@st.fragment
+def check_panel() -> None:
+    """The controls, the three methods run and timed, and their differences."""
+    n, d, k, seed, reg = problem_controls()
+    problem = cached_problem(n, d, k, seed)
+    methods, differences = compare(problem, reg)
+    st.caption(
+        f"X: {n} × {d}, y: {n} labels in 0..{k - 1}, W: {d} × {k}, b: {k}. "
+        f"With weights this small the loss should be close to ln K = {math.log(k):.4f}."
+    )
+    by_name = {method.name: method for method in methods}
+    speed_up = by_name["naive"].seconds / max(by_name["vectorised"].seconds, 1e-12)
+    slow_down = by_name["numerical"].seconds / max(by_name["vectorised"].seconds, 1e-12)
+    table, timing = st.columns([1.25, 1], gap="large")
+    with table:
+        st.table(results_table(methods))
+        first, second = st.columns(2)
+        first.metric("Vectorised speed-up", f"{speed_up:,.0f}×", border=True,
+                     help="Naive time ÷ vectorised time (best of several calls each).")
+        second.metric("Numerical slow-down", f"{slow_down:,.0f}×", border=True,
+                      help=f"Numerical time ÷ vectorised time: central differences evaluate "
+                           f"the loss {2 * d * k} times (2·D·K).")
+    with timing:
+        st.plotly_chart(
+            timing_figure([m.name for m in methods], [m.seconds * 1e3 for m in methods]),
+            key="timings", config=PLOTLY_CONFIG,
+        )
+        st.button("Measure again", icon=":material/timer:", key="measure_again",
+                  help="Rerun and retime all three methods.", width="stretch")
+    st.markdown("**Do they agree?** Every pair, entry by entry "
+                f"(pass: relative difference < {PASS_THRESHOLD:g}).")
+    st.table(differences_table(differences))
+    if any(difference.verdict == "noise" for difference in differences):
+        st.caption(
+            f":material/info: *within noise*: every absolute difference is below "
+            f"{NOISE_FLOOR:g}; the relative difference is large only for entries of dW so "
+            "close to 0 that the rounding noise of central differences dominates."
+        )
+
+
+def source_with_helpers(function) -> str:
+    """``function``'s code followed by the private helpers it calls (the code that runs)."""
+    parts = [function] + [helper for helper in called_helpers(function)
+                          if helper not in shared_helpers()]
+    return "\n\n".join(code_without_docstring(part) for part in parts) + "\n"
+
+
+def shared_helpers() -> list:
+    """Helpers both implementations call (the argument checks), shown once."""
+    naive = called_helpers(loss_and_grad_naive)
+    return [helper for helper in called_helpers(loss_and_grad) if helper in naive]
+
+
+def source_section() -> None:
+    """Both implementations side by side, read from the running functions."""
+    st.subheader("The code that ran", anchor=False)
+    st.markdown("Read with `inspect.getsource` from the very functions that ran above (only "
+                "the docstrings are left out), followed by the private helpers they call.")
+    vectorised, naive = st.columns(2, gap="medium")
+    with vectorised:
+        st.markdown("**Vectorised** — `loss_and_grad`")
+        st.code(source_with_helpers(loss_and_grad), language="python", wrap_lines=True)
+    with naive:
+        st.markdown("**Naive** — `loss_and_grad_naive`")
+        st.code(source_with_helpers(loss_and_grad_naive), language="python", wrap_lines=True)
+    shared = shared_helpers()
+    if shared:
+        names = ", ".join(f"`{helper.__name__}`" for helper in shared)
+        with st.expander(f"Argument checks both call: {names}"):
+            st.code("\n\n".join(code_without_docstring(helper) for helper in shared),
+                    language="python", wrap_lines=True)
+
+
+notes = lesson_header(
+    "Gradient check",
+    "Naive loops, vectorised numpy and central differences must give the same gradient. "
+    "Compare them, time them, and read the code that runs.",
+    EXPLANATION,
+    SETTINGS,
+)
+check_panel()
+source_section()
+show_url_notes(notes)

@@ -17,7 +17,9 @@ for index, lesson in enumerate(LESSONS):
     with columns[index % 2], st.container(border=True, key=f"card_{lesson.url_path}"):
         st.subheader(f"{lesson.icon} {lesson.title}", anchor=False)
         st.markdown(lesson.lesson)
-        st.page_link(lesson.script, label=f"Open /{lesson.url_path}", icon=":material/arrow_forward:")
+        st.page_link(
+            lesson.script, label=f"Open /{lesson.url_path}", icon=":material/arrow_forward:"
+        )
 
 st.divider()
 st.caption(

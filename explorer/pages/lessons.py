@@ -33,7 +33,8 @@ class Lesson:
 
 LESSONS = (
     Lesson(
-        "explorer/pages/softmax_page.py", "softmax", "Softmax & its Jacobian", ":material/bar_chart:",
+        "explorer/pages/softmax_page.py", "softmax", "Softmax & its Jacobian",
+        ":material/bar_chart:",
         "Move the logits and the temperature; watch the probabilities, the Jacobian "
         "dp_i/dz_j and the gradient p − y change together.",
     ),
@@ -43,7 +44,8 @@ LESSONS = (
         "forgetting the softmax denominator breaks the gradient check.",
     ),
     Lesson(
-        "explorer/pages/training_page.py", "training", "Training by gradient descent", ":material/trending_down:",
+        "explorer/pages/training_page.py", "training", "Training by gradient descent",
+        ":material/trending_down:",
         "Train a softmax classifier on 2D data: decision regions, loss curves and the "
         "optimiser's path over the loss landscape.",
     ),

@@ -18,7 +18,8 @@ def test_home_lists_every_lesson_and_links_work(page, app_url):
         card = page.locator(f".st-key-card_{lesson.url_path}")
         assert card.is_visible(), lesson.url_path
         assert lesson.title in card.inner_text()
-    page.locator(f".st-key-card_{LESSONS[0].url_path} a[href$='{LESSONS[0].url_path}']").first.click()
+    first = LESSONS[0].url_path
+    page.locator(f".st-key-card_{first} a[href$='{first}']").first.click()
     page.wait_for_url(f"**/{LESSONS[0].url_path}")
     wait_idle(page)
     assert "Page not found" not in page.content()

@@ -179,16 +179,37 @@ def chart_figures(at: AppTest) -> Iterator[tuple[str, dict]]:
         yield element.proto.id, decode(json.loads(element.proto.spec))
 
 
+def _gap_mask(trace: dict) -> np.ndarray | None:
+    """Where a line trace has a gap marker: x and y both NaN (Plotly breaks the line there).
+
+    A linear classifier's boundaries are drawn as one line trace with NaN between the
+    segments, which is how float32 arrays say "no point here"; a NaN in only one of x or y
+    (or an infinity) is a broken number, not a gap.
+    """
+    x, y = trace.get("x"), trace.get("y")
+    try:
+        x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    except (TypeError, ValueError):
+        return None
+    if x.ndim != 1 or x.shape != y.shape:
+        return None
+    return np.isnan(x) & np.isnan(y)
+
+
 def non_finite_numbers(figure: Any, path: str = "") -> Iterator[str]:
     """Paths of every NaN or infinite number in a decoded figure (arrays, lists, scalars).
 
-    ``None`` (Plotly's gap) is allowed; strings are not numbers.
+    ``None`` (Plotly's gap) is allowed, and so are the NaN gap markers of line traces
+    (see :func:`_gap_mask`); strings are not numbers.
     """
     if isinstance(figure, np.ndarray):
         if figure.dtype.kind in "fc" and not np.all(np.isfinite(figure)):
             yield f"{path} ({int(np.sum(~np.isfinite(figure)))} of {figure.size})"
     elif isinstance(figure, dict):
+        gaps = _gap_mask(figure) if "x" in figure and "y" in figure else None
         for name, item in figure.items():
+            if gaps is not None and gaps.any() and name in ("x", "y"):
+                item = np.asarray(item, dtype=float)[~gaps]
             yield from non_finite_numbers(item, f"{path}.{name}")
     elif isinstance(figure, list):
         for index, item in enumerate(figure):

@@ -2,8 +2,9 @@
 
 ``python -m bench --quick`` runs each piece on tiny sizes (one page, few sessions) to
 check that the harness works, without judging times; it writes ``bench/out/quick.md``
-(git-ignored) and never ``RESULTS.md``. The exit status is 1 when the harness itself
-failed (a crash, or an output that cannot be right), whatever the goals say.
+(git-ignored) and never ``RESULTS.md``. The exit status is 1 when a benchmark could not
+do its job (a crash, a page that raised, an output that cannot be right), whatever the
+goals say; missed goals are reported, not fatal.
 """
 
 from __future__ import annotations
@@ -111,8 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                                    started=started, seconds=seconds))
     errors = [f"{section.title}: {error}" for section in sections for error in section.errors]
     for error in errors:
-        print(f"harness error: {error}", file=sys.stderr)
-    print(f"\n{len(errors)} harness error(s); {seconds:.0f} s; report: {out}", file=sys.stderr)
+        print(f"error: {error}", file=sys.stderr)
+    print(f"\n{len(errors)} error(s); {seconds:.0f} s; report: {out}", file=sys.stderr)
     return 1 if errors else 0
 
 

@@ -68,7 +68,8 @@ def _monitor(pid: int) -> Iterator[dict]:
         stop.set()
         thread.join(timeout=5)
         wall = time.perf_counter() - wall_start
-        result["cpu_percent"] = 100.0 * (procstat.cpu_seconds(pid) - cpu_start) / wall
+        result["cpu_seconds"] = procstat.cpu_seconds(pid) - cpu_start
+        result["cpu_percent"] = 100.0 * result["cpu_seconds"] / wall
 
 
 def _student_query(index: int) -> dict[str, str]:
@@ -225,8 +226,20 @@ def run(*, quick: bool = False) -> Section:
         section.add(f"{label}: errors", float(len(load.errors)), "", "0" if judged else "",
                     judge(len(load.errors), at_most=0, judged=judged),
                     note=load.errors[0][:100] if load.errors else "")
+        cpu_per_change = 1000 * usage["cpu_seconds"] / max(1, len(latencies))
         section.add(f"{label}: server CPU", usage["cpu_percent"], "% of a core",
-                    note=f"{load.seconds:.0f} s of changes")
+                    note=f"{load.seconds:.0f} s of changes; {cpu_per_change:.0f} ms of server "
+                         "CPU per change")
+        if judged and percentile(latencies, 95) > goals.CLASSROOM_P95_MS:
+            needed = sessions * cpu_per_change / 10  # % of one core at one change per second
+            section.notes.append(
+                f"p95 goal missed at N={sessions}: each change costs the server about "
+                f"{cpu_per_change:.0f} ms of CPU, so {sessions} students moving a slider once "
+                f"a second need about {needed:.0f}% of one core (this machine has 200%, shared "
+                "with the client threads); changes queue behind each other once that nears "
+                "the cores available. Less work per change (see the Server profiles) is what "
+                "would reach the goal."
+            )
         section.add(f"{label}: server peak RSS", usage["peak_rss_mb"], "MB",
                     f"< {goals.CLASSROOM_RSS_MB:g} MB" if judged else "",
                     judge(usage["peak_rss_mb"], at_most=goals.CLASSROOM_RSS_MB - 1e-9,

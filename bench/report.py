@@ -122,7 +122,7 @@ def markdown(sections: Sequence[Section], *, mode: str, started: datetime.dateti
                          f"{verdict} | {_cell(row.note)} |")
         lines.append("")
         if section.errors:
-            lines += ["Harness errors:", ""] + [f"- {error}" for error in section.errors] + [""]
+            lines += ["Errors:", ""] + [f"- {error}" for error in section.errors] + [""]
         for note in section.notes:
             lines += [note, ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -92,7 +92,9 @@ def rerun_times(spec: PageSpec, query: dict[str, str] | None = None, *, changes:
 
 def _raise_on_exception(at: AppTest, spec: PageSpec) -> None:
     if at.exception:
-        raise RuntimeError(f"/{spec.name} raised: {at.exception[0].value}")
+        # The app's config shows only the exception's type (client.showErrorDetails).
+        raise RuntimeError(f"/{spec.name} raised {at.exception[0].proto.type}: "
+                           f"{at.exception[0].proto.message[:120]}")
 
 
 @contextlib.contextmanager

@@ -286,8 +286,8 @@ SOFTMAX_TARGET = Setting(
     help="The true class, used for the cross-entropy gradient p - y.",
 )
 OVERFLOW_DEMO = Setting(
-    "big", "Scale logits ×100 (overflow demo)", False, "toggle",
-    help="Multiplies the logits by 100 and compares the textbook and the stable softmax.",
+    "big", "Overflow demo: logits ×1000", False, "toggle",
+    help="Multiplies the logits by 1000 and compares the textbook and the stable softmax.",
 )
 
 # ----------------------------------------------------------------------------------------
@@ -355,7 +355,7 @@ OPTIMIZER = Setting("optimizer", "Optimizer", "gd", "select", options=OPTIMIZER_
 LEARNING_RATE = Setting(
     "lr", "Learning rate", 0.5, "select", options=LEARNING_RATES, help="Step size."
 )
-STEPS = Setting("steps", "Steps", 100, "int", 1, 2000, 10, help="Number of updates.")
+STEPS = Setting("steps", "Steps", 100, "int", 1, 2000, 1, help="Number of updates.")
 TRAIN_REG = Setting(
     "reg", "L2 strength reg", 0.0, "slider", 0.0, 1.0, 0.005, help="Weight decay on W."
 )
@@ -363,6 +363,37 @@ BATCH = Setting(
     "batch", "Batch size", 32, "int", 1, 5000, 1, help="Mini-batch size for sgd (and others)."
 )
 INIT_SEED = Setting("init", "Init seed", 0, "int", 0, 9999, 1, help="Initial weights.")
+COMPARE = Setting(
+    "compare", "Compare", False, "toggle",
+    help="Train again from the same start with another optimizer or learning rate.",
+)
+OPTIMIZER_B = Setting("optimizer2", "Second optimizer", "momentum", "select",
+                      options=OPTIMIZER_NAMES)
+LEARNING_RATE_B = Setting(
+    "lr2", "Second learning rate", 0.1, "select", options=LEARNING_RATES,
+    help="Step size of the second run.",
+)
+STEP_AT = Setting(
+    "at", "Inspect step", 2000, "int", 0, 2000, 1,
+    help="The model after this many steps: the landscape slice, the pulls, the table.",
+)
+VIEW = Setting("view", "Panel", "Landscape", "select",
+               options=("Landscape", "Pulls", "Examples", "Downloads"))
+TRAINING_PARAMS = tuple(
+    [f"W[{row},{col}]" for row in range(5) for col in range(6)] + [f"b[{k}]" for k in range(6)]
+)
+LANDSCAPE_X = Setting(
+    "px", "Landscape x-axis", "W[0,0]", "select", options=TRAINING_PARAMS,
+    help="W[i,k]: weight from input i to class k; b[k]: bias of class k.",
+)
+LANDSCAPE_Y = Setting(
+    "py", "Landscape y-axis", "W[1,0]", "select", options=TRAINING_PARAMS,
+    help="W[i,k]: weight from input i to class k; b[k]: bias of class k.",
+)
+PULL_CLASS = Setting(
+    "pull", "Class whose weights are pulled", 0, "int", 0, 5, 1,
+    help="Shows how every training point pulls the weights w_k of this class.",
+)
 
 # ----------------------------------------------------------------------------------------
 # /check

@@ -1,6 +1,543 @@
-"""PLACEHOLDER: the /training page is being built."""
+"""/training: train a softmax classifier by gradient descent on 2D data and watch it learn.
 
+Reads like its layout: the data (generated or the learner's own), the optimiser, the
+decision regions and the learning curves, then one panel to inspect the model at a
+chosen step (the loss landscape, who pulls the boundary, the per-example table, the
+downloads). Three nested fragments keep reruns small: a change of the optimiser reruns
+the training section only, a change of the inspected step or panel reruns that panel.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-st.title("training")
-st.info("This lesson is being built.")
+from explorer import state
+from explorer.boundaries import boundary_lines
+from explorer.datasets import DATASETS
+from explorer.export import dataset_csv, points_csv, reproduce_script, trajectory_csv
+from explorer.figures import training_figs as figs
+from explorer.figures.style import PLOTLY_CONFIG
+from explorer.landscape import landscape, project_path
+from explorer.optim import OPTIMIZER_DESCRIPTIONS
+from explorer.pages.controls import _NOTES_KEY, control, lesson_header, show_url_notes
+from explorer.state import check_query
+from explorer.training_run import (
+    Data,
+    DataSettings,
+    Run,
+    TrainSettings,
+    compute_run,
+    confusion_matrix,
+    example_table,
+    initial_params,
+    make_data,
+    parse_custom_points,
+    predictions,
+    pulls,
+    region_frames,
+)
+
+SETTINGS = (
+    state.DATASET, state.POINTS, state.CLASSES, state.NOISE, state.DATA_SEED,
+    state.TEST_FRACTION, state.FEATURES, state.OPTIMIZER, state.LEARNING_RATE, state.STEPS,
+    state.TRAIN_REG, state.BATCH, state.INIT_SEED, state.COMPARE, state.OPTIMIZER_B,
+    state.LEARNING_RATE_B, state.STEP_AT, state.VIEW, state.LANDSCAPE_X, state.LANDSCAPE_Y,
+    state.PULL_CLASS,
+)
+
+#: Grid points per side of the loss landscape.
+LANDSCAPE_RESOLUTION = 45
+#: Runs with more point-steps than this show a progress bar while they train.
+PROGRESS_WORK = 300_000
+
+EXPLANATION = """
+**The model.** Each point x = (x1, x2) gets one score per class, s_k = x·w_k + b_k, and
+softmax turns the scores into probabilities. Training minimises the mean cross-entropy
+−log p_y over the training points (plus ½·reg·ΣW²) by following its gradient
+X^T (P − Y) / N + reg·W, one step at a time, with the chosen optimizer.
+
+**Decision regions.** The colour of the plane is the class the model predicts there,
+pale where it is unsure and deep where it is confident; the dark lines are the decision
+boundaries. Filled points are used for training, hollow ones are held out (test). Press
+**▶ Play** under the chart to watch the boundaries move step by step, or drag its slider.
+
+**Raw or quadratic features.** On raw features (x1, x2) a linear model can only draw
+straight boundaries, so rings (*circles*) and opposite quadrants (*xor*) are out of reach.
+Adding x1², x2² and x1·x2 as inputs keeps the model linear in its weights but lets the
+boundaries curve: x1² + x2² separates rings, x1·x2 separates quadrants.
+
+**Learning curves.** Solid lines are measured on the training points, dashed lines on the
+test points. Training loss that keeps falling while the test loss rises is overfitting.
+
+**Inspect a step.** Pick a step, then a panel: the **landscape** is the loss over two
+weights with every other parameter frozen at that step, and the optimiser's path drawn on
+it; **pulls** shows every point's share x·(p_k − y_k) of the gradient of one class's weights;
+**examples** lists scores, probabilities and loss per point, and the test confusion matrix.
+"""
+
+#: A small editable example for "your own data" (rounded so the table reads well).
+_EXAMPLE_DATA = DataSettings(dataset="blobs", n=36, classes=3, noise=0.25, seed=7)
+
+
+def _note_url(setting: state.Setting) -> None:
+    """Record why a URL value of a widget not made by ``control`` is ignored."""
+    note = check_query(setting, list(st.query_params.get_all(setting.key)))
+    if note:
+        st.session_state.setdefault(_NOTES_KEY, {})[setting.key] = note
+
+
+def _csv_hash(text: str | None) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16] if text else ""
+
+
+# ----------------------------------------------------------------------------------------
+# Cached computations, keyed by small settings (the learner's CSV by its hash).
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_data(settings: DataSettings, custom_hash: str, _custom_csv: str | None) -> Data:
+    custom = parse_custom_points(_custom_csv) if settings.dataset == "custom" else None
+    return make_data(settings, custom)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_run(
+    data_settings: DataSettings, custom_hash: str, settings: TrainSettings,
+    _custom_csv: str | None,
+) -> Run:
+    data = cached_data(data_settings, custom_hash, _custom_csv)
+    if data.X_train.shape[0] * settings.steps < PROGRESS_WORK:
+        return compute_run(data, settings)
+    # A long run: the bar is created inside the cached function, so a cache hit replays
+    # it (a few tiny messages) and it is emptied again at the end.
+    bar = st.progress(0.0, text=f"Training {settings.optimizer} for {settings.steps} steps…")
+    shown = [0.0]
+
+    def report(fraction: float) -> None:
+        if fraction - shown[0] >= 0.1 or fraction >= 1.0:
+            shown[0] = fraction
+            bar.progress(min(fraction, 1.0), text=f"Training… {fraction:.0%}")
+
+    run = compute_run(data, settings, progress=report)
+    bar.empty()
+    return run
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_regions(
+    data_settings: DataSettings, custom_hash: str, settings: TrainSettings,
+    _custom_csv: str | None,
+):
+    data = cached_data(data_settings, custom_hash, _custom_csv)
+    run = cached_run(data_settings, custom_hash, settings, _custom_csv)
+    frames = region_frames(data, run)
+    return figs.regions_figure(frames, data.X_train, data.y_train, data.X_test, data.y_test,
+                               data.classes)
+
+
+# ----------------------------------------------------------------------------------------
+# The data
+
+
+def _classes_setting(dataset: str, custom_classes: int | None) -> state.Setting:
+    """The ``classes`` control restricted to what the dataset allows.
+
+    A dataset with a fixed number of classes (xor, moons: 2; custom data: its own K)
+    gets a one-choice control, so Streamlit itself rejects any other URL value.
+    """
+    if dataset == "custom":
+        return _fixed_classes(custom_classes)
+    spec = DATASETS[dataset]
+    if spec.min_classes == spec.max_classes:
+        return _fixed_classes(spec.min_classes)
+    return state.CLASSES.with_range(spec.min_classes, spec.max_classes)
+
+
+def _fixed_classes(k: int) -> state.Setting:
+    """A one-choice ``classes`` control (a slider cannot have min == max)."""
+    return dataclasses.replace(state.CLASSES, kind="select", options=(k,), default=k)
+
+
+def custom_points_section() -> str:
+    """The learner's points: upload a CSV or edit the table. Returns the last good CSV."""
+    if "custom_csv" not in st.session_state:
+        example = make_data(_EXAMPLE_DATA)
+        st.session_state["custom_csv"] = points_csv(example.X.round(2), example.y)
+        st.session_state["custom_version"] = 0
+    left, right = st.columns([2, 3], gap="medium")
+    with left:
+        uploaded = st.file_uploader(
+            "Upload a CSV of x1, x2, label", type=["csv", "txt"], key="upload",
+            help="One point per line; labels are class numbers 0..5; at most 5000 rows.",
+        )
+        _take_upload(uploaded)
+        error = st.session_state.get("upload_error")
+        if error:
+            st.error(f"**{error[0]}** was not used: {error[1]}. The previous points are kept.",
+                     icon=":material/error:")
+        st.caption(
+            "Your points stay in this browser session; a shared link cannot carry them. "
+            "Download the dataset CSV (Downloads panel) to share them."
+        )
+    with right:
+        _edit_points()
+    return st.session_state["custom_csv"]
+
+
+def _take_upload(uploaded) -> None:
+    """Validate a newly uploaded file once; keep the previous points if it is bad."""
+    if uploaded is None:
+        st.session_state.pop("upload_error", None)
+        st.session_state.pop("upload_seen", None)
+        return
+    if st.session_state.get("upload_seen") == uploaded.file_id:
+        return
+    st.session_state["upload_seen"] = uploaded.file_id
+    try:
+        X, y = parse_custom_points(uploaded.getvalue())
+    except ValueError as error:
+        st.session_state["upload_error"] = (uploaded.name, str(error))
+        return
+    st.session_state.pop("upload_error", None)
+    st.session_state["custom_csv"] = points_csv(X, y)
+    # A new editor key: the table starts again from the uploaded points.
+    st.session_state["custom_version"] = st.session_state.get("custom_version", 0) + 1
+    st.session_state["custom_base"] = st.session_state["custom_csv"]
+
+
+def _edit_points() -> None:
+    """The editable table; valid edits replace the points, invalid ones are explained."""
+    base_csv = st.session_state.setdefault("custom_base", st.session_state["custom_csv"])
+    X, y = parse_custom_points(base_csv)
+    frame = pd.DataFrame({"x1": X[:, 0], "x2": X[:, 1], "label": y})
+    edited = st.data_editor(
+        frame, key=f"points_{st.session_state.get('custom_version', 0)}", num_rows="dynamic",
+        height=240, hide_index=True,
+        column_config={
+            "x1": st.column_config.NumberColumn("x1", format="%.3f"),
+            "x2": st.column_config.NumberColumn("x2", format="%.3f"),
+            "label": st.column_config.NumberColumn("label", min_value=0, max_value=5, step=1),
+        },
+    )
+    text = edited.to_csv(index=False)
+    try:
+        X, y = parse_custom_points(text)
+    except ValueError as error:
+        st.error(f"The table was not used: {error}.", icon=":material/error:")
+        return
+    st.session_state["custom_csv"] = points_csv(X, y)
+
+
+def data_section() -> tuple[DataSettings, str | None]:
+    """The data controls, in the sidebar; returns the settings and the learner's CSV."""
+    with st.sidebar:
+        st.subheader("Data", anchor=False)
+        dataset = control(state.DATASET)
+        custom = dataset == "custom"
+        custom_csv = st.session_state.get("custom_csv") if custom else None
+        classes_slot = st.empty()
+        n = control(state.POINTS, disabled=custom)
+        noise = control(state.NOISE, disabled=custom)
+        test = control(state.TEST_FRACTION)
+        seed = control(state.DATA_SEED)
+        features = control(state.FEATURES)
+    if custom:
+        with st.expander("Your points", expanded=True, icon=":material/edit_note:"):
+            custom_csv = custom_points_section()
+    custom_classes = int(parse_custom_points(custom_csv)[1].max()) + 1 if custom else None
+    with st.sidebar:
+        with classes_slot.container():
+            classes = control(_classes_setting(dataset, custom_classes), disabled=custom)
+        st.caption(_dataset_note(dataset, features))
+    return DataSettings(dataset=dataset, n=n, classes=classes, noise=noise, seed=seed,
+                        test=test, features=features), custom_csv
+
+
+def _dataset_note(dataset: str, features: str) -> str:
+    if dataset == "custom":
+        text = "Your own points: upload a CSV or edit the table below."
+    else:
+        text = DATASETS[dataset].description
+    if features == "quadratic":
+        text += " Quadratic features (x1², x2², x1·x2) let the boundaries curve."
+    elif dataset in ("circles", "xor"):
+        text += " Try features = quadratic."
+    return text
+
+
+# ----------------------------------------------------------------------------------------
+# Training
+
+
+def _train_controls() -> tuple[TrainSettings, TrainSettings | None]:
+    """Optimiser controls: one row, then the comparison run and the finer settings."""
+    with st.container(border=True):
+        row = st.columns([1.1, 1.6, 1.6, 1.2, 1.2], gap="medium")
+        with row[0]:
+            optimizer = control(state.OPTIMIZER)
+        with row[1]:
+            lr = control(state.LEARNING_RATE)
+        with row[2]:
+            steps = control(state.STEPS)
+        with row[3]:
+            reg = control(state.TRAIN_REG)
+        with row[4]:
+            init = control(state.INIT_SEED)
+        row2 = st.columns([1.1, 1.6, 1.6, 2.4], gap="medium", vertical_alignment="bottom")
+        with row2[0]:
+            compare = control(state.COMPARE)
+        optimizer2 = lr2 = None
+        if compare:
+            with row2[1]:
+                optimizer2 = control(state.OPTIMIZER_B)
+            with row2[2]:
+                lr2 = control(state.LEARNING_RATE_B)
+        uses_batches = "sgd" in (optimizer, optimizer2)
+        with row2[3]:
+            batch = control(state.BATCH, disabled=not uses_batches)
+        if not compare:
+            with row2[1]:
+                st.caption(OPTIMIZER_DESCRIPTIONS[optimizer])
+    first = TrainSettings(optimizer=optimizer, lr=lr, steps=steps, reg=reg, batch=batch,
+                          init=init)
+    second = None
+    if compare:
+        second = TrainSettings(optimizer=optimizer2, lr=lr2, steps=steps, reg=reg,
+                               batch=batch, init=init)
+    return first, second
+
+
+def _run_label(settings: TrainSettings) -> str:
+    return f"{settings.optimizer}, lr {settings.lr:g}"
+
+
+def _smaller_rate(lr: float) -> float:
+    """A learning-rate stop at most a third of ``lr`` (the smallest stop if none)."""
+    smaller = [rate for rate in state.LEARNING_RATES if rate <= lr / 3]
+    return smaller[-1] if smaller else state.LEARNING_RATES[0]
+
+
+def _divergence_message(label: str, run: Run) -> None:
+    st.error(
+        f"**{label}** diverged at step {run.diverged_at}: the loss blew up (or stopped being "
+        f"a finite number), so training stopped there and the charts show steps "
+        f"0..{run.steps_taken}. Try a smaller learning rate, e.g. "
+        f"lr = {_smaller_rate(run.settings.lr):g}.",
+        icon=":material/error:",
+    )
+
+
+def _metrics(data: Data, run: Run) -> None:
+    with st.container(key="metrics", horizontal=True, gap="large"):
+        st.metric("final train loss", f"{run.final_loss:.6f}",
+                  help=f"Exactly {run.final_loss!r}: the regularised training loss after "
+                  f"{run.steps_taken} steps.")
+        st.metric("train accuracy", f"{run.train_accuracy[-1]:.1%}")
+        if run.test_accuracy.size:
+            st.metric("test accuracy", f"{run.test_accuracy[-1]:.1%}")
+        st.metric("steps taken", f"{run.steps_taken}")
+        st.metric("points (train / test)", f"{data.X_train.shape[0]} / {data.X_test.shape[0]}")
+
+
+@st.fragment
+def training_section(data_settings: DataSettings, custom_csv: str | None) -> None:
+    """Optimiser controls, the run, its regions and curves, then the inspect panel."""
+    first, second = _train_controls()
+    key = _csv_hash(custom_csv)
+    data = cached_data(data_settings, key, custom_csv)
+    run = cached_run(data_settings, key, first, custom_csv)
+    runs = [(_run_label(first), run)]
+    if second is not None:
+        runs.append((_run_label(second) + " (2nd)", cached_run(data_settings, key, second,
+                                                               custom_csv)))
+    for label, each in runs:
+        if each.diverged_at is not None:
+            _divergence_message(label, each)
+    _metrics(data, run)
+    left, right = st.columns(2, gap="medium")
+    with left:
+        st.markdown("**Decision regions** — filled points train, hollow points test; "
+                    "press ▶ Play to watch the training")
+        st.plotly_chart(cached_regions(data_settings, key, first, custom_csv), key="regions",
+                        config=PLOTLY_CONFIG)
+    with right:
+        st.markdown("**Learning curves** — solid: training points, dashed: test points")
+        diverged = [(label, each.diverged_at) for label, each in runs
+                    if each.diverged_at is not None]
+        st.plotly_chart(figs.loss_curve_figure(runs, diverged=diverged), key="loss_curve",
+                        config=PLOTLY_CONFIG)
+    inspect_section(data_settings, custom_csv, first, second)
+
+
+# ----------------------------------------------------------------------------------------
+# Inspecting one step
+
+
+@st.fragment
+def inspect_section(data_settings: DataSettings, custom_csv: str | None,
+                    first: TrainSettings, second: TrainSettings | None) -> None:
+    """The model at one chosen step, seen through one panel at a time."""
+    key = _csv_hash(custom_csv)
+    data = cached_data(data_settings, key, custom_csv)
+    run = cached_run(data_settings, key, first, custom_csv)
+    st.subheader("Inspect one step", anchor=False)
+    top = st.columns([1, 1], gap="large", vertical_alignment="bottom")
+    with top[0]:
+        step = control(state.STEP_AT.with_range(max_value=max(run.steps_taken, 1)))
+        step = min(step, run.steps_taken)
+    with top[1]:
+        _note_url(state.VIEW)
+        view = st.segmented_control(
+            state.VIEW.label, options=list(state.VIEW.options), default=state.VIEW.default,
+            required=True, key=state.VIEW.key, bind="query-params",
+        )
+    if view == "Landscape":
+        other = (cached_run(data_settings, key, second, custom_csv) if second is not None
+                 else None)
+        landscape_panel(data, run, step, other)
+    elif view == "Pulls":
+        pulls_panel(data, run, step)
+    elif view == "Examples":
+        examples_panel(data, run, step)
+    else:
+        downloads_panel(data_settings, custom_csv, first)
+
+
+def _landscape_params(data: Data) -> tuple[str, str]:
+    dim, k = data.dim, data.classes
+    names = [f"W[{r},{c}]" for r in range(dim) for c in range(k)] + [f"b[{c}]" for c in range(k)]
+    return (control(state.LANDSCAPE_X.with_options(names)),
+            control(state.LANDSCAPE_Y.with_options(names)))
+
+
+def _span(paths) -> tuple[tuple[float, float], float]:
+    """Centre and half-width of a square that holds every path with a margin."""
+    points = np.concatenate(paths)
+    low, high = points.min(axis=0), points.max(axis=0)
+    centre = (low + high) / 2
+    half = max(float(np.max(high - low)) / 2 * 1.3, 1.0)
+    return (float(centre[0]), float(centre[1])), half
+
+
+def landscape_panel(data: Data, run: Run, step: int, other: Run | None) -> None:
+    chart, side = st.columns([5, 2], gap="large")
+    with side:
+        px, py = _landscape_params(data)
+        note = st.empty()
+    if px == py:
+        note.warning("Pick two different parameters for the landscape.", icon=":material/info:")
+        return
+    params = (px, py)
+    paths = [(_run_label(run.settings), project_path(run.trajectory.W, run.trajectory.b, params))]
+    if other is not None:
+        paths.append((_run_label(other.settings) + " (2nd)",
+                      project_path(other.trajectory.W, other.trajectory.b, params)))
+    centre, half = _span([path for _, path in paths])
+    try:
+        grid = landscape(run.trajectory.W[step], run.trajectory.b[step], data.F_train,
+                         data.y_train, params=params, center=centre, span=half,
+                         resolution=LANDSCAPE_RESOLUTION, reg=run.settings.reg)
+    except ValueError as error:
+        note.warning(f"The landscape cannot be drawn here: {error}.", icon=":material/info:")
+        return
+    with chart:
+        st.plotly_chart(
+            figs.landscape_figure(grid, paths, at_point=paths[0][1][step], at_step=step),
+            key="landscape", config=PLOTLY_CONFIG,
+        )
+    text = (f"The loss as {px} and {py} vary, with every other weight and bias frozen at "
+            f"step {step}: exact for that step only. The line is the optimiser's path in "
+            "these two coordinates, from the start (dot) to the end (star).")
+    if other is not None:
+        text += (" The second path is drawn on the same slice, although its other "
+                 "parameters differ.")
+    note.caption(text)
+
+
+def pulls_panel(data: Data, run: Run, step: int) -> None:
+    chart, side = st.columns([5, 2], gap="large")
+    with side:
+        k = control(state.PULL_CLASS.with_range(max_value=data.classes - 1))
+        st.caption(
+            f"Each arrow is −(p_{k} − y_{k})·x for one training point: the (x1, x2) part of "
+            f"that point's term in −∂L/∂w_{k}, i.e. where one descent step moves w_{k} "
+            f"because of it. Points of class {k} pull w_{k} towards themselves, the others "
+            "push it away, each in proportion to how wrong the model still is about them: "
+            "confident, correct points barely pull. The thick arrow from the origin is their "
+            "mean, the data part of the step. Arrows are drawn at half scale, the same at "
+            "every step, so they shrink as the model converges."
+        )
+    result = pulls(data, run, step, k)
+    W, b = run.trajectory.W[step], run.trajectory.b[step]
+    lines = boundary_lines(W, b, data.features, data.bounds)
+    with chart:
+        st.plotly_chart(figs.pulls_figure(result, k, lines, data.bounds), key="pulls",
+                        config=PLOTLY_CONFIG)
+
+
+def examples_panel(data: Data, run: Run, step: int) -> None:
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        st.markdown(f"**The first {min(50, data.X_train.shape[0])} training points at step "
+                    f"{step}**: scores s, probabilities p and loss −log p_y")
+        table = example_table(data, run, step)
+        st.dataframe(pd.DataFrame(table), height=360, key="examples", hide_index=True,
+                     column_config={name: st.column_config.NumberColumn(format="%.3f")
+                                    for name in table if name not in ("y", "predicted")})
+    with right:
+        split = "test" if data.y_test.size else "train"
+        y_true, y_pred = predictions(data, run, step, split)
+        st.markdown(f"**Confusion matrix on the {split} points at step {step}**")
+        st.plotly_chart(figs.confusion_figure(confusion_matrix(y_true, y_pred, data.classes)),
+                        key="confusion", config=PLOTLY_CONFIG)
+
+
+def downloads_panel(data_settings: DataSettings, custom_csv: str | None,
+                    first: TrainSettings) -> None:
+    key = _csv_hash(custom_csv)
+
+    def data():
+        return cached_data(data_settings, key, custom_csv)
+
+    def run():
+        return cached_run(data_settings, key, first, custom_csv)
+
+    def script() -> str:
+        d = data()
+        W0, b0 = initial_params(d.dim, d.classes, first.init)
+        return reproduce_script(d, data_settings, first, W0, b0)
+
+    columns = st.columns(3, gap="medium")
+    with columns[0]:
+        st.download_button("Trajectory (CSV)", data=lambda: trajectory_csv(data(), run()),
+                           file_name="trajectory.csv", mime="text/csv", key="get_trajectory",
+                           icon=":material/timeline:", on_click="ignore")
+        st.caption("Step, train/test loss and accuracy, and every weight and bias.")
+    with columns[1]:
+        st.download_button("Dataset (CSV)", data=lambda: dataset_csv(data()),
+                           file_name="dataset.csv", mime="text/csv", key="get_dataset",
+                           icon=":material/table:", on_click="ignore")
+        st.caption("x1, x2, label: upload it back as your own data.")
+    with columns[2]:
+        st.download_button("Python script", data=script, file_name="softmax_run.py",
+                           mime="text/x-python", key="get_script", icon=":material/code:",
+                           on_click="ignore")
+        st.caption("numpy only: repeats this run exactly and prints the final loss.")
+
+
+# ----------------------------------------------------------------------------------------
+
+notes_slot = lesson_header(
+    "Training by gradient descent",
+    "Train a softmax classifier on 2D points and watch gradient descent move the decision "
+    "boundaries, step by step.",
+    EXPLANATION, SETTINGS,
+)
+data_settings, custom_csv = data_section()
+training_section(data_settings, custom_csv)
+show_url_notes(notes_slot)

@@ -177,7 +177,7 @@ def matrix_heatmap(
             line={"color": MISTAKE_COLOR, "width": 3, "dash": "dot"},
         )
     base_layout(figure, title=title, height=height)
-    figure.update_layout(margin={"l": 40, "r": 10, "t": 44, "b": 36})
+    figure.update_layout(margin={"l": 40, "r": 10, "t": 44, "b": 48})
     # Category axes: labels such as "0" must not be read as numbers (and thinned out).
     figure.update_xaxes(type="category", showgrid=False, zeroline=False, tickfont={"size": 14})
     figure.update_yaxes(type="category", autorange="reversed", showgrid=False, zeroline=False,
@@ -201,7 +201,7 @@ def weight_gradient_heatmap(values, *, title: str, zmax: float | None = None,
         values, title=title, row_labels=FEATURE_LABELS, col_labels=class_labels(values.shape[1]),
         zmax=zmax, highlight=highlight,
     )
-    figure.update_xaxes(title={"text": "class", "standoff": 2, "font": {"size": 14}})
+    figure.update_xaxes(title={"text": "class", "standoff": 8, "font": {"size": 14}})
     return figure
 
 

@@ -192,16 +192,22 @@ def probability_panel(W: np.ndarray, b: np.ndarray, x: np.ndarray, k: int) -> No
                                     title=f"∂p{j}/∂w_i by central differences"),
             key="dprob_numeric", config=PLOTLY_CONFIG,
         )
-    if mistake:
+    if not np.any(x):
+        st.info("With x = 0 every derivative is 0, so no check can tell a right formula "
+                "from a wrong one: move x away from the origin.", icon=":material/info:")
+    elif mistake and check.verdict != "fail":
+        st.info(
+            "The formula is still wrong — it drops −p_j p_i x — but here those terms are too "
+            "small for the check to see: move x or the weights so that every class keeps "
+            "some probability.", icon=":material/visibility_off:",
+        )
+    elif mistake:
         st.error(
             "Why it fails: w_i also sits in the denominator Σ_k exp(w_k·x + b_k), so raising "
             "w_i·x lowers every other probability — the dropped term −p_j p_i x is why the "
             f"outlined columns i ≠ {j} should not be 0.",
             icon=":material/error:",
         )
-    if not np.any(x):
-        st.info("With x = 0 every derivative is 0, so no check can tell a right formula "
-                "from a wrong one: move x away from the origin.", icon=":material/info:")
 
 
 @st.fragment

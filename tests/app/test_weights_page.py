@@ -126,3 +126,16 @@ def test_target_class_beyond_k_in_a_link_is_ignored():
     warning = " ".join(box.value for box in at2.warning)
     assert "`y`" in warning and "`j`" in warning
     assert heatmap(at2, "dweights").shape == (2, 2)
+
+
+def test_the_check_says_when_it_cannot_see_the_mistake():
+    at = open_page({"x1": "0", "x2": "0", "mistake": "true"})
+    assert not at.error  # nothing to fail: every derivative is exactly 0 at x = 0
+    assert any("x = 0" in box.value for box in at.info)
+    # Saturated: p_2 is so small that the dropped terms fall below the rounding noise.
+    at = open_page({"x1": "3", "x2": "3", "w1_0": "3", "w2_0": "3", "b0": "3", "k": "5",
+                    "j": "2", "mistake": "true"})
+    assert metric_value(at, "∂p2/∂W") > 1e-7
+    assert not any("FAIL" in box.value for box in at.error)
+    assert any("WITHIN NOISE" in box.value for box in at.warning)
+    assert any("too small" in box.value for box in at.info)

@@ -252,7 +252,8 @@ def data_section() -> tuple[DataSettings, str | None]:
     custom_classes = int(parse_custom_points(custom_csv)[1].max()) + 1 if custom else None
     with st.sidebar:
         with classes_slot.container():
-            classes = control(_classes_setting(dataset, custom_classes), disabled=custom)
+            setting = _classes_setting(dataset, custom_classes)
+            classes = control(setting, disabled=setting.kind == "select")
         st.caption(_dataset_note(dataset, features))
     return DataSettings(dataset=dataset, n=n, classes=classes, noise=noise, seed=seed,
                         test=test, features=features), custom_csv

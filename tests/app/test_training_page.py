@@ -1,0 +1,326 @@
+"""The /training page in AppTest: every control changes what is shown, the numbers shown
+are the library's, and the learner's bad data is explained and never replaces good data.
+
+Numbers are checked against the page's pure pipeline (explorer.training_run) and the
+library's ``train`` called directly, never against values copied from a run.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from explorer.optim import train
+from explorer.training_run import (
+    DataSettings,
+    TrainSettings,
+    compute_run,
+    initial_params,
+    make_data,
+    pulls,
+)
+from tests.app.page_probe import open_page
+from tests.support.charts import app_chart, app_chart_keys
+
+PAGE = "explorer/pages/training_page.py"
+
+
+def open_training(**query) -> object:
+    at = open_page(PAGE, {key: [str(value)] for key, value in query.items()})
+    assert not at.exception, [str(e.value) for e in at.exception]
+    return at
+
+
+def traces(at, key: str) -> dict:
+    return {trace.get("name"): trace for trace in app_chart(at, key)["data"]}
+
+
+def train_loss(at, label_prefix: str = "") -> np.ndarray:
+    by_name = traces(at, "loss_curve")
+    name = next(n for n in by_name if n and n.endswith("train loss") and n.startswith(label_prefix))
+    return np.asarray(by_name[name]["y"], dtype=np.float64)
+
+
+def expected_run(data: DataSettings | None = None, **train_kwargs):
+    """The page's pipeline run directly for these settings (defaults elsewhere)."""
+    return compute_run(make_data(data or DataSettings()), TrainSettings(**train_kwargs))
+
+
+def region_points(at) -> np.ndarray:
+    """Every point drawn on the decision regions: (x, y, hollow)."""
+    rows = []
+    for trace in app_chart(at, "regions")["data"][2:]:
+        hollow = "open" in trace.get("marker", {}).get("symbol", "")
+        rows.append(np.column_stack([trace["x"], trace["y"], np.full(len(trace["x"]), hollow)]))
+    return np.concatenate(rows)
+
+
+def rows_sorted(points: np.ndarray) -> np.ndarray:
+    """The points as a multiset: rows in lexicographic order."""
+    if points.shape[0] != 0:
+        points = points[np.lexsort(points.T[::-1])]
+    return points
+
+
+def errors(at) -> list[str]:
+    return [str(error.value) for error in at.error]
+
+
+# ----------------------------------------------------------------------------------------
+# The default view and the link from the issue
+
+
+def test_defaults_show_regions_curves_landscape_and_the_final_loss():
+    at = open_training()
+    assert {"regions", "loss_curve", "landscape"} <= set(app_chart_keys(at))
+    assert not errors(at) and not at.warning
+    run = expected_run()
+    metrics = {metric.label: metric.value for metric in at.metric}
+    assert metrics["final train loss"] == f"{run.final_loss:.6f}"
+    assert metrics["steps taken"] == str(run.steps_taken)
+    assert np.array_equal(train_loss(at), run.train_loss)
+
+
+def test_the_loss_curve_is_what_train_returns_for_the_link():
+    at = open_training(dataset="spiral", optimizer="adam", lr=0.05, steps=200, seed=1)
+    data = make_data(DataSettings(dataset="spiral", seed=1))
+    W0, b0 = initial_params(data.dim, data.classes, 0)
+    trajectory = train(data.F_train, data.y_train, W0, b0, optimizer="adam", lr=0.05,
+                       steps=200)
+    assert np.array_equal(train_loss(at), trajectory.loss)
+
+
+# ----------------------------------------------------------------------------------------
+# Every control
+
+
+def test_data_controls_redraw_the_points():
+    at = open_training()
+    before = region_points(at)
+    assert before.shape[0] == 300 and before[:, 2].sum() == 75
+    for key, value, check in [
+        ("n", 120, lambda p: p.shape[0] == 120),
+        ("test", 0.5, lambda p: p[:, 2].sum() == 60),
+        ("noise", 0.6, lambda p: p.shape[0] == 120),
+        ("seed", 3, lambda p: p.shape[0] == 120),
+    ]:
+        at.slider(key=key).set_value(value).run()
+        assert not at.exception
+        now = region_points(at)
+        assert check(now), key
+        assert not np.array_equal(rows_sorted(now), rows_sorted(before)), key
+        before = now
+    X = make_data(DataSettings(n=120, test=0.5, noise=0.6, seed=3)).X
+    assert np.allclose(np.sort(before[:, 0]), np.sort(X[:, 0]).astype(np.float32))
+
+
+def test_dataset_and_classes_controls():
+    at = open_training()
+    at.slider(key="classes").set_value(5).run()
+    train_traces = [t for t in app_chart(at, "regions")["data"][2:]
+                    if "open" not in t["marker"].get("symbol", "")]
+    assert len(train_traces) == 5
+    at.selectbox(key="dataset").set_value("circles").run()
+    assert not at.exception
+    run = expected_run(DataSettings(dataset="circles", classes=5))
+    assert np.array_equal(train_loss(at), run.train_loss)
+
+
+@pytest.mark.parametrize("dataset", ["xor", "moons"])
+def test_two_class_datasets_allow_only_two_classes(dataset):
+    at = open_training(dataset=dataset, classes=4)
+    classes = at.select_slider(key="classes")
+    assert classes.value == 2 and classes.options == ["2"] and classes.disabled
+    notes = " ".join(str(w.value) for w in at.warning)
+    assert "`classes`" in notes
+    assert np.array_equal(train_loss(at),
+                          expected_run(DataSettings(dataset=dataset, classes=2)).train_loss)
+
+
+def test_quadratic_features_reach_the_model_and_the_landscape_choices():
+    at = open_training(dataset="circles")
+    at.selectbox(key="features").set_value("quadratic").run()
+    run = expected_run(DataSettings(dataset="circles", features="quadratic"))
+    assert np.array_equal(train_loss(at), run.train_loss)
+    assert "W[4,2]" in at.selectbox(key="px").options  # five inputs now
+    assert any("Quadratic features" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    ("widget", "key", "value", "expected"),
+    [
+        ("selectbox", "optimizer", "adam", {"optimizer": "adam"}),
+        ("select_slider", "lr", 0.1, {"lr": 0.1}),
+        ("slider", "steps", 37, {"steps": 37}),
+        ("slider", "reg", 0.1, {"reg": 0.1}),
+        ("slider", "init", 2, {"init": 2}),
+    ],
+)
+def test_optimiser_controls_change_the_run(widget, key, value, expected):
+    at = open_training()
+    getattr(at, widget)(key=key).set_value(value).run()
+    assert not at.exception
+    run = expected_run(**expected)
+    assert np.array_equal(train_loss(at), run.train_loss)
+    assert not np.array_equal(run.train_loss, expected_run().train_loss)
+
+
+def test_batch_applies_to_sgd_only():
+    at = open_training()
+    assert at.slider(key="batch").disabled
+    at.selectbox(key="optimizer").set_value("sgd").run()
+    assert not at.slider(key="batch").disabled
+    at.slider(key="batch").set_value(8).run()
+    run = expected_run(optimizer="sgd", batch=8)
+    assert np.array_equal(train_loss(at), run.train_loss)
+    assert not np.array_equal(run.train_loss, expected_run(optimizer="sgd").train_loss)
+
+
+def test_a_second_run_is_overlaid_on_the_curves_and_the_landscape():
+    at = open_training()
+    at.toggle(key="compare").set_value(True).run()
+    at.selectbox(key="optimizer2").set_value("adam").run()
+    at.select_slider(key="lr2").set_value(0.05).run()
+    assert not at.exception
+    second = expected_run(optimizer="adam", lr=0.05)
+    assert np.array_equal(train_loss(at, "adam"), second.train_loss)
+    assert np.array_equal(train_loss(at, "gd"), expected_run().train_loss)
+    names = set(traces(at, "landscape"))
+    assert {"gd, lr 0.5", "adam, lr 0.05 (2nd)"} <= names
+
+
+def test_the_inspected_step_slices_the_landscape_there():
+    at = open_training()
+    at.slider(key="at").set_value(10).run()
+    run = expected_run()
+    ring = traces(at, "landscape")["slice at step 10"]
+    assert np.allclose([ring["x"][0], ring["y"][0]],
+                       [run.trajectory.W[10, 0, 0], run.trajectory.W[10, 1, 0]], atol=1e-6)
+
+
+def test_landscape_parameters_choose_the_axes():
+    at = open_training()
+    at.selectbox(key="px").set_value("b[1]").run()
+    at.selectbox(key="py").set_value("W[1,2]").run()
+    layout = app_chart(at, "landscape")["layout"]
+    assert layout["xaxis"]["title"]["text"] == "b[1]"
+    assert layout["yaxis"]["title"]["text"] == "W[1,2]"
+    path = traces(at, "landscape")["gd, lr 0.5"]
+    run = expected_run()
+    assert np.allclose(path["x"], run.trajectory.b[:, 1].astype(np.float32))
+    at.selectbox(key="py").set_value("b[1]").run()
+    assert any("two different parameters" in str(w.value) for w in at.warning)
+
+
+def test_pulls_panel_follows_the_class_control():
+    at = open_training(view="Pulls", at=5)
+    assert "pulls" in app_chart_keys(at) and "landscape" not in app_chart_keys(at)
+    at.slider(key="pull").set_value(2).run()
+    data = make_data(DataSettings())
+    expected = pulls(data, expected_run(), 5, 2).mean_pull
+    mean = next(t for t in app_chart(at, "pulls")["data"]
+                if t.get("name", "").startswith("mean pull"))
+    assert np.allclose([mean["x"][1], mean["y"][1]], 0.5 * expected, atol=1e-6)
+
+
+def test_examples_panel_shows_the_table_and_the_confusion_matrix():
+    at = open_training(view="Examples")
+    assert "confusion" in app_chart_keys(at)
+    table = at.dataframe[0].value
+    assert len(table) == 50
+    assert np.allclose(table[["p0", "p1", "p2"]].sum(axis=1), 1.0)
+    assert np.allclose(table["loss"], -np.log(table[["p0", "p1", "p2"]].to_numpy()[
+        np.arange(50), table["y"].to_numpy()]))
+    z = np.asarray(app_chart(at, "confusion")["data"][0]["z"])
+    assert z.sum() == 75  # every test point once
+
+
+def test_downloads_panel_offers_three_files():
+    at = open_training(view="Downloads")
+    labels = {button.label for button in at.get("download_button")}
+    assert labels == {"Trajectory (CSV)", "Dataset (CSV)", "Python script"}
+
+
+def test_an_unknown_panel_in_the_link_is_named():
+    at = open_training(view="Everything")
+    assert "landscape" in app_chart_keys(at)
+    assert any("`view`" in str(w.value) for w in at.warning)
+
+
+# ----------------------------------------------------------------------------------------
+# Divergence
+
+
+def test_divergence_is_explained_with_its_step_and_a_smaller_rate():
+    at = open_training(lr=10, reg=1.0)
+    run = expected_run(lr=10.0, reg=1.0)
+    assert run.diverged_at is not None
+    message = " ".join(errors(at))
+    assert f"diverged at step {run.diverged_at}" in message
+    assert "smaller learning rate" in message and "lr = 3" in message
+    assert np.array_equal(train_loss(at), run.train_loss)
+    assert np.isfinite(train_loss(at)).all()
+
+
+# ----------------------------------------------------------------------------------------
+# The learner's own points
+
+GOOD = (b"x1,x2,label\n-1,-1,0\n-1.2,-0.8,0\n1,1,1\n1.1,0.9,1\n0,1.5,2\n0.2,1.4,2\n"
+        b"-0.1,1.6,2\n1,-1,0\n")
+
+BAD = {
+    "empty": (b"", "empty"),
+    "header only": (b"x1,x2,label\n", "no data rows"),
+    "text in a number column": (b"x1,x2,label\n0,abc,1\n1,1,0\n", "not a number"),
+    "nan": (b"0,nan,1\n1,1,0\n", "finite"),
+    "inf": (b"0,1,1\n-inf,1,0\n", "finite"),
+    "one class": (b"0,0,1\n1,1,1\n2,2,1\n", "at least 2 different classes"),
+    "more classes than the page trains": (b"0,0,0\n1,1,1\n2,2,7\n", "at most 6 classes"),
+    "more classes than CSV labels allow": (b"0,0,0\n1,1,12\n", "at most 10 classes"),
+    "too many rows": (
+        "\n".join(f"{i % 50},{i // 50},{i % 2}" for i in range(5001)).encode(),
+        "at most 5,000 points",
+    ),
+    "binary garbage": (bytes(range(256)) * 4, "binary"),
+    "not UTF-8": ("x1,x2,label\n0,0,0\n1,1,1\n2,2,1 é\n".encode("latin-1"), "not UTF-8"),
+    "wrong number of columns": (b"1,2\n3,4\n", "expected 3"),
+}
+
+
+def custom_page():
+    at = open_training(dataset="custom")
+    at.file_uploader(key="upload").set_value(("good.csv", GOOD, "text/csv")).run()
+    assert not at.exception and not errors(at)
+    return at
+
+
+def test_a_good_upload_becomes_the_data():
+    at = custom_page()
+    points = region_points(at)
+    assert points.shape[0] == 8
+    assert at.select_slider(key="classes").value == 3
+    assert at.slider(key="n").disabled
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_data_is_explained_and_the_previous_points_are_kept(case):
+    content, reason = BAD[case]
+    at = custom_page()
+    before, curve = region_points(at), train_loss(at)
+    at.file_uploader(key="upload").set_value(("bad.csv", content, "text/csv")).run()
+    assert not at.exception
+    message = " ".join(errors(at))
+    assert "bad.csv" in message and "was not used" in message, case
+    assert reason in message, (case, message)
+    assert "previous points are kept" in message
+    assert np.array_equal(region_points(at), before)
+    assert np.array_equal(train_loss(at), curve)
+
+
+def test_removing_a_bad_file_clears_its_message():
+    at = custom_page()
+    at.file_uploader(key="upload").set_value(("bad.csv", b"", "text/csv")).run()
+    assert errors(at)
+    at.file_uploader(key="upload").set_value(None).run()
+    assert not errors(at)
+    assert region_points(at).shape[0] == 8

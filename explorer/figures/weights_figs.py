@@ -230,7 +230,7 @@ def region_colorscale(k: int) -> list[list]:
 
 
 def plane_figure(W, b, x, y: int, *, descent=None, extent: float = PLANE_EXTENT,
-                 height: int = 540) -> go.Figure:
+                 height: int = 600) -> go.Figure:
     """Decision regions of ``softmax(x W + b)``, their boundaries, the weight vectors and x.
 
     Parameters
@@ -242,7 +242,7 @@ def plane_figure(W, b, x, y: int, *, descent=None, extent: float = PLANE_EXTENT,
         The example, drawn in the colour of its class ``y``.
     y : int
     descent : array_like, shape (2, K), optional
-        A step per weight vector (e.g. ``-dL/dW``), drawn as a dotted arrow from its tip.
+        A step per weight vector (e.g. ``-dL/dW``), drawn as a dashed arrow from its tip.
     extent : float
     height : int
 
@@ -288,7 +288,7 @@ def plane_figure(W, b, x, y: int, *, descent=None, extent: float = PLANE_EXTENT,
         for cls in range(k):
             tip = W[:, cls]
             figure.add_trace(_arrow(tip, tip + step[:, cls], class_color(cls),
-                                    f"−∂L/∂w{cls}", width=2, dash="dot"))
+                                    f"−∂L/∂w{cls}", width=3, dash="dash"))
     x = np.asarray(x, dtype=np.float64)
     figure.add_trace(go.Scatter(
         x=[x[0]], y=[x[1]], mode="markers+text", text=["x"], textposition="top left",

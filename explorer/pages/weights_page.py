@@ -36,7 +36,7 @@ probabilities p, and the loss is L = −log p_y + ½·reg·ΣW².
 **The plane.** The background colours show which class the classifier picks at every point
 (paler where it is unsure); the dark lines are the decision boundaries — straight lines,
 because the classifier is linear. The arrows are the weight vectors w_k: a point scores
-high for class k when it lies far along w_k. The dotted arrows show −∂L/∂w_k, the
+high for class k when it lies far along w_k. The dashed arrows show −∂L/∂w_k, the
 direction gradient descent would move each weight vector.
 
 **The gradient.** For one example, column k of dL/dW is x·(p_k − y_k): the true class's
@@ -225,7 +225,7 @@ def weights_panel() -> None:
             key="regions", config=PLOTLY_CONFIG,
         )
         st.caption("Regions: the class the model picks (paler = less sure). Arrows: the "
-                   "weight vectors w_k; dotted: the gradient-descent direction −∂L/∂w_k.")
+                   "weight vectors w_k; dashed: the gradient-descent step −∂L/∂w_k.")
     st.subheader("Forward pass", anchor=False)
     table, loss = st.columns([4, 1], vertical_alignment="center")
     with table:

@@ -3,13 +3,20 @@
 Pure builders: arrays in, ``plotly.graph_objects.Figure`` out. They draw exactly the numbers
 they are handed (as float32, see :func:`explorer.figures.style.compact`) and build the same
 figure, byte for byte, from the same inputs.
+
+Every slider move rebuilds all three figures, so each is built in one go from plain dicts
+(Plotly validates a whole figure in about a quarter of the time it spends on a chain of
+``update_*`` calls); the shared look of :func:`explorer.figures.style.base_layout` is read
+once and merged in.
 """
 
 from __future__ import annotations
 
+import functools
+import json
+
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from explorer.figures.style import (
     DIVERGING,
@@ -26,6 +33,8 @@ JACOBIAN_BASE_HEIGHT = 250
 JACOBIAN_ROW_HEIGHT = 36
 #: Height of the probabilities and p - y charts (they sit side by side on a wide screen).
 PANEL_HEIGHT = 400
+#: Class tick labels: large and dark enough for the back row of a lecture hall.
+TICK_FONT = {"size": 14, "color": "#374151"}
 
 
 def class_ticks(k: int, symbol: str = "") -> dict:
@@ -41,13 +50,33 @@ def class_ticks(k: int, symbol: str = "") -> dict:
     Returns
     -------
     dict
-        ``tickmode``, ``tickvals`` and ``ticktext`` for ``update_xaxes``/``update_yaxes``.
+        ``tickmode``, ``tickvals``, ``ticktext`` and ``tickfont`` of an axis.
     """
     texts = []
     for index in range(k):
         name = f"{symbol}<sub>{index}</sub>" if symbol else str(index)
         texts.append(f"<span style='color:{class_color(index)}'>■</span> {name}")
-    return {"tickmode": "array", "tickvals": list(range(k)), "ticktext": texts}
+    return {"tickmode": "array", "tickvals": list(range(k)), "ticktext": texts,
+            "tickfont": TICK_FONT}
+
+
+@functools.cache
+def _shared_look() -> str:
+    """``style.base_layout`` as JSON, without the parts each figure sets itself."""
+    layout = base_layout(go.Figure()).layout.to_plotly_json()
+    for key in ("template", "height", "title"):
+        layout.pop(key, None)
+    return json.dumps(layout, sort_keys=True)
+
+
+def _layout(height: int, axes: dict[str, dict], **settings) -> dict:
+    """A layout dict: the shared look, the shared axis look on every axis in ``axes``."""
+    layout = json.loads(_shared_look())
+    x_look, y_look = layout.pop("xaxis", {}), layout.pop("yaxis", {})
+    layout.update(height=height, **settings)
+    for name, axis in axes.items():
+        layout[name] = {**(x_look if name.startswith("x") else y_look), **axis}
+    return layout
 
 
 def _value_format(k: int) -> str:
@@ -84,38 +113,41 @@ def probs_figure(logits, p, target: int, *, logits_title: str = "logits z") -> g
     probs = compact(p)
     k = probs.shape[0]
     classes = np.arange(k)
-    colors = [class_color(index) for index in range(k)]
-    outline = [3 if index == target else 0 for index in range(k)]
-    figure = make_subplots(
-        rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.17, row_heights=[0.42, 0.58],
-        subplot_titles=(logits_title, "probabilities p = softmax(z / T)"),
-    )
     common = {
-        "x": classes, "marker": {"color": colors, "line": {"color": TARGET_LINE, "width": outline}},
-        "textposition": "outside", "cliponaxis": False, "showlegend": False,
+        "x": classes, "textposition": "outside", "cliponaxis": False, "showlegend": False,
+        "marker": {
+            "color": [class_color(index) for index in range(k)],
+            "line": {"color": TARGET_LINE, "width": [3 if i == target else 0 for i in range(k)]},
+        },
     }
-    figure.add_trace(
-        go.Bar(y=z, name="z", texttemplate="%{y:.4~g}",
+    data = [
+        go.Bar(y=z, name="z", xaxis="x", yaxis="y", texttemplate="%{y:.4~g}",
                hovertemplate="z<sub>%{x}</sub> = %{y:.4g}<extra></extra>", **common),
-        row=1, col=1,
-    )
-    figure.add_trace(
-        go.Bar(y=probs, name="p", texttemplate=_value_format(k),
+        go.Bar(y=probs, name="p", xaxis="x2", yaxis="y2", texttemplate=_value_format(k),
                hovertemplate="p<sub>%{x}</sub> = %{y:.6g}<extra></extra>", **common),
-        row=2, col=1,
-    )
-    base_layout(figure, height=PANEL_HEIGHT)
-    figure.update_layout(
+    ]
+    top, bottom = [0.64, 1.0], [0.0, 0.44]
+    ticks = {"fixedrange": True, **class_ticks(k)}
+    title = {"xref": "paper", "yref": "paper", "x": 0.0, "xanchor": "left", "yanchor": "bottom",
+             "showarrow": False, "font": {"size": 15}, "yshift": 6}
+    layout = _layout(
+        PANEL_HEIGHT,
+        {
+            "xaxis": {"anchor": "y", "domain": [0.0, 1.0], **ticks},
+            "yaxis": {"anchor": "x", "domain": top, "fixedrange": True, "nticks": 5,
+                      "range": _padded_range(z, floor=1.0, pad=1.45)},
+            "xaxis2": {"anchor": "y2", "domain": [0.0, 1.0], **ticks},
+            "yaxis2": {"anchor": "x2", "domain": bottom, "fixedrange": True,
+                       "range": [0.0, 1.22], "tickvals": [0, 0.5, 1]},
+        },
         margin={"t": 28, "b": 30, "l": 50, "r": 10}, bargap=0.3,
         uniformtext={"minsize": 12, "mode": "show"},
+        annotations=[
+            {**title, "text": logits_title, "y": top[1]},
+            {**title, "text": "probabilities p = softmax(z / T)", "y": bottom[1]},
+        ],
     )
-    figure.update_annotations(font={"size": 15}, xanchor="left", x=0.0)
-    figure.update_xaxes(fixedrange=True, **class_ticks(k))
-    figure.update_yaxes(fixedrange=True)
-    figure.update_xaxes(showticklabels=True, row=1, col=1)
-    figure.update_yaxes(range=_padded_range(z, floor=1.0, pad=1.45), nticks=5, row=1, col=1)
-    figure.update_yaxes(range=[0.0, 1.22], tickvals=[0, 0.5, 1], row=2, col=1)
-    return figure
+    return go.Figure(data=data, layout=layout)
 
 
 def dlogits_figure(one_hot, error, *, height: int = PANEL_HEIGHT - 90) -> go.Figure:
@@ -126,6 +158,8 @@ def dlogits_figure(one_hot, error, *, height: int = PANEL_HEIGHT - 90) -> go.Fig
     one_hot : array_like, shape (K,)
     error : array_like, shape (K,)
         ``p - y``; T times the gradient of ``-log p_y`` with respect to the logits.
+    height : int
+        Pixels.
 
     Returns
     -------
@@ -136,27 +170,27 @@ def dlogits_figure(one_hot, error, *, height: int = PANEL_HEIGHT - 90) -> go.Fig
     signal = compact(error)
     k = signal.shape[0]
     classes = np.arange(k)
-    figure = go.Figure()
-    figure.add_trace(
+    data = [
         go.Bar(x=classes, y=target, name="one-hot y",
                marker={"color": "rgba(17,24,39,0.10)", "line": {"color": "#6b7280", "width": 1.5}},
-               hovertemplate="y<sub>%{x}</sub> = %{y:.0f}<extra></extra>")
-    )
-    figure.add_trace(
+               hovertemplate="y<sub>%{x}</sub> = %{y:.0f}<extra></extra>"),
         go.Bar(x=classes, y=signal, name="p − y",
                marker={"color": [class_color(index) for index in range(k)]},
                texttemplate=_value_format(k), textposition="outside", cliponaxis=False,
-               hovertemplate="p<sub>%{x}</sub> − y<sub>%{x}</sub> = %{y:.6g}<extra></extra>")
-    )
-    base_layout(figure, height=height)
-    figure.update_layout(
+               hovertemplate="p<sub>%{x}</sub> − y<sub>%{x}</sub> = %{y:.6g}<extra></extra>"),
+    ]
+    layout = _layout(
+        height,
+        {
+            "xaxis": {"fixedrange": True, **class_ticks(k)},
+            "yaxis": {"fixedrange": True, "range": [-1.25, 1.25],
+                      "tickvals": [-1, -0.5, 0, 0.5, 1]},
+        },
         barmode="overlay", bargap=0.25, margin={"t": 40, "b": 40, "l": 50, "r": 10},
         uniformtext={"minsize": 12, "mode": "show"},
-        legend={"y": 1.0, "yanchor": "bottom", "x": 0.0, "font": {"size": 14}},
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0.0, "font": {"size": 14}},
     )
-    figure.update_xaxes(fixedrange=True, **class_ticks(k))
-    figure.update_yaxes(fixedrange=True, range=[-1.25, 1.25], tickvals=[-1, -0.5, 0, 0.5, 1])
-    return figure
+    return go.Figure(data=data, layout=layout)
 
 
 def jacobian_figure(jacobian, *, selected: tuple[int, int] | None = None) -> go.Figure:
@@ -181,17 +215,15 @@ def jacobian_figure(jacobian, *, selected: tuple[int, int] | None = None) -> go.
     indices = np.arange(k)
     font_size = 15 if k <= 5 else (13 if k <= 7 else 11)
     rows, cols = np.divmod(np.arange(k * k), k)
-    figure = go.Figure(
+    data = [
         go.Heatmap(
             z=jac, x=indices, y=indices, zmin=-half, zmax=half, zmid=0.0,
             colorscale=DIVERGING, xgap=1, ygap=1, name="J",
             texttemplate="%{z:.3f}", textfont={"size": font_size}, hoverinfo="skip",
             colorbar={"thickness": 14, "len": 0.9, "tickformat": ".2~g", "outlinewidth": 0},
-        )
-    )
-    # Plotly cannot select heatmap cells, so an invisible marker at each cell centre takes the
-    # clicks (and the hover); with no hover cut-off the nearest centre is the cell clicked.
-    figure.add_trace(
+        ),
+        # Plotly cannot select heatmap cells, so an invisible marker at each cell centre takes
+        # the clicks (and the hover); with no hover cut-off the nearest centre is the cell.
         go.Scatter(
             x=cols, y=rows, customdata=jac.reshape(-1), mode="markers", name="cells",
             marker={"size": 8, "opacity": 0.0}, showlegend=False,
@@ -200,26 +232,24 @@ def jacobian_figure(jacobian, *, selected: tuple[int, int] | None = None) -> go.
                 "∂p<sub>%{y}</sub> / ∂z<sub>%{x}</sub> = %{customdata:.6g}"
                 "<extra>click for the derivation</extra>"
             ),
-        )
-    )
+        ),
+    ]
+    shapes = []
     if selected is not None:
         i, j = selected
-        figure.add_shape(
-            type="rect", x0=j - 0.5, x1=j + 0.5, y0=i - 0.5, y1=i + 0.5,
-            line={"color": TARGET_LINE, "width": 3},
-        )
-    base_layout(figure, height=JACOBIAN_BASE_HEIGHT + JACOBIAN_ROW_HEIGHT * k)
-    figure.update_layout(
-        margin={"t": 16, "b": 50, "l": 70, "r": 10}, hovermode="closest", hoverdistance=-1,
-        clickmode="event+select", dragmode=False,
-    )
+        shapes.append({"type": "rect", "x0": j - 0.5, "x1": j + 0.5, "y0": i - 0.5,
+                       "y1": i + 0.5, "line": {"color": TARGET_LINE, "width": 3}})
     axis_title = {"size": 16, "color": "#111827"}
-    figure.update_xaxes(
-        title={"text": "j (logit z<sub>j</sub>)", "font": axis_title}, showgrid=False,
-        zeroline=False, fixedrange=True, **class_ticks(k, "z"),
+    plain = {"showgrid": False, "zeroline": False, "fixedrange": True}
+    layout = _layout(
+        JACOBIAN_BASE_HEIGHT + JACOBIAN_ROW_HEIGHT * k,
+        {
+            "xaxis": {"title": {"text": "j (logit z<sub>j</sub>)", "font": axis_title},
+                      **plain, **class_ticks(k, "z")},
+            "yaxis": {"title": {"text": "i (output p<sub>i</sub>)", "font": axis_title},
+                      "autorange": "reversed", **plain, **class_ticks(k, "p")},
+        },
+        margin={"t": 16, "b": 50, "l": 70, "r": 10}, hovermode="closest", hoverdistance=-1,
+        clickmode="event+select", dragmode=False, **({"shapes": shapes} if shapes else {}),
     )
-    figure.update_yaxes(
-        title={"text": "i (output p<sub>i</sub>)", "font": axis_title}, autorange="reversed",
-        showgrid=False, zeroline=False, fixedrange=True, **class_ticks(k, "p"),
-    )
-    return figure
+    return go.Figure(data=data, layout=layout)

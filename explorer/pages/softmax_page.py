@@ -200,7 +200,8 @@ def _checks(view: SoftmaxView) -> None:
         f"{ok if checks.max_asymmetry < ROUNDING else off} **symmetric**: "
         f"max $|J - J^\\top|$ = ${tex_number(checks.max_asymmetry, 2)}$",
         rank_line,
-        f"largest entry max $|J_{{ij}}|$ = {np.abs(view.jacobian).max():.4g}",
+        f":gray[:material/info:] **largest entry**: max $|J_{{ij}}|$ = "
+        f"{np.abs(view.jacobian).max():.4g} (it shrinks to 0 as p saturates)",
     ]
     st.markdown("  \n".join(lines))
 

@@ -9,6 +9,7 @@
   previous points stay; a request that bypasses the browser gets HTTP 413 from the server,
   and one without the XSRF token gets 403. The parser's own cap (100,000 rows) is tested in
   tests/unit/test_parse_points.py (``test_one_row_too_many_is_rejected_with_its_line``).
+- The Dockerfile's HEALTHCHECK command passes against a live server (and fails without one).
 """
 
 from __future__ import annotations
@@ -205,3 +206,29 @@ def test_an_upload_over_five_megabytes_is_refused(page, app_url, screenshot_dir)
     response = page.request.put(url, multipart=small)  # no XSRF token
     assert response.status == 403, (response.status, response.text()[:200])
     _expect_points(page, POINTS_A, "the previous points after the refused requests")
+
+
+def test_the_images_health_check_command_passes_on_a_live_server(app_url):
+    """The Dockerfile's HEALTHCHECK command, pointed at this server's port, exits 0."""
+    import json
+    import re
+    import subprocess
+    import sys
+
+    from tests.unit.test_deployment_docs import DOCKERFILE, instructions
+
+    check = next(arguments for word, arguments in instructions(DOCKERFILE)
+                 if word == "HEALTHCHECK")
+    words = json.loads(check.partition("CMD ")[2])
+    port = app_url.rsplit(":", 1)[1]
+    code = re.sub(r"127\.0\.0\.1:\d+", f"127.0.0.1:{port}", words[-1])
+    assert code != words[-1]
+    result = subprocess.run([sys.executable, *words[1:-1], code], capture_output=True,
+                            timeout=30, check=False)
+    assert result.returncode == 0, result.stderr
+    from tests.support.live import free_port
+
+    broken = code.replace(f":{port}/", f":{free_port()}/")  # nothing listens there
+    result = subprocess.run([sys.executable, *words[1:-1], broken], capture_output=True,
+                            timeout=30, check=False)
+    assert result.returncode != 0, "the health check passes with no server"

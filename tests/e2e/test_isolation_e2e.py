@@ -9,11 +9,13 @@
   previous points stay; a request that bypasses the browser gets HTTP 413 from the server,
   and one without the XSRF token gets 403. The parser's own cap (100,000 rows) is tested in
   tests/unit/test_parse_points.py (``test_one_row_too_many_is_rejected_with_its_line``).
-- The Dockerfile's HEALTHCHECK command passes against a live server (and fails without one).
+- The Dockerfile's HEALTHCHECK command passes against a live server (and fails without one),
+  and ``server.allowedHosts`` refuses WebSockets for other hosts, as the README says.
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -232,3 +234,26 @@ def test_the_images_health_check_command_passes_on_a_live_server(app_url):
     result = subprocess.run([sys.executable, *words[1:-1], broken], capture_output=True,
                             timeout=30, check=False)
     assert result.returncode != 0, "the health check passes with no server"
+
+
+def test_allowed_hosts_refuses_websockets_for_other_hosts(monkeypatch):
+    """What the README says of ``server.allowedHosts``, set as it documents (an env var)."""
+    import websocket
+
+    from tests.support.live import streamlit_server
+
+    monkeypatch.setitem(os.environ, "STREAMLIT_SERVER_ALLOWED_HOSTS", "explorer.example.edu")
+    with streamlit_server("tests/e2e/apps/raises_app.py") as base:
+        stream = base.replace("http://", "ws://") + "/_stcore/stream"
+
+        def connect(host: str) -> int:
+            try:
+                websocket.create_connection(stream, subprotocols=["streamlit"], timeout=10,
+                                            host=host, suppress_origin=True).close()
+            except websocket.WebSocketBadStatusException as error:
+                return error.status_code
+            return 101
+
+        assert connect("explorer.example.edu") == 101
+        assert connect("evil.example") == 403
+        assert connect(base.removeprefix("http://")) == 403

@@ -14,6 +14,8 @@ import streamlit as st
 from explorer.state import Setting, check_query
 
 _NOTES_KEY = "_url_notes"
+_RESET_CHECK_KEY = "_reset_check"
+_RESET_PENDING_KEY = "_reset_pending"
 
 
 def _raw_query_values(key: str) -> list[str]:
@@ -60,8 +62,10 @@ def show_url_notes(slot: Any) -> None:
     """Write the notes about ignored URL values into ``slot`` (an ``st.empty``).
 
     Call it after every control of the page has been created; the slot sits at the
-    top of the page so the note is the first thing a learner sees.
+    top of the page so the note is the first thing a learner sees. It also completes
+    a reset (see :func:`reset_button`).
     """
+    _finish_reset()
     notes = st.session_state.pop(_NOTES_KEY, {})
     if notes:
         lines = "\n".join(f"- {note}" for note in notes.values())
@@ -69,18 +73,44 @@ def show_url_notes(slot: Any) -> None:
 
 
 def reset_button(settings: Iterable[Setting], *, key: str = "reset") -> None:
-    """A button that puts every setting back to its default (and so clears the URL)."""
+    """A button that puts every setting back to its default (and so clears the URL).
+
+    A setting whose range depends on another (the target class on K) gets a new
+    widget when that range changes, and a new widget reads the address bar, which
+    still holds the old value. :func:`show_url_notes` therefore checks after the run
+    and, if some value did not take, applies it once more before the widgets exist.
+    """
     defaults = {setting.key: setting.default for setting in settings}
 
     def reset() -> None:
         for name, value in defaults.items():
-            if name in st.session_state:
-                st.session_state[name] = value
+            st.session_state[name] = value
+        st.session_state[_RESET_CHECK_KEY] = defaults
 
     st.button(
         "Reset to defaults", icon=":material/restart_alt:", key=key, on_click=reset,
         help="Every control back to its default.",
     )
+
+
+def _apply_pending_reset() -> None:
+    pending = st.session_state.pop(_RESET_PENDING_KEY, None)
+    if pending:
+        for name, value in pending.items():
+            st.session_state[name] = value
+
+
+def _finish_reset() -> None:
+    defaults = st.session_state.pop(_RESET_CHECK_KEY, None)
+    if not defaults:
+        return
+    missed = {
+        name: value for name, value in defaults.items()
+        if name in st.session_state and st.session_state[name] != value
+    }
+    if missed:
+        st.session_state[_RESET_PENDING_KEY] = missed
+        st.rerun()
 
 
 def share_hint() -> None:
@@ -98,6 +128,7 @@ def lesson_header(title: str, lesson: str, explanation: str, settings: Sequence[
     st.empty
         The slot for :func:`show_url_notes`.
     """
+    _apply_pending_reset()
     st.title(title)
     st.markdown(lesson)
     notes_slot = st.empty()

@@ -56,7 +56,7 @@ def palette_png(indices, palette) -> bytes:
         _SIGNATURE,
         _chunk(b"IHDR", header),
         _chunk(b"PLTE", colours.astype(np.uint8).tobytes()),
-        _chunk(b"IDAT", zlib.compress(rows.tobytes(), 9)),
+        _chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)),
         _chunk(b"IEND", b""),
     ])
 

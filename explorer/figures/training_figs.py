@@ -8,18 +8,25 @@
 - :func:`pulls_figure` (``pulls``): each point's pull on the weights of one class.
 - :func:`confusion_figure` (``confusion``): the confusion matrix.
 
-Figures are deterministic (same input, same JSON), and arrays travel as float32 except
-the training loss, which is sent exactly (float64) so that what the learner reads on
-hover is the number the library computed.
+Every figure is written directly as Plotly JSON (dicts) and wrapped in a
+:class:`PrebuiltFigure`: plotly.py's per-attribute validation costs tens of milliseconds
+per chart, which a learner dragging the learning-rate slider would feel on every move.
+Figures are deterministic (same input, same JSON), and arrays travel as base64 float32,
+except the training loss, which is sent exactly (float64) so that what the learner reads
+on hover is the number the library computed.
 """
 
 from __future__ import annotations
+
+import base64
+import copy
+import functools
 
 import numpy as np
 import plotly.graph_objects as go
 
 from explorer.figures.png import data_uri, palette_png
-from explorer.figures.style import base_layout, class_color, compact
+from explorer.figures.style import base_layout, class_color
 from explorer.training_run import CONFIDENCE_LEVELS, Pulls, RegionFrames
 
 #: Above this many points a scatter uses WebGL.
@@ -33,9 +40,84 @@ ARROW_SCALE = 0.5
 #: At most this many arrows in the pulls chart.
 MAX_ARROWS = 400
 #: At most this many points of a path on the landscape.
-MAX_PATH_POINTS = 500
+MAX_PATH_POINTS = 200
 LINE_COLOR = "#111827"
-EMPTY_TEMPLATE = go.layout.Template()
+
+
+class PrebuiltFigure(go.Figure):
+    """A figure given as finished Plotly JSON, handed to ``st.plotly_chart`` as is.
+
+    ``to_dict`` returns the JSON (arrays already as base64 typed arrays) instead of
+    re-validating every attribute. ``spec`` is the figure for tests to read.
+    """
+
+    def __init__(self, spec: dict):
+        super().__init__()
+        # BaseFigure's __setattr__ only lets names starting with "_" through.
+        self._spec = _encode_arrays(spec)
+
+    @property
+    def spec(self) -> dict:
+        """The figure's JSON: ``data``, ``layout`` and (for animations) ``frames``."""
+        return self._spec
+
+    def to_dict(self) -> dict:
+        return self._spec
+
+    def to_plotly_json(self) -> dict:
+        return self._spec
+
+    def __reduce__(self):
+        # st.cache_data pickles return values; keep the JSON exactly as it is.
+        return (PrebuiltFigure, (self._spec,))
+
+
+_TYPED = {np.dtype(np.float64): "f8", np.dtype(np.float32): "f4", np.dtype(np.int32): "i4",
+          np.dtype(np.int16): "i2", np.dtype(np.int8): "i1", np.dtype(np.uint8): "u1"}
+
+
+def _encode_arrays(value):
+    """``value`` with every numpy array replaced by a Plotly typed array (base64)."""
+    if isinstance(value, dict):
+        return {name: _encode_arrays(item) for name, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encode_arrays(item) for item in value]
+    if isinstance(value, np.ndarray):
+        if value.size == 0 or value.dtype not in _TYPED:
+            return value.tolist()
+        array = np.ascontiguousarray(value)
+        spec = {"dtype": _TYPED[array.dtype],
+                "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
+        if array.ndim > 1:
+            spec["shape"] = ", ".join(str(size) for size in array.shape)
+        return spec
+    return value
+
+
+@functools.lru_cache(maxsize=16)
+def _shared_layout(height: int, title: str | None) -> dict:
+    """The shared look of :func:`explorer.figures.style.base_layout` as a plain dict.
+
+    plotly.py's default template is left out (7 kB per chart): Streamlit themes the chart.
+    """
+    layout = base_layout(go.Figure(), title=title, height=height).layout.to_plotly_json()
+    layout.pop("template", None)
+    return layout
+
+
+def _layout(height: int, title: str | None = None, **extra) -> dict:
+    """A fresh copy of the shared layout, with ``extra`` merged in one level deep."""
+    layout = copy.deepcopy(_shared_layout(height, title))
+    for name, value in extra.items():
+        if isinstance(value, dict) and isinstance(layout.get(name), dict):
+            layout[name] = {**layout[name], **value}
+        else:
+            layout[name] = value
+    return layout
+
+
+def _f32(values) -> np.ndarray:
+    return np.ascontiguousarray(values, dtype=np.float32)
 
 
 def _hex_rgb(colour: str) -> np.ndarray:
@@ -68,51 +150,54 @@ def region_images(frames: RegionFrames, classes: int) -> list[str]:
     return [data_uri(palette_png(code, palette)) for code in codes]
 
 
-def _points_traces(X_train, y_train, X_test, y_test, classes: int) -> list:
+def _points_traces(X_train, y_train, X_test, y_test, classes: int) -> list[dict]:
     """Training points (filled) and test points (hollow), one trace per class and split."""
-    many = X_train.shape[0] + X_test.shape[0] > WEBGL_POINTS
-    scatter = go.Scattergl if many else go.Scatter
+    kind = "scattergl" if X_train.shape[0] + X_test.shape[0] > WEBGL_POINTS else "scatter"
     traces = []
     for k in range(classes):
         mask = y_train == k
-        traces.append(scatter(
-            x=compact(X_train[mask, 0]), y=compact(X_train[mask, 1]), mode="markers",
-            name=f"class {k}", legendgroup=f"class {k}",
-            marker={"color": class_color(k), "size": 7, "line": {"color": "white", "width": 0.8}},
-            hovertemplate=f"class {k} (train)<br>x1=%{{x:.2f}}, x2=%{{y:.2f}}<extra></extra>",
-        ))
+        traces.append({
+            "type": kind, "mode": "markers", "name": f"class {k}",
+            "x": _f32(X_train[mask, 0]), "y": _f32(X_train[mask, 1]),
+            "marker": {"color": class_color(k), "size": 7,
+                       "line": {"color": "white", "width": 0.8}},
+            "hovertemplate": f"class {k} (train)<br>x1=%{{x:.2f}}, x2=%{{y:.2f}}<extra></extra>",
+        })
     for k in range(classes):
         mask = y_test == k
-        if not mask.any():
-            continue
-        traces.append(scatter(
-            x=compact(X_test[mask, 0]), y=compact(X_test[mask, 1]), mode="markers",
-            name=f"class {k} (test)", legendgroup=f"class {k}", showlegend=False,
-            marker={"color": class_color(k), "size": 8, "symbol": "circle-open",
-                    "line": {"width": 2}},
-            hovertemplate=f"class {k} (test)<br>x1=%{{x:.2f}}, x2=%{{y:.2f}}<extra></extra>",
-        ))
+        if mask.any():
+            traces.append({
+                "type": kind, "mode": "markers", "name": f"class {k} (test)",
+                "x": _f32(X_test[mask, 0]), "y": _f32(X_test[mask, 1]),
+                "marker": {"color": class_color(k), "size": 8, "symbol": "circle-open",
+                           "line": {"width": 2}},
+                "hovertemplate": f"class {k} (test)<br>x1=%{{x:.2f}}, x2=%{{y:.2f}}<extra></extra>",
+            })
     return traces
 
 
-def _plane_axes(figure: go.Figure, bounds) -> None:
+def _plane_axes(layout: dict, bounds) -> dict:
+    """Equal-aspect x1, x2 axes over ``bounds``, merged into ``layout``."""
     x_min, x_max, y_min, y_max = bounds
-    figure.update_xaxes(range=[x_min, x_max], title_text="x1", constrain="domain",
-                        showgrid=False, zeroline=False)
-    figure.update_yaxes(range=[y_min, y_max], title_text="x2", scaleanchor="x",
-                        scaleratio=1, constrain="domain", constraintoward="bottom",
-                        showgrid=False, zeroline=False)
+    layout["xaxis"] = {**layout.get("xaxis", {}), "range": [x_min, x_max],
+                       "title": {"text": "x1"}, "constrain": "domain", "showgrid": False,
+                       "zeroline": False}
+    layout["yaxis"] = {**layout.get("yaxis", {}), "range": [y_min, y_max],
+                       "title": {"text": "x2"}, "scaleanchor": "x", "scaleratio": 1,
+                       "constrain": "domain", "constraintoward": "bottom", "showgrid": False,
+                       "zeroline": False}
+    return layout
 
 
-def _lines_xy(lines: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _lines_xy(lines: np.ndarray) -> dict:
     if lines.shape[0] == 0:
-        return compact([np.nan]), compact([np.nan])
-    return compact(lines[:, 0]), compact(lines[:, 1])
+        return {"x": _f32([np.nan]), "y": _f32([np.nan])}
+    return {"x": _f32(lines[:, 0]), "y": _f32(lines[:, 1])}
 
 
 def regions_figure(
     frames: RegionFrames, X_train, y_train, X_test, y_test, classes: int, *, height: int = 600
-) -> go.Figure:
+) -> PrebuiltFigure:
     """The decision regions, animated over the training steps on the client.
 
     Parameters
@@ -126,10 +211,10 @@ def regions_figure(
 
     Returns
     -------
-    go.Figure
+    PrebuiltFigure
         Trace 0 the picture, trace 1 the boundaries, then the points. It shows the last
         frame; frame ``i`` (named by its step) replaces only the picture's ``source`` and
-        the boundaries' ``x, y``, so each frame costs a few hundred bytes.
+        the boundaries' ``x, y``, so each frame costs about a kilobyte.
     """
     x_min, x_max, y_min, y_max = frames.bounds
     cells = frames.cells
@@ -137,31 +222,28 @@ def regions_figure(
     images = region_images(frames, classes)
     last = len(images) - 1
     names = [str(int(step)) for step in frames.steps]
-
-    def lines(index: int) -> dict:
-        x, y = _lines_xy(frames.lines[index])
-        return {"x": x, "y": y}
-
     # With an explicit increasing y range, Plotly draws the picture's first row at the
     # bottom (y0), which is where the raster's row 0 (smallest x2) belongs.
     picture = {"type": "image", "source": images[last], "x0": x_min + dx / 2, "dx": dx,
                "y0": y_min + dy / 2, "dy": dy, "zsmooth": "fast", "hoverinfo": "skip",
                "name": "regions"}
     boundary = {"type": "scatter", "mode": "lines", "name": "boundary", "hoverinfo": "skip",
-                "line": {"color": LINE_COLOR, "width": 2.5}, **lines(last)}
-    points = [trace.to_plotly_json() for trace in
-              _points_traces(X_train, y_train, X_test, y_test, classes)]
+                "line": {"color": LINE_COLOR, "width": 2.5}, **_lines_xy(frames.lines[last])}
     animate = {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
                "transition": {"duration": 0}}
-    layout = {
-        "sliders": [{
+    layout = _layout(
+        height,
+        margin={"l": 50, "r": 20, "t": 12, "b": 40},
+        # No legend: the colours are the classes; the page says filled = train, hollow = test.
+        showlegend=False,
+        sliders=[{
             "active": last,
             "currentvalue": {"prefix": "step ", "font": {"size": 15}},
             "pad": {"t": 46, "l": 130, "r": 10}, "len": 1.0, "x": 0.0,
             "steps": [{"label": name, "method": "animate", "args": [[name], animate]}
                       for name in names],
         }],
-        "updatemenus": [{
+        updatemenus=[{
             "type": "buttons", "direction": "left", "showactive": False,
             "x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "top", "pad": {"t": 74, "r": 6},
             "buttons": [
@@ -173,31 +255,19 @@ def regions_figure(
                                    "transition": {"duration": 0}}]},
             ],
         }],
-    }
-    figure = go.Figure(
-        {
-            "data": [picture, boundary, *points],
-            "layout": layout,
-            "frames": [{"name": name, "traces": [0, 1],
-                        "data": [{"type": "image", "source": images[i]},
-                                 {"type": "scatter", **lines(i)}]}
-                       for i, name in enumerate(names)],
-        },
     )
-    base_layout(figure, height=height)
-    _plane_axes(figure, frames.bounds)
-    # No legend: the colours are the classes, and the page says filled = train, hollow = test.
-    figure.update_layout(margin={"l": 50, "r": 20, "t": 12, "b": 40}, showlegend=False)
-    return _no_template(figure)
+    return PrebuiltFigure({
+        "data": [picture, boundary, *_points_traces(X_train, y_train, X_test, y_test, classes)],
+        "layout": _plane_axes(layout, frames.bounds),
+        "frames": [{"name": name, "traces": [0, 1],
+                    "data": [{"type": "image", "source": images[i]},
+                             {"type": "scatter", **_lines_xy(frames.lines[i])}]}
+                   for i, name in enumerate(names)],
+    })
 
 
-def _no_template(figure: go.Figure) -> go.Figure:
-    """Drop plotly.py's default template (7 kB per chart): Streamlit applies its own theme."""
-    figure.layout.template = EMPTY_TEMPLATE
-    return figure
-
-
-def loss_curve_figure(runs, *, diverged: list | None = None, height: int = 600) -> go.Figure:
+def loss_curve_figure(runs, *, diverged: list | None = None, height: int = 600
+                      ) -> PrebuiltFigure:
     """Training and test loss (top panel) and accuracy (bottom panel) against step.
 
     Parameters
@@ -210,59 +280,67 @@ def loss_curve_figure(runs, *, diverged: list | None = None, height: int = 600) 
 
     Returns
     -------
-    go.Figure
+    PrebuiltFigure
         Per run: train loss (all steps, float64), test loss, train accuracy, test
         accuracy (at ``run.curve_steps``); test curves only when there is a test split.
     """
-    figure = go.Figure()
+    data = []
     for index, (label, run) in enumerate(runs):
         colour = RUN_COLORS[index % len(RUN_COLORS)]
         prefix = f"{label}: " if len(runs) > 1 else ""
-        steps = np.arange(run.train_loss.shape[0], dtype=np.int32)
-        figure.add_trace(go.Scatter(
-            x=steps, y=np.asarray(run.train_loss, dtype=np.float64), mode="lines",
-            name=f"{prefix}train loss", line={"color": colour, "width": 2.5},
-            hovertemplate="step %{x}<br>train loss %{y:.6g}<extra></extra>",
-        ))
+        steps = run.curve_steps.astype(np.int16)  # steps <= 2000: two bytes each
+        solid = {"color": colour, "width": 2.5}
+        dashed = {"color": colour, "width": 2, "dash": "dash"}
+        data.append({
+            "type": "scatter", "mode": "lines", "name": f"{prefix}train loss", "line": solid,
+            "x": np.arange(run.train_loss.shape[0], dtype=np.int16),
+            "y": np.asarray(run.train_loss, dtype=np.float64),
+            "hovertemplate": "step %{x}<br>train loss %{y:.6g}<extra></extra>",
+        })
         if run.test_loss.size:
-            figure.add_trace(go.Scatter(
-                x=run.curve_steps.astype(np.int32), y=compact(run.test_loss), mode="lines",
-                name=f"{prefix}test loss", line={"color": colour, "width": 2, "dash": "dash"},
-                hovertemplate="step %{x}<br>test loss %{y:.4g}<extra></extra>",
-            ))
-        figure.add_trace(go.Scatter(
-            x=run.curve_steps.astype(np.int32), y=compact(run.train_accuracy), mode="lines",
-            name=f"{prefix}train accuracy", line={"color": colour, "width": 2.5},
-            xaxis="x2", yaxis="y2", showlegend=False,
-            hovertemplate="step %{x}<br>train accuracy %{y:.1%}<extra></extra>",
-        ))
+            data.append({
+                "type": "scatter", "mode": "lines", "name": f"{prefix}test loss", "line": dashed,
+                "x": steps, "y": _f32(run.test_loss),
+                "hovertemplate": "step %{x}<br>test loss %{y:.4g}<extra></extra>",
+            })
+        data.append({
+            "type": "scatter", "mode": "lines", "name": f"{prefix}train accuracy",
+            "line": solid, "xaxis": "x2", "yaxis": "y2", "showlegend": False,
+            "x": steps, "y": _f32(run.train_accuracy),
+            "hovertemplate": "step %{x}<br>train accuracy %{y:.1%}<extra></extra>",
+        })
         if run.test_accuracy.size:
-            figure.add_trace(go.Scatter(
-                x=run.curve_steps.astype(np.int32), y=compact(run.test_accuracy), mode="lines",
-                name=f"{prefix}test accuracy", xaxis="x2", yaxis="y2", showlegend=False,
-                line={"color": colour, "width": 2, "dash": "dash"},
-                hovertemplate="step %{x}<br>test accuracy %{y:.1%}<extra></extra>",
-            ))
-    base_layout(figure, height=height)
-    figure.update_layout(
+            data.append({
+                "type": "scatter", "mode": "lines", "name": f"{prefix}test accuracy",
+                "line": dashed, "xaxis": "x2", "yaxis": "y2", "showlegend": False,
+                "x": steps, "y": _f32(run.test_accuracy),
+                "hovertemplate": "step %{x}<br>test accuracy %{y:.1%}<extra></extra>",
+            })
+    layout = _layout(
+        height,
         xaxis={"domain": [0, 1], "anchor": "y", "showticklabels": False, "matches": "x2"},
         yaxis={"domain": [0.48, 1.0], "title": {"text": "loss"}, "rangemode": "tozero"},
-        xaxis2={"domain": [0, 1], "anchor": "y2", "title": {"text": "step"}},
-        yaxis2={"domain": [0.0, 0.36], "title": {"text": "accuracy"}, "range": [0, 1.04],
-                "tickformat": ".0%"},
         margin={"l": 60, "r": 20, "t": 36, "b": 44},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0,
                 "font": {"size": 13}},
         hovermode="x unified",
     )
+    axis_look = {key: layout["yaxis"][key] for key in ("gridcolor", "zerolinecolor", "automargin")
+                 if key in layout["yaxis"]}
+    layout["xaxis2"] = {**axis_look, "domain": [0, 1], "anchor": "y2", "title": {"text": "step"}}
+    layout["yaxis2"] = {**axis_look, "domain": [0.0, 0.36], "anchor": "x2",
+                        "title": {"text": "accuracy"}, "range": [0, 1.04], "tickformat": ".0%"}
+    shapes, notes = [], []
     for label, step in diverged or []:
-        figure.add_vline(x=step, line={"color": "#b91c1c", "dash": "dot", "width": 2})
-        figure.add_annotation(
-            x=step, y=1.0, yref="paper", text=f"{label} diverged at step {step}",
-            showarrow=False, xanchor="right", yanchor="top",
-            font={"color": "#b91c1c", "size": 13}, bgcolor="rgba(255,255,255,0.8)",
-        )
-    return _no_template(figure)
+        shapes.append({"type": "line", "x0": step, "x1": step, "xref": "x", "y0": 0, "y1": 1,
+                       "yref": "paper", "line": {"color": "#b91c1c", "dash": "dot", "width": 2}})
+        notes.append({"x": step, "y": 1.0, "xref": "x", "yref": "paper", "showarrow": False,
+                      "text": f"{label} diverged at step {step}", "xanchor": "right",
+                      "yanchor": "top", "font": {"color": "#b91c1c", "size": 13},
+                      "bgcolor": "rgba(255,255,255,0.8)"})
+    if shapes:
+        layout["shapes"], layout["annotations"] = shapes, notes
+    return PrebuiltFigure({"data": data, "layout": layout})
 
 
 def _thin(path: np.ndarray, limit: int = MAX_PATH_POINTS) -> np.ndarray:
@@ -274,7 +352,7 @@ def _thin(path: np.ndarray, limit: int = MAX_PATH_POINTS) -> np.ndarray:
 
 
 def landscape_figure(grid, paths, *, at_point=None, at_step: int | None = None,
-                     height: int = 520) -> go.Figure:
+                     height: int = 520) -> PrebuiltFigure:
     """Contours of the loss over two parameters, with optimiser paths on top.
 
     Parameters
@@ -290,56 +368,59 @@ def landscape_figure(grid, paths, *, at_point=None, at_step: int | None = None,
     height : int
     """
     label1, label2 = grid.labels
-    figure = go.Figure(go.Contour(
-        x=compact(grid.axis1), y=compact(grid.axis2), z=compact(grid.loss),
-        colorscale="Viridis", ncontours=22, name="loss",
-        contours={"coloring": "heatmap", "showlines": True},
-        line={"color": "rgba(255,255,255,0.35)", "width": 0.6},
-        colorbar={"title": {"text": "loss", "side": "right"}, "thickness": 14, "len": 0.9},
-        hovertemplate=(f"{label1}=%{{x:.3f}}<br>{label2}=%{{y:.3f}}<br>"
-                       "loss %{z:.4g}<extra></extra>"),
-    ))
+    data = [{
+        "type": "contour", "name": "loss",
+        "x": _f32(grid.axis1), "y": _f32(grid.axis2), "z": _f32(grid.loss),
+        "colorscale": "Viridis", "ncontours": 22,
+        "contours": {"coloring": "heatmap", "showlines": True},
+        "line": {"color": "rgba(255,255,255,0.35)", "width": 0.6},
+        "colorbar": {"title": {"text": "loss", "side": "right"}, "thickness": 14, "len": 0.9},
+        "hovertemplate": (f"{label1}=%{{x:.3f}}<br>{label2}=%{{y:.3f}}<br>"
+                          "loss %{z:.4g}<extra></extra>"),
+    }]
     for index, (label, path) in enumerate(paths):
         colour = RUN_COLORS[index % len(RUN_COLORS)]
-        halo = "white"
         shown = _thin(np.asarray(path))
-        figure.add_trace(go.Scatter(
-            x=compact(shown[:, 0]), y=compact(shown[:, 1]), mode="lines+markers", name=label,
-            line={"color": halo, "width": 5}, marker={"size": 0.1}, hoverinfo="skip",
-            showlegend=False,
-        ))
-        figure.add_trace(go.Scatter(
-            x=compact(shown[:, 0]), y=compact(shown[:, 1]), mode="lines+markers", name=label,
-            line={"color": colour, "width": 2.5}, marker={"size": 4, "color": colour},
-            hovertemplate=f"{label}<br>{label1}=%{{x:.3f}}<br>{label2}=%{{y:.3f}}<extra></extra>",
-        ))
-        figure.add_trace(go.Scatter(
-            x=compact(shown[[0, -1], 0]), y=compact(shown[[0, -1], 1]), mode="markers+text",
-            text=["start", "end"], textposition="top center", showlegend=False,
-            textfont={"color": "white", "size": 13},
-            marker={"symbol": ["circle", "star"], "size": [11, 16], "color": colour,
-                    "line": {"color": "white", "width": 1.5}},
-            hoverinfo="skip", name=f"{label} start and end",
-        ))
+        xy = {"x": _f32(shown[:, 0]), "y": _f32(shown[:, 1])}
+        data.append({"type": "scatter", "mode": "lines", "name": f"{label} (halo)", **xy,
+                     "line": {"color": "white", "width": 5}, "hoverinfo": "skip",
+                     "showlegend": False})
+        data.append({
+            "type": "scatter", "mode": "lines+markers", "name": label, **xy,
+            "line": {"color": colour, "width": 2.5}, "marker": {"size": 4, "color": colour},
+            "hovertemplate": (f"{label}<br>{label1}=%{{x:.3f}}<br>"
+                              f"{label2}=%{{y:.3f}}<extra></extra>"),
+        })
+        data.append({
+            "type": "scatter", "mode": "markers+text", "name": f"{label} start and end",
+            "x": _f32(shown[[0, -1], 0]), "y": _f32(shown[[0, -1], 1]),
+            "text": ["start", "end"], "textposition": "top center", "showlegend": False,
+            "textfont": {"color": "white", "size": 13}, "hoverinfo": "skip",
+            "marker": {"symbol": ["circle", "star"], "size": [11, 16], "color": colour,
+                       "line": {"color": "white", "width": 1.5}},
+        })
     if at_point is not None:
-        figure.add_trace(go.Scatter(
-            x=compact([at_point[0]]), y=compact([at_point[1]]), mode="markers",
-            name=f"slice at step {at_step}",
-            marker={"symbol": "circle-open", "size": 20, "color": "white", "line": {"width": 3}},
-            hovertemplate=f"the other parameters are fixed at step {at_step}<extra></extra>",
-        ))
-    base_layout(figure, height=height)
-    figure.update_xaxes(title_text=label1, range=[float(grid.axis1[0]), float(grid.axis1[-1])],
-                        showgrid=False)
-    figure.update_yaxes(title_text=label2, range=[float(grid.axis2[0]), float(grid.axis2[-1])],
-                        showgrid=False)
-    figure.update_layout(margin={"l": 60, "r": 10, "t": 36, "b": 44},
-                         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0})
-    return _no_template(figure)
+        data.append({
+            "type": "scatter", "mode": "markers", "name": f"slice at step {at_step}",
+            "x": _f32([at_point[0]]), "y": _f32([at_point[1]]),
+            "marker": {"symbol": "circle-open", "size": 20, "color": "white",
+                       "line": {"width": 3}},
+            "hovertemplate": f"the other parameters are fixed at step {at_step}<extra></extra>",
+        })
+    layout = _layout(
+        height,
+        xaxis={"title": {"text": label1}, "showgrid": False,
+               "range": [float(grid.axis1[0]), float(grid.axis1[-1])]},
+        yaxis={"title": {"text": label2}, "showgrid": False,
+               "range": [float(grid.axis2[0]), float(grid.axis2[-1])]},
+        margin={"l": 60, "r": 10, "t": 36, "b": 44},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0},
+    )
+    return PrebuiltFigure({"data": data, "layout": layout})
 
 
 def pulls_figure(pulls: Pulls, k: int, lines: np.ndarray, bounds, *,
-                 max_arrows: int = MAX_ARROWS, height: int = 520) -> go.Figure:
+                 max_arrows: int = MAX_ARROWS, height: int = 520) -> PrebuiltFigure:
     """Arrows from each training point: its pull on the weights of class ``k``.
 
     Parameters
@@ -356,19 +437,16 @@ def pulls_figure(pulls: Pulls, k: int, lines: np.ndarray, bounds, *,
 
     Returns
     -------
-    go.Figure
+    PrebuiltFigure
         Arrows are ``ARROW_SCALE * pull`` long, the same scale at every step and for the
         mean arrow: long arrows are the points that still pull hard.
     """
     points = pulls.points[:max_arrows]
     pull = pulls.pull[:max_arrows]
     labels = pulls.labels[:max_arrows]
-    scale = ARROW_SCALE
-    tips = points + scale * pull
-    figure = go.Figure()
-    x, y = _lines_xy(lines)
-    figure.add_trace(go.Scatter(x=x, y=y, mode="lines", name="boundaries",
-                                line={"color": "#9ca3af", "width": 2}, hoverinfo="skip"))
+    tips = points + ARROW_SCALE * pull
+    data = [{"type": "scatter", "mode": "lines", "name": "boundaries", "hoverinfo": "skip",
+             "line": {"color": "#9ca3af", "width": 2}, **_lines_xy(lines)}]
     for own, name, colour in ((True, f"points of class {k}", class_color(k)),
                               (False, "points of other classes", "#9ca3af")):
         mask = (labels == k) == own
@@ -378,44 +456,44 @@ def pulls_figure(pulls: Pulls, k: int, lines: np.ndarray, bounds, *,
         segments[:, 0] = points[mask]
         segments[:, 1] = tips[mask]
         flat = segments.reshape(-1, 2)
-        figure.add_trace(go.Scatter(
-            x=compact(flat[:, 0]), y=compact(flat[:, 1]), mode="lines", hoverinfo="skip",
-            line={"color": colour, "width": 1.6}, legendgroup=name, showlegend=False,
-        ))
         delta = tips[mask] - points[mask]
-        angle = np.degrees(np.arctan2(delta[:, 0], delta[:, 1]))
-        figure.add_trace(go.Scatter(
-            x=compact(tips[mask, 0]), y=compact(tips[mask, 1]), mode="markers", name=name,
-            legendgroup=name,
-            marker={"symbol": "arrow", "size": 8, "angle": compact(angle), "color": colour},
-            customdata=compact(np.column_stack([points[mask], pull[mask]])),
-            hovertemplate=("x=(%{customdata[0]:.2f}, %{customdata[1]:.2f})<br>"
-                           "pull=(%{customdata[2]:.3f}, %{customdata[3]:.3f})<extra></extra>"),
-        ))
-        figure.add_trace(go.Scatter(
-            x=compact(points[mask, 0]), y=compact(points[mask, 1]), mode="markers",
-            marker={"color": colour, "size": 5}, hoverinfo="skip", legendgroup=name,
-            showlegend=False,
-        ))
-    mean_tip = scale * pulls.mean_pull
-    figure.add_trace(go.Scatter(
-        x=compact([0.0, mean_tip[0]]), y=compact([0.0, mean_tip[1]]),
-        mode="lines+markers", name=f"mean pull on w{k} (x1, x2)",
-        line={"color": LINE_COLOR, "width": 4},
-        marker={"symbol": ["circle", "arrow"], "size": [6, 16], "angleref": "previous",
-                "color": LINE_COLOR},
-        hovertemplate=(f"mean pull on w{k}: ({pulls.mean_pull[0]:.4f}, "
-                       f"{pulls.mean_pull[1]:.4f})<extra></extra>"),
-    ))
-    base_layout(figure, height=height)
-    _plane_axes(figure, bounds)
-    figure.update_layout(margin={"l": 50, "r": 10, "t": 36, "b": 44},
-                         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0,
-                                 "font": {"size": 13}})
-    return _no_template(figure)
+        data.append({"type": "scatter", "mode": "lines", "name": f"{name} (arrows)",
+                     "x": _f32(flat[:, 0]), "y": _f32(flat[:, 1]), "hoverinfo": "skip",
+                     "line": {"color": colour, "width": 1.6}, "legendgroup": name,
+                     "showlegend": False})
+        data.append({
+            "type": "scatter", "mode": "markers", "name": name, "legendgroup": name,
+            "x": _f32(tips[mask, 0]), "y": _f32(tips[mask, 1]),
+            "marker": {"symbol": "arrow", "size": 8, "color": colour,
+                       "angle": _f32(np.degrees(np.arctan2(delta[:, 0], delta[:, 1])))},
+            "customdata": _f32(np.column_stack([points[mask], pull[mask]])),
+            "hovertemplate": ("x=(%{customdata[0]:.2f}, %{customdata[1]:.2f})<br>"
+                              "pull=(%{customdata[2]:.3f}, %{customdata[3]:.3f})<extra></extra>"),
+        })
+        data.append({"type": "scatter", "mode": "markers", "name": f"{name} (points)",
+                     "x": _f32(points[mask, 0]), "y": _f32(points[mask, 1]),
+                     "marker": {"color": colour, "size": 5}, "hoverinfo": "skip",
+                     "legendgroup": name, "showlegend": False})
+    mean_tip = ARROW_SCALE * pulls.mean_pull
+    data.append({
+        "type": "scatter", "mode": "lines+markers", "name": f"mean pull on w{k} (x1, x2)",
+        "x": _f32([0.0, mean_tip[0]]), "y": _f32([0.0, mean_tip[1]]),
+        "line": {"color": LINE_COLOR, "width": 4},
+        "marker": {"symbol": ["circle", "arrow"], "size": [6, 16], "angleref": "previous",
+                   "color": LINE_COLOR},
+        "hovertemplate": (f"mean pull on w{k}: ({pulls.mean_pull[0]:.4f}, "
+                          f"{pulls.mean_pull[1]:.4f})<extra></extra>"),
+    })
+    layout = _layout(
+        height,
+        margin={"l": 50, "r": 10, "t": 36, "b": 44},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0,
+                "font": {"size": 13}},
+    )
+    return PrebuiltFigure({"data": data, "layout": _plane_axes(layout, bounds)})
 
 
-def confusion_figure(matrix, *, title: str | None = None, height: int = 360) -> go.Figure:
+def confusion_figure(matrix, *, title: str | None = None, height: int = 360) -> PrebuiltFigure:
     """Counts of true class (rows) against predicted class (columns), annotated.
 
     Parameters
@@ -425,16 +503,19 @@ def confusion_figure(matrix, *, title: str | None = None, height: int = 360) -> 
     """
     matrix = np.asarray(matrix)
     k = matrix.shape[0]
-    names = [f"{i}" for i in range(k)]
-    top = max(int(matrix.max()), 1)
-    figure = go.Figure(go.Heatmap(
-        z=matrix.astype(np.int32), x=names, y=names, colorscale="Blues", zmin=0, zmax=top,
-        showscale=False, text=matrix.astype(str), texttemplate="%{text}",
-        textfont={"size": 18 if k <= 4 else 15},
-        hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>", xgap=2, ygap=2,
-    ))
-    base_layout(figure, title=title, height=height)
-    figure.update_xaxes(title_text="predicted class", side="bottom", showgrid=False)
-    figure.update_yaxes(title_text="true class", autorange="reversed", showgrid=False,
-                        scaleanchor="x", constrain="domain")
-    return _no_template(figure)
+    names = [str(i) for i in range(k)]
+    data = [{
+        "type": "heatmap", "z": matrix.astype(np.int32), "x": names, "y": names,
+        "colorscale": "Blues", "zmin": 0, "zmax": max(int(matrix.max()), 1),
+        "showscale": False, "text": [[str(v) for v in row] for row in matrix.tolist()],
+        "texttemplate": "%{text}", "textfont": {"size": 18 if k <= 4 else 15},
+        "hovertemplate": "true %{y}, predicted %{x}: %{z}<extra></extra>", "xgap": 2,
+        "ygap": 2,
+    }]
+    layout = _layout(
+        height, title,
+        xaxis={"title": {"text": "predicted class"}, "side": "bottom", "showgrid": False},
+        yaxis={"title": {"text": "true class"}, "autorange": "reversed", "showgrid": False,
+               "scaleanchor": "x", "constrain": "domain"},
+    )
+    return PrebuiltFigure({"data": data, "layout": layout})

@@ -78,15 +78,16 @@ def test_regions_picture_shows_the_predicted_classes(regions, default_run):
     Image = pytest.importorskip("PIL.Image")
     frames, figure = regions
     data, _ = default_run
-    uri = figure.data[0].source
+    uri = figure.spec["data"][0]["source"]
     image = np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",")[1])))
                        .convert("RGB")).astype(int)
     palette = figs.region_palette(data.classes).astype(int)
     codes = frames.predicted[-1].astype(int) * CONFIDENCE_LEVELS + frames.confidence[-1]
     assert np.array_equal(image, palette[codes])
     # Plotly draws an image's first row at y0, the bottom of the plane.
-    trace = figure.data[0]
-    assert trace.y0 < trace.y0 + trace.dy * frames.cells
+    trace = figure.spec["data"][0]
+    assert trace["y0"] == pytest.approx(data.bounds[2] + trace["dy"] / 2)
+    assert trace["dy"] > 0
 
 
 def test_regions_lines_are_the_boundaries_of_each_frame(regions, default_run):

@@ -1,0 +1,53 @@
+"""Reset to defaults in a real browser, where the address bar holds every bound value.
+
+A control whose range depends on K (the target class, the differentiated p_j) gets a new
+widget when K changes, and a new widget reads the address bar: the reset must still win.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from explorer import state
+from tests.support.live import wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def slider_value(page, key: str) -> str:
+    return page.locator(f".st-key-{key}").get_by_role("slider").input_value()
+
+
+def press(page, key: str, button: str, times: int = 1) -> None:
+    page.locator(f".st-key-{key}").get_by_role("slider").focus()
+    for _ in range(times):
+        page.keyboard.press(button)
+        wait_idle(page)
+        page.wait_for_timeout(150)
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "dependent"),
+    [
+        ("weights", "k=5&y=2&j=3&x1=-2", (state.WEIGHTS_TARGET, state.PROB_CLASS)),
+        ("softmax", "k=7&y=5&z0=-3", (state.SOFTMAX_TARGET,)),
+    ],
+)
+def test_reset_restores_every_control_and_clears_the_link(page, app_url, path, query, dependent):
+    page.goto(f"{app_url}/{path}?{query}")
+    wait_idle(page)
+    press(page, "k", "ArrowLeft")  # K down by one: the dependent sliders are rebuilt
+    wait_idle(page)
+    assert all(s.key in parse_qs(urlparse(page.url).query) for s in dependent)
+
+    page.get_by_role("button", name="Reset to defaults").click()
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    wait_idle(page)
+
+    link = parse_qs(urlparse(page.url).query)
+    assert link == {}, f"the link still holds {link}"
+    for setting in dependent:
+        assert float(slider_value(page, setting.key)) == setting.default, setting.key

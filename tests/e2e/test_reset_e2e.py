@@ -51,3 +51,21 @@ def test_reset_restores_every_control_and_clears_the_link(page, app_url, path, q
     assert link == {}, f"the link still holds {link}"
     for setting in dependent:
         assert float(slider_value(page, setting.key)) == setting.default, setting.key
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "dependent"),
+    [
+        ("weights", "k=5&y=4&j=4", ("y", "j")),
+        ("softmax", "k=6&y=5", ("y",)),
+    ],
+)
+def test_lowering_k_below_a_dependent_value_clamps_it(page, app_url, path, query, dependent):
+    page.goto(f"{app_url}/{path}?{query}")
+    wait_idle(page)
+    press(page, "k", "ArrowLeft")
+    wait_idle(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    k = int(slider_value(page, "k"))
+    for key in dependent:
+        assert int(slider_value(page, key)) <= k - 1, key

@@ -24,6 +24,7 @@ import functools
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import sequential
 
 from explorer.figures.png import data_uri, palette_png
 from explorer.figures.style import base_layout, class_color
@@ -114,6 +115,13 @@ def _layout(height: int, title: str | None = None, **extra) -> dict:
         else:
             layout[name] = value
     return layout
+
+
+def _scale(colours: list[str]) -> list[list]:
+    """An explicit colour scale from low to high (plotly.js's named scales run the other way
+    for some names, so names are never sent)."""
+    last = len(colours) - 1
+    return [[index / last, colour] for index, colour in enumerate(colours)]
 
 
 def _f32(values) -> np.ndarray:
@@ -233,19 +241,19 @@ def regions_figure(
                "transition": {"duration": 0}}
     layout = _layout(
         height,
-        margin={"l": 50, "r": 20, "t": 12, "b": 40},
+        margin={"l": 50, "r": 20, "t": 12, "b": 118},
         # No legend: the colours are the classes; the page says filled = train, hollow = test.
         showlegend=False,
         sliders=[{
             "active": last,
             "currentvalue": {"prefix": "step ", "font": {"size": 15}},
-            "pad": {"t": 46, "l": 130, "r": 10}, "len": 1.0, "x": 0.0,
+            "pad": {"t": 58, "l": 130, "r": 10}, "len": 1.0, "x": 0.0,
             "steps": [{"label": name, "method": "animate", "args": [[name], animate]}
                       for name in names],
         }],
         updatemenus=[{
             "type": "buttons", "direction": "left", "showactive": False,
-            "x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "top", "pad": {"t": 74, "r": 6},
+            "x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "top", "pad": {"t": 84, "r": 6},
             "buttons": [
                 {"label": "▶ Play", "method": "animate",
                  "args": [None, {"frame": {"duration": 110, "redraw": True},
@@ -371,9 +379,10 @@ def landscape_figure(grid, paths, *, at_point=None, at_step: int | None = None,
     data = [{
         "type": "contour", "name": "loss",
         "x": _f32(grid.axis1), "y": _f32(grid.axis2), "z": _f32(grid.loss),
-        "colorscale": "Viridis", "ncontours": 22,
+        # Light where the loss is low, so the dark paths stay visible down in the valley.
+        "colorscale": _scale(sequential.YlGnBu), "ncontours": 22,
         "contours": {"coloring": "heatmap", "showlines": True},
-        "line": {"color": "rgba(255,255,255,0.35)", "width": 0.6},
+        "line": {"color": "rgba(255,255,255,0.5)", "width": 0.6},
         "colorbar": {"title": {"text": "loss", "side": "right"}, "thickness": 14, "len": 0.9},
         "hovertemplate": (f"{label1}=%{{x:.3f}}<br>{label2}=%{{y:.3f}}<br>"
                           "loss %{z:.4g}<extra></extra>"),
@@ -395,7 +404,7 @@ def landscape_figure(grid, paths, *, at_point=None, at_step: int | None = None,
             "type": "scatter", "mode": "markers+text", "name": f"{label} start and end",
             "x": _f32(shown[[0, -1], 0]), "y": _f32(shown[[0, -1], 1]),
             "text": ["start", "end"], "textposition": "top center", "showlegend": False,
-            "textfont": {"color": "white", "size": 13}, "hoverinfo": "skip",
+            "textfont": {"color": LINE_COLOR, "size": 13}, "hoverinfo": "skip",
             "marker": {"symbol": ["circle", "star"], "size": [11, 16], "color": colour,
                        "line": {"color": "white", "width": 1.5}},
         })
@@ -506,7 +515,7 @@ def confusion_figure(matrix, *, title: str | None = None, height: int = 360) -> 
     names = [str(i) for i in range(k)]
     data = [{
         "type": "heatmap", "z": matrix.astype(np.int32), "x": names, "y": names,
-        "colorscale": "Blues", "zmin": 0, "zmax": max(int(matrix.max()), 1),
+        "colorscale": _scale(sequential.Blues), "zmin": 0, "zmax": max(int(matrix.max()), 1),
         "showscale": False, "text": [[str(v) for v in row] for row in matrix.tolist()],
         "texttemplate": "%{text}", "textfont": {"size": 18 if k <= 4 else 15},
         "hovertemplate": "true %{y}, predicted %{x}: %{z}<extra></extra>", "xgap": 2,

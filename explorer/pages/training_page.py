@@ -289,7 +289,7 @@ def _train_controls() -> tuple[TrainSettings, TrainSettings | None]:
             reg = control(state.TRAIN_REG)
         with row[4]:
             init = control(state.INIT_SEED)
-        row2 = st.columns([1.1, 1.6, 1.6, 2.4], gap="medium", vertical_alignment="bottom")
+        row2 = st.columns([1.4, 1.6, 1.6, 2.1], gap="medium", vertical_alignment="bottom")
         with row2[0]:
             compare = control(state.COMPARE)
         optimizer2 = lr2 = None
@@ -317,25 +317,38 @@ def _run_label(settings: TrainSettings) -> str:
     return f"{settings.optimizer}, lr {settings.lr:g}"
 
 
-def _smaller_rate(lr: float) -> float:
-    """A learning-rate stop at most a third of ``lr`` (the smallest stop if none)."""
-    smaller = [rate for rate in state.LEARNING_RATES if rate <= lr / 3]
+def _smaller_rate(settings: TrainSettings) -> float:
+    """A learning-rate stop at most a third of ``lr``; with L2 strength ``reg``, also below
+    2/reg, since each step multiplies W by (1 - lr*reg) and |1 - lr*reg| > 1 grows W."""
+    limit = settings.lr / 3
+    if settings.reg > 0:
+        limit = min(limit, 1.9 / settings.reg)
+    smaller = [rate for rate in state.LEARNING_RATES if rate <= limit]
     return smaller[-1] if smaller else state.LEARNING_RATES[0]
 
 
 def _divergence_message(label: str, run: Run) -> None:
+    settings = run.settings
+    hint = f"Try a smaller learning rate, e.g. lr = {_smaller_rate(settings):g}"
+    if settings.reg > 0 and settings.lr * settings.reg >= 2:
+        hint += (f": with reg = {settings.reg:g}, each step scales W by 1 − lr·reg, which "
+                 "must stay between −1 and 1 (lr·reg < 2)")
     st.error(
         f"**{label}** diverged at step {run.diverged_at}: the loss blew up (or stopped being "
         f"a finite number), so training stopped there and the charts show steps "
-        f"0..{run.steps_taken}. Try a smaller learning rate, e.g. "
-        f"lr = {_smaller_rate(run.settings.lr):g}.",
+        f"0..{run.steps_taken}. {hint}.",
         icon=":material/error:",
     )
 
 
+def _format_loss(value: float) -> str:
+    """Six decimals, or six significant digits when that would be too wide."""
+    return f"{value:.6f}" if abs(value) < 1e4 else f"{value:.6g}"
+
+
 def _metrics(data: Data, run: Run) -> None:
     with st.container(key="metrics", horizontal=True, gap="large"):
-        st.metric("final train loss", f"{run.final_loss:.6f}",
+        st.metric("final train loss", _format_loss(run.final_loss),
                   help=f"Exactly {run.final_loss!r}: the regularised training loss after "
                   f"{run.steps_taken} steps.")
         st.metric("train accuracy", f"{run.train_accuracy[-1]:.1%}")
@@ -482,7 +495,7 @@ def pulls_panel(data: Data, run: Run, step: int) -> None:
 
 
 def examples_panel(data: Data, run: Run, step: int) -> None:
-    left, right = st.columns([3, 2], gap="large")
+    left, right = st.columns([5, 2], gap="large")
     with left:
         st.markdown(f"**The first {min(50, data.X_train.shape[0])} training points at step "
                     f"{step}**: scores s, probabilities p and loss −log p_y")

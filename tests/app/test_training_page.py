@@ -7,9 +7,12 @@ library's ``train`` called directly, never against values copied from a run.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
+from explorer import state
 from explorer.optim import train
 from explorer.training_run import (
     DataSettings,
@@ -257,9 +260,12 @@ def test_divergence_is_explained_with_its_step_and_a_smaller_rate():
     assert run.diverged_at is not None
     message = " ".join(errors(at))
     assert f"diverged at step {run.diverged_at}" in message
-    assert "smaller learning rate" in message and "lr = 3" in message
     assert np.array_equal(train_loss(at), run.train_loss)
     assert np.isfinite(train_loss(at)).all()
+    # The suggested rate is one the slider offers, and following it does not diverge.
+    suggested = float(re.search(r"smaller learning rate, e\.g\. lr = ([0-9.e-]+)", message)[1])
+    assert suggested in state.LEARNING_RATES and suggested < 10
+    assert expected_run(lr=suggested, reg=1.0).diverged_at is None
 
 
 # ----------------------------------------------------------------------------------------

@@ -1,0 +1,111 @@
+"""/training in a real browser: the rendered loss curve is what ``train`` returns for the
+link's settings, a bad upload is explained, the animation plays on the client, the
+downloaded script reproduces the final loss, and full-page screenshots at both sizes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from explorer.optim import train
+from explorer.training_run import DataSettings, initial_params, make_data
+from tests.e2e.conftest import VIEWPORTS
+from tests.support.live import read_chart, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+LINK = "/training?dataset=spiral&optimizer=adam&lr=0.05&steps=200&seed=1"
+
+#: Bottom of the page's content: Streamlit scrolls inside its own container, so a plain
+#: full-page screenshot would stop at the viewport.
+CONTENT_BOTTOM_JS = """
+() => Math.ceil(document.querySelector("[data-testid='stMainBlockContainer']")
+                .getBoundingClientRect().bottom + 32)
+"""
+
+
+def open_training(page, url: str) -> None:
+    page.goto(url)
+    wait_idle(page)
+    page.wait_for_selector(".st-key-loss_curve .js-plotly-plot")
+
+
+def test_the_links_loss_curve_is_what_train_returns(page, app_url):
+    open_training(page, app_url + LINK)
+    traces = {trace["name"]: trace for trace in read_chart(page, "loss_curve")}
+    shown = np.asarray(traces["train loss"]["y"], dtype=np.float64)
+    # Recomputed here with the library: the page's data and initial weights, then train().
+    data = make_data(DataSettings(dataset="spiral", seed=1))
+    W0, b0 = initial_params(data.dim, data.classes, 0)
+    expected = train(data.F_train, data.y_train, W0, b0, optimizer="adam", lr=0.05,
+                     steps=200).loss
+    assert shown.shape == expected.shape
+    assert np.array_equal(shown, expected)
+    assert np.array_equal(traces["train loss"]["x"], np.arange(201))
+
+
+def test_play_animates_the_regions_without_asking_the_server(page, app_url):
+    open_training(page, app_url + "/training")
+    page.wait_for_selector(".st-key-regions .js-plotly-plot")
+    before = read_chart(page, "regions")[0]["source"]
+    sent = page.evaluate("""() => {
+        window.__sent = 0;
+        const socket = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (...args) { window.__sent += 1;
+                                                        return socket.apply(this, args); };
+        return 0; }""")
+    page.locator(".st-key-regions .updatemenu-button").first.click()
+    page.wait_for_function(
+        "(before) => document.querySelector('.st-key-regions .js-plotly-plot')"
+        ".data[0].source !== before", arg=before, timeout=10_000)
+    assert sent == 0 and page.evaluate("() => window.__sent") == 0
+    assert read_chart(page, "regions")[0]["source"] != before
+
+
+def test_a_bad_upload_is_explained(page, app_url):
+    open_training(page, app_url + "/training?dataset=custom")
+    page.locator(".st-key-upload input[type='file']").set_input_files(
+        files=[{"name": "bad.csv", "mimeType": "text/csv",
+                "buffer": b"x1,x2,label\n0.5,oops,1\n1,1,0\n"}])
+    message = page.get_by_text("bad.csv was not used", exact=False)
+    message.wait_for(timeout=20_000)
+    assert "x2 is 'oops', not a number" in message.inner_text()
+    assert "previous points are kept" in message.inner_text()
+
+
+def test_the_downloaded_script_prints_the_final_loss_shown(page, app_url, tmp_path):
+    open_training(page, app_url + "/training?view=Downloads&optimizer=momentum&lr=0.2")
+    shown = page.locator("[data-testid='stMetric']", has_text="final train loss")
+    value = float(shown.locator("[data-testid='stMetricValue']").inner_text())
+    with page.expect_download(timeout=30_000) as download:
+        page.locator(".st-key-get_script button").click()
+    script = tmp_path / "softmax_run.py"
+    download.value.save_as(script)
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                            timeout=120, check=True)
+    printed = float(result.stdout.strip().splitlines()[-1].split(":", 1)[1])
+    # The page shows six decimals; the script prints every digit.
+    assert printed == pytest.approx(value, abs=5e-7)
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_full_page_screenshots(browser, app_url, screenshot_dir, viewport):
+    size = VIEWPORTS[viewport]
+    context = browser.new_context(viewport=size)
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    open_training(page, app_url + "/training?compare=true")
+    page.wait_for_selector(".st-key-landscape .js-plotly-plot")
+    page.set_viewport_size({"width": size["width"], "height": 4000})
+    page.wait_for_timeout(500)
+    height = max(size["height"], page.evaluate(CONTENT_BOTTOM_JS))
+    page.set_viewport_size({"width": size["width"], "height": height})
+    wait_idle(page)
+    page.wait_for_timeout(800)  # let Plotly finish redrawing at the new size
+    path = screenshot_dir / f"training-{viewport}.png"
+    page.screenshot(path=str(path), full_page=True)
+    context.close()
+    assert path.stat().st_size > 50_000

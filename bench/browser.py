@@ -14,6 +14,7 @@ delay before it sends, the server round trip, and the browser's rendering.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -221,6 +222,8 @@ def run(app_url: str, bare_url: str, *, quick: bool = False) -> Section:
                 section.check(all(value > 0 for value in app_ms + bare_ms),
                               f"/{name}: a non-positive press time")
                 ratio = median(app_ms) / median(bare_ms)
+                print(f"    /{name}: {median(app_ms):.0f} ms vs bare {median(bare_ms):.0f} ms",
+                      file=sys.stderr, flush=True)
                 section.add(f"/{name} key press to redraw", median(app_ms), "ms",
                             note=f"p95 {percentile(app_ms, 95):.0f} ms; chart "
                                  f"{spec.chart}; slider {spec.slider}")

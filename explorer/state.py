@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-WidgetKind = Literal["slider", "int", "select", "toggle"]
+WidgetKind = Literal["slider", "int", "select", "segmented", "toggle"]
 
 #: Longest URL value quoted back in a warning (a pasted essay is cut, not echoed).
 MAX_QUOTED = 40
@@ -36,10 +36,11 @@ class Setting:
     label : str
         What the learner reads next to the control.
     default : float, int, str or bool
-    kind : {"slider", "int", "select", "toggle"}
+    kind : {"slider", "int", "select", "segmented", "toggle"}
         ``slider``: a float in [min_value, max_value]; ``int``: a whole number in range;
         ``select``: one of ``options`` (written in the URL as :meth:`format_option`);
-        ``toggle``: true or false.
+        ``segmented``: the same, shown as a segmented control (which reads the URL
+        differently, see :func:`resolve_query`); ``toggle``: true or false.
     min_value, max_value, step : float, optional
     options : tuple
         The choices of a ``select`` setting.
@@ -100,7 +101,7 @@ class Setting:
             if lowered in ("true", "false"):
                 return lowered == "true"
             raise ValueError("expected true or false")
-        if self.kind == "select":
+        if self.kind in ("select", "segmented"):
             for option in self.options:
                 if raw == self.format_option(option):
                     return option
@@ -186,12 +187,16 @@ def resolve_query(setting: Setting, values: Sequence[str]) -> Any:
 
     Mirrors Streamlit 1.67: a toggle or a select box reads the *last* value given (an
     all-empty parameter is dropped); a slider or a select slider drops empty values and
-    needs exactly one left.
+    needs exactly one left; a segmented control reads the *first* non-empty value (an
+    all-empty parameter clears it to None, which
+    :func:`explorer.pages.controls.control` turns into the default).
     """
     if not values:
         raise ValueError("no value")
     if all(value == "" for value in values):
         raise ValueError("empty")
+    if setting.kind == "segmented":
+        return setting.parse(next(value for value in values if value != ""))
     if setting.kind == "toggle" or (setting.kind == "select" and not setting.uses_select_slider):
         return setting.parse(values[-1])
     given = [value for value in values if value != ""]
@@ -377,7 +382,7 @@ STEP_AT = Setting(
     "at", "Inspect step", 2000, "int", 0, 2000, 1,
     help="The model after this many steps: the landscape slice, the pulls, the table.",
 )
-VIEW = Setting("view", "Panel", "Landscape", "select",
+VIEW = Setting("view", "Panel", "Landscape", "segmented",
                options=("Landscape", "Pulls", "Examples", "Downloads"))
 TRAINING_PARAMS = tuple(
     [f"W[{row},{col}]" for row in range(5) for col in range(6)] + [f"b[{k}]" for k in range(6)]

@@ -36,6 +36,14 @@ def control(setting: Setting, container: Any = None, **kwargs: Any) -> Any:
     common.update(kwargs)
     if setting.kind == "toggle":
         return where.toggle(setting.label, value=setting.default, **common)
+    if setting.kind == "segmented":
+        # Streamlit clears a segmented control for an empty URL value (?view=), even a
+        # required one: fall back to the default, as the URL note says.
+        value = where.segmented_control(
+            setting.label, options=list(setting.options), default=setting.default,
+            format_func=setting.format_option, required=True, **common,
+        )
+        return setting.default if value is None else value
     if setting.kind == "select":
         if setting.uses_select_slider:
             return where.select_slider(

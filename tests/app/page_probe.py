@@ -8,6 +8,7 @@ are.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from collections.abc import Iterator, Mapping, Sequence
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from streamlit import config
 from streamlit.proto.Slider_pb2 import Slider as SliderProto
 from streamlit.testing.v1 import AppTest
 
@@ -76,13 +78,25 @@ def open_page(script: str, query: Mapping[str, Sequence[str]] | None = None,
     A value list of length one is given as a plain string, longer lists as repeated keys.
     """
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=timeout)
-    at.run()
-    if script != HOME:
-        at.switch_page(script)
-    for key, values in (query or {}).items():
-        at.query_params[key] = values[0] if len(values) == 1 else list(values)
-    at.run()
+    with full_error_details():
+        at.run()
+        if script != HOME:
+            at.switch_page(script)
+        for key, values in (query or {}).items():
+            at.query_params[key] = values[0] if len(values) == 1 else list(values)
+        at.run()
     return at
+
+
+@contextlib.contextmanager
+def full_error_details() -> Iterator[None]:
+    """Let AppTest record tracebacks (the project's config shows users only the type)."""
+    before = config.get_option("client.showErrorDetails")
+    config.set_option("client.showErrorDetails", "full")
+    try:
+        yield
+    finally:
+        config.set_option("client.showErrorDetails", before)
 
 
 @dataclass(frozen=True)
@@ -152,6 +166,15 @@ def bound_widgets(at: AppTest) -> dict[str, Bound]:
         options = tuple(proto.options)
         add(widget, Setting(proto.query_param_key, proto.label, options[proto.default],
                             "select", options=options))
+    for widget in at.get("button_group"):
+        proto = widget.proto
+        if not proto.HasField("query_param_key"):
+            continue
+        assert proto.click_mode == type(proto).ClickMode.SINGLE_SELECT, "multi-select pills"
+        options = tuple(option.content for option in proto.options)
+        default = options[proto.default[0]] if proto.default else None
+        add(widget, Setting(proto.query_param_key, proto.label, default, "segmented",
+                            options=options))
     for widget in [*at.toggle, *at.checkbox]:
         proto = widget.proto
         if proto.HasField("query_param_key"):

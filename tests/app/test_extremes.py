@@ -32,7 +32,7 @@ def ends(bound: Bound) -> list:
     setting = bound.setting
     if setting.kind == "toggle":
         return [not setting.default]
-    if setting.kind == "select":
+    if setting.kind in ("select", "segmented"):
         if setting.uses_select_slider:
             return [setting.options[0], setting.options[-1]]
         return [option for option in setting.options if option != setting.default]

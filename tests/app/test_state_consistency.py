@@ -21,7 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from explorer import state
 from explorer.state import Setting, check_query, resolve_query
-from tests.app.page_probe import REPEATED_VALUES, SINGLE_VALUES
+from tests.app.page_probe import REPEATED_VALUES, SINGLE_VALUES, full_error_details
 
 # ----------------------------------------------------------------------------------------
 # The settings under test
@@ -62,6 +62,10 @@ def representative_settings() -> tuple[Setting, ...]:
     first_int = next(s for s in chosen.values() if s.kind == "int")
     narrowed = first_int.with_range(max_value=first_int.min_value + 2)
     chosen.setdefault(_signature(narrowed), narrowed)
+    first_box = next(s for s in chosen.values()
+                     if s.kind == "select" and not s.uses_select_slider)
+    segmented = dataclasses.replace(first_box, kind="segmented")  # a segmented control
+    chosen.setdefault(_signature(segmented), segmented)
     return tuple(chosen.values())
 
 
@@ -69,7 +73,7 @@ def other_default(setting: Setting):
     """A valid value of ``setting`` different from its default."""
     if setting.kind == "toggle":
         return not setting.default
-    if setting.kind == "select":
+    if setting.kind in ("select", "segmented"):
         return next(option for option in setting.options if option != setting.default)
     low, high = setting.min_value, setting.max_value
     value = low if setting.default != low else high
@@ -143,7 +147,8 @@ def _run(tmp_path, variant: int, cases: list[list[str]]) -> AppTest:
     for index in range(len(representative_settings())):
         for slot, values in enumerate(cases):
             at.query_params[widget_key(index, slot)] = values if len(values) > 1 else values[0]
-    at.run()
+    with full_error_details():
+        at.run()
     assert not at.exception, [error.value for error in at.exception]
     return at
 

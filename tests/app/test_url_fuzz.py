@@ -53,7 +53,7 @@ def _valid_value(setting: state.Setting) -> st.SearchStrategy[str]:
     """A value the setting accepts, written as a link would write it (ends included)."""
     if setting.kind == "toggle":
         return st.sampled_from(["true", "false"])
-    if setting.kind == "select":
+    if setting.kind in ("select", "segmented"):
         return st.sampled_from([setting.format_option(option) for option in setting.options])
     low, high = setting.min_value, setting.max_value
     if setting.kind == "int":

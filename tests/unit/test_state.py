@@ -8,6 +8,7 @@ link carries is shown cut to ``MAX_QUOTED`` characters inside a code span, never
 from __future__ import annotations
 
 import ast
+import dataclasses
 import itertools
 import math
 import re
@@ -34,6 +35,7 @@ from explorer.state import (
 
 Z0 = SOFTMAX_LOGITS[0]  # slider, -10..10
 K = SOFTMAX_K  # int, 2..10
+SEGMENTED = dataclasses.replace(DATASET, kind="segmented")  # shown as a segmented control
 
 # ----------------------------------------------------------------------------------------
 # A CommonMark code-span reader, written from the spec (section 6.1), independent of state.py
@@ -199,6 +201,8 @@ def test_dynamic_range_rejects_what_the_narrower_widget_rejects():
         (Z0, ["", "3"], 3.0),  # a slider drops empty values and needs exactly one left
         (Z0, ["3", "", ""], 3.0),
         (TEMPERATURE, ["", "0.5"], 0.5),
+        (SEGMENTED, ["xor", "bogus"], "xor"),  # a segmented control reads the first value
+        (SEGMENTED, ["", "spiral", "xor"], "spiral"),
     ],
 )
 def test_repeated_keys_resolve_like_streamlit(setting, values, expected):
@@ -215,6 +219,8 @@ def test_repeated_keys_resolve_like_streamlit(setting, values, expected):
         (TEMPERATURE, ["0.5", "0.5"], "one value expected, got 2"),
         (K, ["", ""], "empty"),
         (K, ["3"] * 50, "one value expected, got 50"),
+        (SEGMENTED, ["bogus", "xor"], "expected one of"),
+        (SEGMENTED, ["", ""], "empty"),
     ],
 )
 def test_repeated_keys_that_streamlit_drops_get_a_note(setting, values, reason):

@@ -374,16 +374,18 @@ def training_section(data_settings: DataSettings, custom_csv: str | None) -> Non
             _divergence_message(label, each)
     _metrics(data, run)
     left, right = st.columns(2, gap="medium")
-    with left:
-        st.markdown("**Decision regions** — filled points train, hollow points test; "
-                    "press ▶ Play to watch the training")
-        st.plotly_chart(cached_regions(data_settings, key, first, custom_csv), key="regions",
-                        config=PLOTLY_CONFIG)
+    # The curves are sent first: they answer "what did this change do?" and are quick to
+    # draw, so they appear while the browser is still painting the animated regions.
     with right:
         st.markdown("**Learning curves** — solid: training points, dashed: test points")
         diverged = [(label, each.diverged_at) for label, each in runs
                     if each.diverged_at is not None]
         st.plotly_chart(figs.loss_curve_figure(runs, diverged=diverged), key="loss_curve",
+                        config=PLOTLY_CONFIG)
+    with left:
+        st.markdown("**Decision regions** — filled points train, hollow points test; "
+                    "press ▶ Play to watch the training")
+        st.plotly_chart(cached_regions(data_settings, key, first, custom_csv), key="regions",
                         config=PLOTLY_CONFIG)
     inspect_section(data_settings, custom_csv, first, second)
 
@@ -402,8 +404,7 @@ def inspect_section(data_settings: DataSettings, custom_csv: str | None,
     st.subheader("Inspect one step", anchor=False)
     top = st.columns([1, 1], gap="large", vertical_alignment="bottom")
     with top[0]:
-        step = control(state.STEP_AT.with_range(max_value=max(run.steps_taken, 1)))
-        step = min(step, run.steps_taken)
+        step = _step_control(run.steps_taken)
     with top[1]:
         _note_url(state.VIEW)
         view = st.segmented_control(
@@ -420,6 +421,18 @@ def inspect_section(data_settings: DataSettings, custom_csv: str | None,
         examples_panel(data, run, step)
     else:
         downloads_panel(data_settings, custom_csv, first)
+
+
+def _step_control(steps_taken: int) -> int:
+    """The inspected step, 0..steps taken; it stays on the last step while it was there."""
+    high = max(steps_taken, 1)  # a slider needs min < max
+    key, previous_high = state.STEP_AT.key, st.session_state.get("_at_high")
+    if key in st.session_state:
+        current = st.session_state[key]
+        if current > high or (current == previous_high and previous_high != high):
+            st.session_state[key] = high
+    st.session_state["_at_high"] = high
+    return min(control(state.STEP_AT.with_range(max_value=high)), steps_taken)
 
 
 def _landscape_params(data: Data) -> tuple[str, str]:

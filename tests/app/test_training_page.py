@@ -201,6 +201,19 @@ def test_the_inspected_step_slices_the_landscape_there():
                        [run.trajectory.W[10, 0, 0], run.trajectory.W[10, 1, 0]], atol=1e-6)
 
 
+def test_the_inspected_step_stays_within_the_run_and_follows_its_end():
+    at = open_training()
+    assert at.slider(key="at").value == 100 and at.slider(key="at").max == 100
+    at.slider(key="steps").set_value(150).run()
+    assert at.slider(key="at").value == 150  # it was on the last step: it stays there
+    at.slider(key="at").set_value(40).run()
+    at.slider(key="steps").set_value(120).run()
+    assert at.slider(key="at").value == 40  # a chosen step is kept while it exists
+    at.slider(key="steps").set_value(30).run()
+    assert at.slider(key="at").value == 30 and at.slider(key="at").max == 30
+    assert not at.exception
+
+
 def test_landscape_parameters_choose_the_axes():
     at = open_training()
     at.selectbox(key="px").set_value("b[1]").run()

@@ -116,10 +116,32 @@ def test_random_query_strings_never_crash_and_ignored_values_are_named(script, q
     check_page(script, query)
 
 
+def _other_value(bound) -> str:
+    """A valid, non-default value of a bound widget, as the URL writes it."""
+    setting = bound.setting
+    if setting.kind == "toggle":
+        return "false" if setting.default else "true"
+    if setting.options:
+        return setting.format_option(
+            next(option for option in reversed(setting.options) if option != setting.default))
+    end = setting.max_value if setting.default != setting.max_value else setting.min_value
+    return setting.format_option(int(end) if setting.kind == "int" else float(end))
+
+
+#: Empty and repeated values, where each kind of widget reads the URL its own way.
+EDGE_CASES = [
+    lambda other: [""], lambda other: ["", ""], lambda other: ["", other],
+    lambda other: [other, ""], lambda other: ["bogus", other], lambda other: [other, "bogus"],
+    lambda other: [other, other],
+]
+
+
 @pytest.mark.parametrize("script", PAGES)
 def test_every_hostile_value_on_every_bound_key(script):
-    """Deterministic sweep: each hostile value once, spread over the page's own keys."""
-    keys = sorted(bound_widgets(open_page(script)))
+    """Deterministic sweep: each hostile value once, spread over the page's own keys; then
+    every key at once with empty and repeated values."""
+    bound = bound_widgets(open_page(script))
+    keys = sorted(bound)
     if not keys:
         pytest.skip(f"{script} has no URL-bound widgets")
     values = SINGLE_VALUES + REPEATED_VALUES
@@ -129,6 +151,8 @@ def test_every_hostile_value_on_every_bound_key(script):
         query = {key: value if isinstance(value, list) else [value]
                  for key, value in zip(keys, chunk, strict=False)}
         check_page(script, query)
+    for edge in EDGE_CASES:
+        check_page(script, {key: edge(_other_value(bound[key])) for key in keys})
 
 
 def test_zz_report_hostile_inputs_per_page(capsys):

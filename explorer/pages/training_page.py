@@ -224,11 +224,15 @@ def _edit_points() -> None:
             "label": st.column_config.NumberColumn("label", min_value=0, max_value=5, step=1),
         },
     )
-    text = edited.to_csv(index=False)
+    # Without a header, the "line" of a parse error is the table's row number; rows left
+    # completely empty (a row just added) are skipped rather than reported.
+    text = edited.dropna(how="all").to_csv(index=False, header=False)
     try:
         X, y = parse_custom_points(text)
     except ValueError as error:
-        st.error(f"The table was not used: {error}.", icon=":material/error:")
+        message = str(error).replace("line ", "row ", 1)
+        st.error(f"The table was not used: {message}. The previous points are kept.",
+                 icon=":material/error:")
         return
     st.session_state["custom_csv"] = points_csv(X, y)
 
@@ -239,17 +243,19 @@ def data_section() -> tuple[DataSettings, str | None]:
         st.subheader("Data", anchor=False)
         dataset = control(state.DATASET)
         custom = dataset == "custom"
-        custom_csv = st.session_state.get("custom_csv") if custom else None
+        # The classes control comes second but is made last: for the learner's own points
+        # its single choice (their K) is known only after the upload and the table.
         classes_slot = st.empty()
         n = control(state.POINTS, disabled=custom)
         noise = control(state.NOISE, disabled=custom)
         test = control(state.TEST_FRACTION)
         seed = control(state.DATA_SEED)
         features = control(state.FEATURES)
+    custom_csv = custom_classes = None
     if custom:
         with st.expander("Your points", expanded=True, icon=":material/edit_note:"):
             custom_csv = custom_points_section()
-    custom_classes = int(parse_custom_points(custom_csv)[1].max()) + 1 if custom else None
+        custom_classes = int(parse_custom_points(custom_csv)[1].max()) + 1
     with st.sidebar:
         with classes_slot.container():
             setting = _classes_setting(dataset, custom_classes)

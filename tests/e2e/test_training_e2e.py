@@ -1,6 +1,7 @@
 """/training in a real browser: the rendered loss curve is what ``train`` returns for the
-link's settings, a bad upload is explained, the animation plays on the client, the
-downloaded script reproduces the final loss, and full-page screenshots at both sizes."""
+link's settings, bad uploads and bad table edits are explained, the animation plays on
+the client, the downloaded script reproduces the final loss, and full-page screenshots
+at both sizes."""
 
 from __future__ import annotations
 
@@ -65,7 +66,22 @@ def test_play_animates_the_regions_without_asking_the_server(page, app_url):
     assert read_chart(page, "regions")[0]["source"] != before
 
 
-def test_a_bad_upload_is_explained(page, app_url):
+def region_xs(page) -> list[float]:
+    return sorted(x for trace in read_chart(page, "regions")[2:] for x in trace["x"])
+
+
+def edit_cell(page, grid_box, row: int, column: int, text: str) -> None:
+    """Type ``text`` into a cell of the data editor (a canvas grid: cells are clicked by
+    position; the row marker column is ~32 px, columns ~135 px, rows 35 px)."""
+    page.mouse.dblclick(grid_box["x"] + 100 + 135 * column, grid_box["y"] + 52 + 35 * row)
+    editor = page.locator("#portal input, #portal textarea").first
+    editor.fill(text)
+    editor.press("Enter")
+    page.wait_for_timeout(300)
+    wait_idle(page)
+
+
+def test_bad_uploads_and_bad_table_edits_are_explained(page, app_url):
     open_training(page, app_url + "/training?dataset=custom")
     page.locator(".st-key-upload input[type='file']").set_input_files(
         files=[{"name": "bad.csv", "mimeType": "text/csv",
@@ -74,6 +90,23 @@ def test_a_bad_upload_is_explained(page, app_url):
     message.wait_for(timeout=20_000)
     assert "x2 is 'oops', not a number" in message.inner_text()
     assert "previous points are kept" in message.inner_text()
+
+    grid = page.locator("[class*='st-key-points_'] [data-testid='stDataFrameResizable']")
+    box = grid.bounding_box()
+    before = region_xs(page)
+    edit_cell(page, box, row=0, column=0, text="1.25")  # a valid edit moves a point
+    moved = before
+    for _ in range(100):
+        moved = region_xs(page)
+        if any(abs(x - 1.25) < 1e-6 for x in moved):
+            break
+        page.wait_for_timeout(200)
+    assert any(abs(x - 1.25) < 1e-6 for x in moved), "the edited point was not drawn"
+    assert len(moved) == len(before) and moved != before
+    edit_cell(page, box, row=1, column=1, text="")  # an empty cell is explained, not used
+    page.get_by_text("The table was not used", exact=False).wait_for(timeout=20_000)
+    assert page.get_by_text("row 2: x2 is empty", exact=False).count() == 1
+    assert region_xs(page) == moved
 
 
 def test_the_downloaded_script_prints_the_final_loss_shown(page, app_url, tmp_path):

@@ -204,7 +204,7 @@ def _lines_xy(lines: np.ndarray) -> dict:
 
 
 def regions_figure(
-    frames: RegionFrames, X_train, y_train, X_test, y_test, classes: int, *, height: int = 600
+    frames: RegionFrames, X_train, y_train, X_test, y_test, classes: int, *, height: int = 580
 ) -> PrebuiltFigure:
     """The decision regions, animated over the training steps on the client.
 
@@ -274,7 +274,7 @@ def regions_figure(
     })
 
 
-def loss_curve_figure(runs, *, diverged: list | None = None, height: int = 600
+def loss_curve_figure(runs, *, diverged: list | None = None, height: int = 580
                       ) -> PrebuiltFigure:
     """Training and test loss (top panel) and accuracy (bottom panel) against step.
 
@@ -412,7 +412,7 @@ def landscape_figure(grid, paths, *, at_point=None, at_step: int | None = None,
         data.append({
             "type": "scatter", "mode": "markers", "name": f"slice at step {at_step}",
             "x": _f32([at_point[0]]), "y": _f32([at_point[1]]),
-            "marker": {"symbol": "circle-open", "size": 20, "color": "white",
+            "marker": {"symbol": "circle-open", "size": 20, "color": LINE_COLOR,
                        "line": {"width": 3}},
             "hovertemplate": f"the other parameters are fixed at step {at_step}<extra></extra>",
         })

@@ -263,6 +263,17 @@ def test_an_unknown_panel_in_the_link_is_named():
     assert any("`view`" in str(w.value) for w in at.warning)
 
 
+def test_reset_puts_every_control_back():
+    at = open_training(view="Pulls", dataset="moons", lr=0.1, steps=40, compare="true")
+    at.button(key="reset").click().run()
+    assert not at.exception
+    assert at.selectbox(key="dataset").value == "blobs"
+    assert at.select_slider(key="lr").value == 0.5 and at.slider(key="steps").value == 100
+    assert at.toggle(key="compare").value is False
+    assert "landscape" in app_chart_keys(at)
+    assert np.array_equal(train_loss(at), expected_run().train_loss)
+
+
 # ----------------------------------------------------------------------------------------
 # Divergence
 

@@ -328,9 +328,13 @@ def loss_curve_figure(runs, *, diverged: list | None = None, height: int = 580
         height,
         xaxis={"domain": [0, 1], "anchor": "y", "showticklabels": False, "matches": "x2"},
         yaxis={"domain": [0.48, 1.0], "title": {"text": "loss"}, "rangemode": "tozero"},
-        margin={"l": 60, "r": 20, "t": 36, "b": 44},
+        margin={"l": 60, "r": 20, "t": 36 if len(runs) > 1 else 16, "b": 44},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0,
                 "font": {"size": 13}},
+        # One run needs no legend (the page says solid = train, dashed = test), and a
+        # legend is a third of this chart's drawing time: it appears only to tell two
+        # runs apart.
+        showlegend=len(runs) > 1,
         hovermode="x unified",
     )
     axis_look = {key: layout["yaxis"][key] for key in ("gridcolor", "zerolinecolor", "automargin")

@@ -378,10 +378,11 @@ def training_section(data_settings: DataSettings, custom_csv: str | None) -> Non
     for label, each in runs:
         if each.diverged_at is not None:
             _divergence_message(label, each)
-    _metrics(data, run)
+    metrics = st.container()
     left, right = st.columns(2, gap="medium")
-    # The curves are sent first: they answer "what did this change do?" and are quick to
-    # draw, so they appear while the browser is still painting the animated regions.
+    # The curves are sent first (the metrics above them are filled in after): they answer
+    # "what did this change do?" and are quick to draw, so they appear while the browser
+    # is still painting the animated regions.
     with right:
         st.markdown("**Learning curves** — solid: training points, dashed: test points")
         diverged = [(label, each.diverged_at) for label, each in runs
@@ -393,6 +394,8 @@ def training_section(data_settings: DataSettings, custom_csv: str | None) -> Non
                     "press ▶ Play to watch the training")
         st.plotly_chart(cached_regions(data_settings, key, first, custom_csv), key="regions",
                         config=PLOTLY_CONFIG)
+    with metrics:
+        _metrics(data, run)
     inspect_section(data_settings, custom_csv, first, second)
 
 

@@ -24,7 +24,7 @@ import functools
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.colors import sequential
+from plotly.colors import sample_colorscale, sequential
 
 from explorer.figures.png import data_uri, palette_png
 from explorer.figures.style import base_layout, class_color
@@ -43,6 +43,9 @@ MAX_ARROWS = 400
 #: At most this many points of a path on the landscape.
 MAX_PATH_POINTS = 200
 LINE_COLOR = "#111827"
+#: Bands of equal loss on the landscape, and its pixels per grid interval.
+LANDSCAPE_BANDS = 14
+LANDSCAPE_UPSAMPLE = 4
 
 
 class PrebuiltFigure(go.Figure):
@@ -122,6 +125,57 @@ def _scale(colours: list[str]) -> list[list]:
     for some names, so names are never sent)."""
     last = len(colours) - 1
     return [[index / last, colour] for index, colour in enumerate(colours)]
+
+
+def _band_colours(bands: int) -> list[str]:
+    """``bands`` colours from light (low loss) to dark (high loss), as ``rgb(r, g, b)``."""
+    return sample_colorscale(_scale(sequential.YlGnBu), [i / (bands - 1) for i in range(bands)])
+
+
+def _rgb_triplet(colour: str) -> list[int]:
+    return [int(float(part)) for part in colour[colour.index("(") + 1 : -1].split(",")]
+
+
+def _banded(bands: int) -> list[list]:
+    """A stepped colour scale: ``bands`` flat bands, the colours of :func:`_band_colours`."""
+    scale = []
+    for index, colour in enumerate(_band_colours(bands)):
+        scale += [[index / bands, colour], [(index + 1) / bands, colour]]
+    return scale
+
+
+def landscape_bands(loss, upsample: int = LANDSCAPE_UPSAMPLE,
+                    bands: int = LANDSCAPE_BANDS) -> tuple[np.ndarray, float, float]:
+    """The loss grid, smoothly enlarged, cut into equal bands of loss.
+
+    Parameters
+    ----------
+    loss : ndarray, shape (R, R)
+        ``loss[i2, i1]`` on an evenly spaced grid (row 0 = smallest second parameter).
+    upsample : int
+        Each grid interval becomes this many pixels (bilinear interpolation), so the band
+        edges come out as smooth curves like contour lines.
+    bands : int
+
+    Returns
+    -------
+    bands : ndarray, shape ((R-1)*upsample + 1, (R-1)*upsample + 1), uint8
+        Band of each pixel, 0 (lowest loss) .. bands-1; pixel ``[upsample*i2,
+        upsample*i1]`` is grid point ``[i2, i1]``. Row 0 is the bottom.
+    low, high : float
+        The loss range the bands divide equally.
+    """
+    loss = np.asarray(loss, dtype=np.float64)
+    rows, cols = loss.shape
+    fine_rows = np.linspace(0, rows - 1, (rows - 1) * upsample + 1)
+    fine_cols = np.linspace(0, cols - 1, (cols - 1) * upsample + 1)
+    # Separable bilinear interpolation: along the columns, then along the rows.
+    wide = np.array([np.interp(fine_cols, np.arange(cols), row) for row in loss])
+    fine = np.array([np.interp(fine_rows, np.arange(rows), column) for column in wide.T]).T
+    low, high = float(loss.min()), float(loss.max())
+    span = high - low if high > low else 1.0
+    band = np.floor((fine - low) / span * bands)
+    return np.clip(band, 0, bands - 1).astype(np.uint8), low, high
 
 
 def _f32(values) -> np.ndarray:
@@ -380,17 +434,26 @@ def landscape_figure(grid, paths, *, at_point=None, at_step: int | None = None,
     height : int
     """
     label1, label2 = grid.labels
-    data = [{
-        "type": "contour", "name": "loss",
-        "x": _f32(grid.axis1), "y": _f32(grid.axis2), "z": _f32(grid.loss),
-        # Light where the loss is low, so the dark paths stay visible down in the valley.
-        "colorscale": _scale(sequential.YlGnBu), "ncontours": 22,
-        "contours": {"coloring": "heatmap", "showlines": True},
-        "line": {"color": "rgba(255,255,255,0.5)", "width": 0.6},
-        "colorbar": {"title": {"text": "loss", "side": "right"}, "thickness": 14, "len": 0.9},
-        "hovertemplate": (f"{label1}=%{{x:.3f}}<br>{label2}=%{{y:.3f}}<br>"
-                          "loss %{z:.4g}<extra></extra>"),
-    }]
+    x0, x1 = float(grid.axis1[0]), float(grid.axis1[-1])
+    y0, y1 = float(grid.axis2[0]), float(grid.axis2[-1])
+    bands, low, high = landscape_bands(grid.loss)
+    rows, cols = bands.shape
+    colours = np.array([_rgb_triplet(c) for c in _band_colours(LANDSCAPE_BANDS)], dtype=np.uint8)
+    scale = _banded(LANDSCAPE_BANDS)
+    data = [
+        # The loss as a picture in bands of equal loss: it reads like filled contours and
+        # the browser only pastes it, where a contour trace would re-trace every level.
+        {"type": "image", "name": "loss", "source": data_uri(palette_png(bands, colours)),
+         "x0": x0, "dx": (x1 - x0) / (cols - 1), "y0": y0, "dy": (y1 - y0) / (rows - 1),
+         "zsmooth": "fast", "hoverinfo": "skip"},
+        # An invisible point that carries the colour bar of the picture.
+        {"type": "scatter", "mode": "markers", "x": [None], "y": [None], "name": "loss scale",
+         "showlegend": False, "hoverinfo": "skip",
+         "marker": {"color": [low], "cmin": low, "cmax": high, "colorscale": scale,
+                    "showscale": True,
+                    "colorbar": {"title": {"text": "loss", "side": "right"}, "thickness": 14,
+                                 "len": 0.9}}},
+    ]
     for index, (label, path) in enumerate(paths):
         colour = RUN_COLORS[index % len(RUN_COLORS)]
         shown = _thin(np.asarray(path))

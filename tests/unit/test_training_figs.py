@@ -158,21 +158,47 @@ def test_loss_curve_marks_divergence():
 
 
 def test_landscape_figure_draws_the_grid_and_the_paths(default_run):
+    Image = pytest.importorskip("PIL.Image")
     data, run = default_run
     params = ("W[0,0]", "b[1]")
     path = project_path(run.trajectory.W, run.trajectory.b, params)
     grid = landscape(run.trajectory.W[50], run.trajectory.b[50], data.F_train, data.y_train,
                      params=params, span=2.0, resolution=21)
     spec = as_json(figs.landscape_figure(grid, [("run", path)], at_point=path[50], at_step=50))
-    contour = spec["data"][0]
-    assert contour["type"] == "contour"
-    assert np.allclose(contour["z"], grid.loss.astype(np.float32))
-    assert np.allclose(contour["x"], grid.axis1.astype(np.float32))
-    drawn = [t for t in spec["data"] if t.get("name") == "run" and t.get("showlegend") is None]
+    picture, scale = spec["data"][0], spec["data"][1]
+    assert picture["type"] == "image"
+    pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(
+        picture["source"].split(",")[1]))).convert("RGB")).astype(int)
+    colours = np.array([[int(float(v)) for v in c[4:-1].split(",")]
+                        for c in figs._band_colours(figs.LANDSCAPE_BANDS)])
+    # At every grid point the picture shows the band of the library's loss there.
+    low, high = grid.loss.min(), grid.loss.max()
+    up = figs.LANDSCAPE_UPSAMPLE
+    for i2 in range(0, 21, 4):
+        for i1 in range(0, 21, 5):
+            band = min(int((grid.loss[i2, i1] - low) / (high - low) * figs.LANDSCAPE_BANDS),
+                       figs.LANDSCAPE_BANDS - 1)
+            assert np.array_equal(pixels[up * i2, up * i1], colours[band]), (i2, i1)
+    assert pixels.shape[:2] == (20 * up + 1, 20 * up + 1)
+    assert picture["x0"] == pytest.approx(grid.axis1[0])
+    assert picture["y0"] == pytest.approx(grid.axis2[0]) and picture["dy"] > 0  # row 0 = bottom
+    assert scale["marker"]["cmin"] == pytest.approx(low)
+    assert scale["marker"]["cmax"] == pytest.approx(high)
+    drawn = [t for t in spec["data"] if t.get("name") == "run"]
     assert np.allclose(drawn[0]["x"], path[:, 0].astype(np.float32))
     assert np.allclose(drawn[0]["y"], path[:, 1].astype(np.float32))
     assert spec["layout"]["xaxis"]["title"]["text"] == "W[0,0]"
     assert spec["layout"]["yaxis"]["title"]["text"] == "b[1]"
+
+
+def test_landscape_bands_interpolate_between_grid_points():
+    loss = np.array([[0.0, 1.0], [2.0, 3.0]])
+    bands, low, high = figs.landscape_bands(loss, upsample=2, bands=6)
+    assert (low, high) == (0.0, 3.0)
+    # Bilinear: the middle pixel is the mean 1.5, half-way up: band 3 of 6.
+    assert bands.shape == (3, 3) and bands[1, 1] == 3
+    assert bands[0, 0] == 0 and bands[2, 2] == 5
+    assert bands[0, 1] == 1  # 0.5 -> band 1
 
 
 def test_long_paths_are_thinned_keeping_both_ends():

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import os
 import random
 import sys
 import threading
@@ -22,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from bench import goals, procstat
-from bench.pages import PAGES, PageSpec
+from bench.pages import BARE, BARE_SCRIPT, PAGES, PageSpec
 from bench.payload import bounce
 from bench.protocol import Session
 from bench.results import Section, judge
@@ -34,6 +35,8 @@ PAGE = PAGES["softmax"]
 PER_STUDENT = state.SOFTMAX_LOGITS[1]
 CHANGE_TIMEOUT = 30.0
 SAMPLE_SECONDS = 0.5
+#: Streamlit reads ``[runner] postScriptGC`` from this variable too.
+POST_SCRIPT_GC = "STREAMLIT_RUNNER_POST_SCRIPT_GC"
 
 
 @dataclass
@@ -50,9 +53,23 @@ class Load:
 
 @contextlib.contextmanager
 def _monitor(pid: int) -> Iterator[dict]:
-    """Sample the server's memory until the block ends; report CPU % of one core and peak RSS."""
-    result = {"peak_rss_mb": 0.0, "cpu_percent": math.nan}
+    """Sample the server's memory until the block ends; report CPU % of one core and peak RSS.
+
+    The yielded dict's ``mark()`` restarts the CPU accounting; ``client_percent`` is this
+    process's own CPU (the client threads), to show whether the client kept up.
+    """
+    result = {"peak_rss_mb": 0.0, "cpu_percent": math.nan, "client_percent": math.nan}
     stop = threading.Event()
+    me = os.getpid()
+    start = {"cpu": procstat.cpu_seconds(pid), "client": procstat.cpu_seconds(me),
+             "wall": time.perf_counter()}
+
+    def mark() -> None:
+        # Restart the CPU accounting (called when the sessions start changing sliders).
+        start.update(cpu=procstat.cpu_seconds(pid), client=procstat.cpu_seconds(me),
+                     wall=time.perf_counter())
+
+    result["mark"] = mark
 
     def sample() -> None:
         while not stop.is_set():
@@ -61,16 +78,16 @@ def _monitor(pid: int) -> Iterator[dict]:
             stop.wait(SAMPLE_SECONDS)
 
     thread = threading.Thread(target=sample, daemon=True)
-    cpu_start, wall_start = procstat.cpu_seconds(pid), time.perf_counter()
     thread.start()
     try:
         yield result
     finally:
         stop.set()
         thread.join(timeout=5)
-        wall = time.perf_counter() - wall_start
-        result["cpu_seconds"] = procstat.cpu_seconds(pid) - cpu_start
+        wall = time.perf_counter() - start["wall"]
+        result["cpu_seconds"] = procstat.cpu_seconds(pid) - start["cpu"]
         result["cpu_percent"] = 100.0 * result["cpu_seconds"] / wall
+        result["client_percent"] = 100.0 * (procstat.cpu_seconds(me) - start["client"]) / wall
 
 
 def _student_query(index: int) -> dict[str, str]:
@@ -84,7 +101,8 @@ def _student_query(index: int) -> dict[str, str]:
 
 def classroom(base_url: str, sessions: int, *, changes: int = 20, period: float = 1.0,
               ramp_seconds: float = 5.0, max_seconds: float = 300.0, spec: PageSpec = PAGE,
-              query: Callable[[int], dict[str, str]] = _student_query) -> Load:
+              query: Callable[[int], dict[str, str]] = _student_query,
+              on_start: Callable[[], object] | None = None) -> Load:
     """Run ``sessions`` students, each making ``changes`` slider changes every ``period`` s.
 
     Sessions connect over ``ramp_seconds`` (a class does not click at the same instant),
@@ -97,13 +115,19 @@ def classroom(base_url: str, sessions: int, *, changes: int = 20, period: float 
         The page and its slider (default /softmax and ``z0``).
     query : callable
         ``query(i)`` is the URL settings of session ``i``.
+    on_start : callable, optional
+        Called once when every session has opened its page, just before the changes.
     """
     load = Load(sessions)
     lock = threading.Lock()
     start_at: list[float] = []
     # The barrier's action runs once, before any thread is released: one common start.
-    ready = threading.Barrier(sessions + 1, timeout=max_seconds,
-                              action=lambda: start_at.append(time.monotonic() + 0.1))
+    def start_changes() -> None:
+        if on_start is not None:
+            on_start()
+        start_at.append(time.monotonic() + 0.1)
+
+    ready = threading.Barrier(sessions + 1, timeout=max_seconds, action=start_changes)
     deadline = time.monotonic() + max_seconds
     phases = random.Random(0)
     offsets = [phases.random() * period for _ in range(sessions)]
@@ -195,6 +219,67 @@ def soak(base_url: str, pid: int, *, reruns: int = 2000, warmup: int = 20,
             "trace": trace, "errors": errors}
 
 
+@contextlib.contextmanager
+def _environment(variables: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for the servers started inside the block."""
+    saved = {name: os.environ.get(name) for name in variables}
+    os.environ.update(variables)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def cost_per_change(script: str, spec: PageSpec, *, changes: int = 50, warmup: int = 10,
+                    environment: dict[str, str] | None = None) -> tuple[float, float]:
+    """Server CPU and latency of one change in a lone session, on a fresh server.
+
+    Returns
+    -------
+    (float, float)
+        Median latency and mean server CPU time per change, in milliseconds.
+    """
+    from tests.support.live import streamlit_server
+
+    with _environment(environment or {}), streamlit_server(script) as base_url:
+        pid = procstat.server_pid(base_url)
+        with Session(base_url, timeout=CHANGE_TIMEOUT) as session:
+            session.open(spec.name)
+            walk = session.slider_walk(spec.slider)
+            indices = bounce(session.slider_value(spec.slider), len(walk), warmup + changes)
+            for value_index in indices[:warmup]:
+                session.set_slider(spec.slider, walk[value_index])
+            cpu_start = procstat.cpu_seconds(pid)
+            latencies = [session.set_slider(spec.slider, walk[value_index]).seconds
+                         for value_index in indices[warmup:]]
+            cpu = procstat.cpu_seconds(pid) - cpu_start
+    return 1000 * median(latencies), 1000 * cpu / changes
+
+
+def _cost_rows(section: Section, quick: bool) -> None:
+    """Server CPU per change for the bare app and /softmax, with Streamlit's post-run GC
+    as configured and switched off: the floor every session pays."""
+    changes, warmup = (5, 2) if quick else (50, 10)
+    for label, environment in (("", {}), (", postScriptGC off", {POST_SCRIPT_GC: "false"})):
+        for name, script, spec in (("bare app", BARE_SCRIPT, BARE), (f"/{PAGE.name}", "app.py",
+                                                                      PAGE)):
+            latency, cpu = cost_per_change(script, spec, changes=changes, warmup=warmup,
+                                           environment=environment)
+            section.check(cpu > 0 and latency > 0, f"{name}: no cost measured")
+            section.add(f"1 session, {name}{label}: server CPU per change", cpu, "ms",
+                        note=f"median latency {latency:.0f} ms")
+    section.notes.append(
+        "One session alone, one change at a time: the server's CPU time per change. "
+        "Streamlit runs a full garbage collection (`gc.collect(2)`) after every script run "
+        "unless `[runner] postScriptGC = false`; it holds the GIL while it runs, so its cost "
+        "is paid by every session's every change, on top of the page's own work."
+    )
+
+
 def run(*, quick: bool = False) -> Section:
     """Classroom loads at N = 10, 30, 60 and the soak, each on a fresh server."""
     from tests.support.live import streamlit_server
@@ -208,7 +293,7 @@ def run(*, quick: bool = False) -> Section:
             idle_rss = procstat.memory_mb(pid)["rss"]
             with _monitor(pid) as usage:
                 load = classroom(base_url, sessions, changes=changes,
-                                 ramp_seconds=1.0 if quick else 5.0)
+                                 ramp_seconds=1.0 if quick else 5.0, on_start=usage["mark"])
         print(f"    N={sessions}: {len(load.latencies)} changes, {len(load.errors)} errors, "
               f"{load.seconds:.0f} s", file=sys.stderr, flush=True)
         judged = not quick and sessions == goals.CLASSROOM_N
@@ -232,7 +317,7 @@ def run(*, quick: bool = False) -> Section:
         cpu_per_change = 1000 * usage["cpu_seconds"] / max(1, len(latencies))
         section.add(f"{label}: server CPU", usage["cpu_percent"], "% of a core",
                     note=f"{load.seconds:.0f} s of changes; {cpu_per_change:.0f} ms of server "
-                         "CPU per change")
+                         f"CPU per change; client threads {usage['client_percent']:.0f}%")
         if judged and percentile(latencies, 95) > goals.CLASSROOM_P95_MS:
             needed = sessions * cpu_per_change / 10  # % of one core at one change per second
             budget = 0.6 * 1000 / sessions  # ms per change that keeps one core 60% busy
@@ -245,13 +330,15 @@ def run(*, quick: bool = False) -> Section:
                 "core through the GIL, whatever the machine has; once that core is busy, "
                 "changes queue behind each other. Reaching the goal needs a change to cost "
                 f"about {budget:.0f} ms of server CPU or less (one core 60% busy at {sessions} "
-                "changes a second)."
+                "changes a second); the one-session rows below split the cost into "
+                "Streamlit's post-run garbage collection and the page's own work."
             )
         section.add(f"{label}: server peak RSS", usage["peak_rss_mb"], "MB",
                     f"< {goals.CLASSROOM_RSS_MB:g} MB" if judged else "",
                     judge(usage["peak_rss_mb"], at_most=goals.CLASSROOM_RSS_MB - 1e-9,
                           judged=judged),
                     note=f"{idle_rss:.0f} MB before the sessions connected")
+    _cost_rows(section, quick)
     reruns = 20 if quick else 2000
     with streamlit_server("app.py") as base_url:
         result = soak(base_url, procstat.server_pid(base_url), reruns=reruns,

@@ -182,6 +182,18 @@ def code_span(text: str) -> str:
     return f"{fence}{padded}{fence}"
 
 
+def plain_text(text: str, limit: int = 300) -> str:
+    """``text`` made safe to show inside Markdown (``st.error``): a one-line code span.
+
+    Text that came from an uploaded file (its name, a rejected cell) may hold a link, an
+    image, an HTML tag, ``$math$`` or a bare ``https://`` address that Markdown would
+    render; inside a code span it all stays literal. Newlines become spaces and text
+    longer than ``limit`` characters is cut.
+    """
+    shortened = text if len(text) <= limit else text[:limit] + "…"
+    return code_span(re.sub(r"[\r\n]+", " ", shortened))
+
+
 def resolve_query(setting: Setting, values: Sequence[str]) -> Any:
     """The value the bound widget takes from the URL values ``values``, or ValueError why not.
 

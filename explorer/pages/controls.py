@@ -43,7 +43,10 @@ def control(setting: Setting, container: Any = None, **kwargs: Any) -> Any:
             setting.label, options=list(setting.options), default=setting.default,
             format_func=setting.format_option, required=True, **common,
         )
-        return setting.default if value is None else value
+        if value is None:
+            _restore_once(setting)
+            return setting.default
+        return value
     if setting.kind == "select":
         if setting.uses_select_slider:
             return where.select_slider(
@@ -64,6 +67,18 @@ def control(setting: Setting, container: Any = None, **kwargs: Any) -> Any:
         setting.label, min_value=float(setting.min_value), max_value=float(setting.max_value),
         value=float(setting.default), step=float(setting.step), **common,
     )
+
+
+def _restore_once(setting: Setting) -> None:
+    """Give a widget that the URL cleared its default again, with one more run."""
+    flag = f"_restored_{setting.key}"
+    if st.session_state.get(flag):
+        return
+    st.session_state[flag] = True
+    st.session_state[_RESET_PENDING_KEY] = {
+        **st.session_state.get(_RESET_PENDING_KEY, {}), setting.key: setting.default,
+    }
+    st.rerun(scope="app")
 
 
 def show_url_notes(slot: Any) -> None:

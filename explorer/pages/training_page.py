@@ -25,7 +25,7 @@ from explorer.figures.style import PLOTLY_CONFIG
 from explorer.landscape import landscape, project_path
 from explorer.optim import OPTIMIZER_DESCRIPTIONS
 from explorer.pages.controls import _NOTES_KEY, control, lesson_header, show_url_notes
-from explorer.state import check_query
+from explorer.state import check_query, plain_text
 from explorer.training_run import (
     Data,
     DataSettings,
@@ -178,7 +178,8 @@ def custom_points_section() -> str:
         _take_upload(uploaded)
         error = st.session_state.get("upload_error")
         if error:
-            st.error(f"**{error[0]}** was not used: {error[1]}. The previous points are kept.",
+            name, reason = (plain_text(part, limit=80) for part in error)
+            st.error(f"**{name}** was not used: {reason}. The previous points are kept.",
                      icon=":material/error:")
         st.caption(
             "Your points stay in this browser session; a shared link cannot carry them. "
@@ -231,8 +232,8 @@ def _edit_points() -> None:
         X, y = parse_custom_points(text)
     except ValueError as error:
         message = str(error).replace("line ", "row ", 1)
-        st.error(f"The table was not used: {message}. The previous points are kept.",
-                 icon=":material/error:")
+        st.error(f"The table was not used: {plain_text(message)}. The previous points are "
+                 "kept.", icon=":material/error:")
         return
     st.session_state["custom_csv"] = points_csv(X, y)
 
@@ -415,11 +416,7 @@ def inspect_section(data_settings: DataSettings, custom_csv: str | None,
     with top[0]:
         step = _step_control(run.steps_taken)
     with top[1]:
-        _note_url(state.VIEW)
-        view = st.segmented_control(
-            state.VIEW.label, options=list(state.VIEW.options), default=state.VIEW.default,
-            required=True, key=state.VIEW.key, bind="query-params",
-        )
+        view = control(state.VIEW)
     if view == "Landscape":
         other = (cached_run(data_settings, key, second, custom_csv) if second is not None
                  else None)

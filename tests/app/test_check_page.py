@@ -11,16 +11,15 @@ from streamlit.testing.v1 import AppTest
 
 from explorer import loss_and_grad, loss_and_grad_naive, state
 from explorer.check_runner import make_problem
+from tests.app import page_probe
 
 PAGE = "explorer/pages/check_page.py"
 
 
 def open_page(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file("../../app.py", default_timeout=90)
-    at.run()
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.switch_page(PAGE).run()
+    at = page_probe.open_page(
+        PAGE, {key: [value] for key, value in (query or {}).items()}, timeout=90
+    )
     assert not at.exception, at.exception
     return at
 

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from explorer import softmax, softmax_jacobian, softmax_naive, state
 from explorer.softmax_lesson import tex_number
+from tests.app import page_probe
 from tests.support.charts import app_chart
 
 PAGE = "explorer/pages/softmax_page.py"
@@ -20,11 +21,9 @@ DEFAULT_LOGITS = np.array(state.DEFAULT_LOGITS[:DEFAULT_K])
 
 
 def open_page(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file("../../app.py", default_timeout=60)
-    at.run()  # the navigation registers the pages' url paths on the first run
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.switch_page(PAGE).run()
+    at = page_probe.open_page(
+        PAGE, {key: [value] for key, value in (query or {}).items()}, timeout=60
+    )
     assert not at.exception, at.exception
     return at
 

@@ -8,17 +8,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer import loss_and_grad, numerical_gradient, softmax, state
+from tests.app import page_probe
 from tests.support.charts import app_chart
 
 PAGE = "explorer/pages/weights_page.py"
 
 
 def open_page(query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file("../../app.py", default_timeout=60)
-    at.run()  # the navigation registers the pages' url paths on the first run
-    for key, value in (query or {}).items():
-        at.query_params[key] = value
-    at.switch_page(PAGE).run()
+    at = page_probe.open_page(
+        PAGE, {key: [value] for key, value in (query or {}).items()}, timeout=60
+    )
     assert not at.exception, at.exception
     return at
 

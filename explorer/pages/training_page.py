@@ -24,8 +24,8 @@ from explorer.figures import training_figs as figs
 from explorer.figures.style import PLOTLY_CONFIG
 from explorer.landscape import landscape, project_path
 from explorer.optim import OPTIMIZER_DESCRIPTIONS
-from explorer.pages.controls import _NOTES_KEY, control, lesson_header, show_url_notes
-from explorer.state import check_query, plain_text
+from explorer.pages.controls import control, lesson_header, show_url_notes
+from explorer.state import plain_text
 from explorer.training_run import (
     Data,
     DataSettings,
@@ -82,13 +82,6 @@ it; **pulls** shows every point's share x·(p_k − y_k) of the gradient of one 
 
 #: A small editable example for "your own data" (rounded so the table reads well).
 _EXAMPLE_DATA = DataSettings(dataset="blobs", n=36, classes=3, noise=0.25, seed=7)
-
-
-def _note_url(setting: state.Setting) -> None:
-    """Record why a URL value of a widget not made by ``control`` is ignored."""
-    note = check_query(setting, list(st.query_params.get_all(setting.key)))
-    if note:
-        st.session_state.setdefault(_NOTES_KEY, {})[setting.key] = note
 
 
 def _csv_hash(text: str | None) -> str:

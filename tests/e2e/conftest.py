@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.support.live import REPO, chromium_path, launch_chromium, streamlit_server
+from tests.conftest import require_browser
+from tests.support.live import REPO, streamlit_server
 
 SCREENSHOTS = REPO / "screenshots"
 VIEWPORTS = {"laptop": {"width": 1280, "height": 800}, "projector": {"width": 1920, "height": 1080}}
 
 
-def _require_browser() -> None:
-    if chromium_path() is None:
-        message = "Chromium is not installed (apt-get install -y chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message + "; CI must install it")
-        pytest.skip(message)
-    pytest.importorskip("playwright.sync_api")
-
-
 @pytest.fixture(scope="session")
 def app_url():
     """Base URL of a real ``streamlit run app.py`` on 127.0.0.1."""
-    _require_browser()
+    require_browser()
     with streamlit_server("app.py") as base:
         yield base
-
-
-@pytest.fixture(scope="session")
-def browser():
-    _require_browser()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

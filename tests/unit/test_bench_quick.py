@@ -199,19 +199,11 @@ def test_student_queries_differ_and_are_valid_urls():
 # ---- browser ------------------------------------------------------------------------------
 @pytest.mark.skipif(chromium_path() is None and not os.environ.get("CI"),
                     reason="Chromium is not installed")
-def test_browser_presses_are_timed_inside_the_page(bare_url):
-    from playwright.sync_api import sync_playwright
+def test_browser_presses_are_timed_inside_the_page(bare_url, browser):
+    from bench import browser as browser_bench
 
-    from bench import browser
-    from tests.support.live import launch_chromium
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            first, second = browser.paired_presses(chromium, bare_url, bare_url, BARE,
-                                                   presses=2, warmup=1)
-        finally:
-            chromium.close()
+    first, second = browser_bench.paired_presses(browser, bare_url, bare_url, BARE,
+                                                 presses=2, warmup=1)
     for timing in first + second:
         assert 0 < timing["total"] < 20_000
         # The press is sent before the last message arrives, which is before the redraw.

@@ -14,6 +14,7 @@ delay before it sends, the server round trip, and the browser's rendering.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -122,11 +123,28 @@ def _walk_length(spec: PageSpec, query: dict[str, str]) -> tuple[int, int]:
     return size, round((start - setting.min_value) / setting.step)
 
 
-def open_tab(browser, base_url: str, spec: PageSpec, presses: int) -> Tab:
-    """Open ``spec``'s page in a new context and get it ready for timed presses."""
+def open_tab(browser, base_url: str, spec: PageSpec, presses: int, *, attempts: int = 2) -> Tab:
+    """Open ``spec``'s page in a new context and get it ready for timed presses.
+
+    A page that does not load in time is tried once more in a fresh context (on a loaded
+    2-core machine a first load can stall); the second failure is raised.
+    """
+    from playwright.sync_api import Error as PlaywrightError
+
+    for attempt in range(attempts):
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            return _prepare_tab(context, base_url, spec, presses)
+        except PlaywrightError:
+            context.close()
+            if attempt == attempts - 1:
+                raise
+    return None  # not reached: the last attempt returns or raises
+
+
+def _prepare_tab(context, base_url: str, spec: PageSpec, presses: int) -> Tab:
     from tests.support.live import wait_idle
 
-    context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(WEBSOCKET_PROBE_JS)
     page = context.new_page()
     page.set_default_timeout(LOAD_TIMEOUT_MS)
@@ -211,7 +229,9 @@ def run(app_url: str, bare_url: str, *, quick: bool = False) -> Section:
                     app, bare = paired_presses(browser, app_url, bare_url, spec,
                                                presses=presses, warmup=warmup)
                 except PlaywrightError as error:
-                    first_line = str(error).splitlines()[0][:120]
+                    waited = re.search(r"waiting for (locator\(.*?\)|function)", str(error))
+                    first_line = str(error).splitlines()[0][:120] + (
+                        f" ({waited.group(0)})" if waited else "")
                     if quick:
                         section.errors.append(f"/{name}: {first_line}")
                     section.add(f"/{name} / bare app", math.nan, "x", goal,

@@ -18,16 +18,11 @@ on hover is the number the library computed.
 
 from __future__ import annotations
 
-import base64
-import copy
-import functools
-
 import numpy as np
-import plotly.graph_objects as go
 from plotly.colors import sample_colorscale, sequential
 
 from explorer.figures.png import data_uri, palette_png
-from explorer.figures.style import base_layout, class_color
+from explorer.figures.style import PrebuiltFigure, class_color, layout_dict
 from explorer.training_run import CONFIDENCE_LEVELS, Pulls, RegionFrames
 
 #: Above this many points a scatter uses WebGL.
@@ -46,78 +41,6 @@ LINE_COLOR = "#111827"
 #: Bands of equal loss on the landscape, and its pixels per grid interval.
 LANDSCAPE_BANDS = 14
 LANDSCAPE_UPSAMPLE = 4
-
-
-class PrebuiltFigure(go.Figure):
-    """A figure given as finished Plotly JSON, handed to ``st.plotly_chart`` as is.
-
-    ``to_dict`` returns the JSON (arrays already as base64 typed arrays) instead of
-    re-validating every attribute. ``spec`` is the figure for tests to read.
-    """
-
-    def __init__(self, spec: dict):
-        super().__init__()
-        # BaseFigure's __setattr__ only lets names starting with "_" through.
-        self._spec = _encode_arrays(spec)
-
-    @property
-    def spec(self) -> dict:
-        """The figure's JSON: ``data``, ``layout`` and (for animations) ``frames``."""
-        return self._spec
-
-    def to_dict(self) -> dict:
-        return self._spec
-
-    def to_plotly_json(self) -> dict:
-        return self._spec
-
-    def __reduce__(self):
-        # st.cache_data pickles return values; keep the JSON exactly as it is.
-        return (PrebuiltFigure, (self._spec,))
-
-
-_TYPED = {np.dtype(np.float64): "f8", np.dtype(np.float32): "f4", np.dtype(np.int32): "i4",
-          np.dtype(np.int16): "i2", np.dtype(np.int8): "i1", np.dtype(np.uint8): "u1"}
-
-
-def _encode_arrays(value):
-    """``value`` with every numpy array replaced by a Plotly typed array (base64)."""
-    if isinstance(value, dict):
-        return {name: _encode_arrays(item) for name, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_encode_arrays(item) for item in value]
-    if isinstance(value, np.ndarray):
-        if value.size == 0 or value.dtype not in _TYPED:
-            return value.tolist()
-        array = np.ascontiguousarray(value)
-        spec = {"dtype": _TYPED[array.dtype],
-                "bdata": base64.b64encode(array.tobytes()).decode("ascii")}
-        if array.ndim > 1:
-            spec["shape"] = ", ".join(str(size) for size in array.shape)
-        return spec
-    return value
-
-
-@functools.lru_cache(maxsize=16)
-def _shared_layout(height: int, title: str | None) -> dict:
-    """The shared look of :func:`explorer.figures.style.base_layout` as a plain dict.
-
-    plotly.py's default template is left out (7 kB per chart): Streamlit themes the chart.
-    """
-    layout = base_layout(go.Figure(), title=title, height=height).layout.to_plotly_json()
-    layout.pop("template", None)
-    return layout
-
-
-def _layout(height: int, title: str | None = None, **extra) -> dict:
-    """A fresh copy of the shared layout, with ``extra`` merged in one level deep."""
-    layout = copy.deepcopy(_shared_layout(height, title))
-    for name, value in extra.items():
-        if isinstance(value, dict) and isinstance(layout.get(name), dict):
-            layout[name] = {**layout[name], **value}
-        else:
-            layout[name] = value
-    return layout
 
 
 def _scale(colours: list[str]) -> list[list]:
@@ -293,7 +216,7 @@ def regions_figure(
                 "line": {"color": LINE_COLOR, "width": 2.5}, **_lines_xy(frames.lines[last])}
     animate = {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
                "transition": {"duration": 0}}
-    layout = _layout(
+    layout = layout_dict(
         height,
         margin={"l": 50, "r": 20, "t": 12, "b": 118},
         # No legend: the colours are the classes; the page says filled = train, hollow = test.
@@ -378,7 +301,7 @@ def loss_curve_figure(runs, *, diverged: list | None = None, height: int = 580
                 "x": steps, "y": _f32(run.test_accuracy),
                 "hovertemplate": "step %{x}<br>test accuracy %{y:.1%}<extra></extra>",
             })
-    layout = _layout(
+    layout = layout_dict(
         height,
         xaxis={"domain": [0, 1], "anchor": "y", "showticklabels": False, "matches": "x2"},
         yaxis={"domain": [0.48, 1.0], "title": {"text": "loss"}, "rangemode": "tozero"},
@@ -483,7 +406,7 @@ def landscape_figure(grid, paths, *, at_point=None, at_step: int | None = None,
                        "line": {"width": 3}},
             "hovertemplate": f"the other parameters are fixed at step {at_step}<extra></extra>",
         })
-    layout = _layout(
+    layout = layout_dict(
         height,
         xaxis={"title": {"text": label1}, "showgrid": False,
                "range": [float(grid.axis1[0]), float(grid.axis1[-1])]},
@@ -560,7 +483,7 @@ def pulls_figure(pulls: Pulls, k: int, lines: np.ndarray, bounds, *,
         "hovertemplate": (f"mean pull on w{k}: ({pulls.mean_pull[0]:.4f}, "
                           f"{pulls.mean_pull[1]:.4f})<extra></extra>"),
     })
-    layout = _layout(
+    layout = layout_dict(
         height,
         margin={"l": 50, "r": 10, "t": 36, "b": 44},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0,
@@ -588,7 +511,7 @@ def confusion_figure(matrix, *, title: str | None = None, height: int = 360) -> 
         "hovertemplate": "true %{y}, predicted %{x}: %{z}<extra></extra>", "xgap": 2,
         "ygap": 2,
     }]
-    layout = _layout(
+    layout = layout_dict(
         height, title,
         xaxis={"title": {"text": "predicted class"}, "side": "bottom", "showgrid": False},
         yaxis={"title": {"text": "true class"}, "autorange": "reversed", "showgrid": False,

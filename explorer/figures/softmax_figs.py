@@ -1,13 +1,13 @@
 """Figures of the /softmax lesson: logits and probabilities, p - y, the Jacobian heatmap.
 
-Pure builders: arrays in, ``plotly.graph_objects.Figure`` out. They draw exactly the numbers
-they are handed (as float32, see :func:`explorer.figures.style.compact`) and build the same
-figure, byte for byte, from the same inputs.
+Pure builders: arrays in, :class:`explorer.figures.style.PrebuiltFigure` out. They draw
+exactly the numbers they are handed (as float32, see :func:`explorer.figures.style.compact`)
+and build the same figure, byte for byte, from the same inputs.
 
-Every slider move rebuilds all three figures, so each is built in one go from plain dicts
-(Plotly validates a whole figure in about a quarter of the time it spends on a chain of
-``update_*`` calls); the shared look of :func:`explorer.figures.style.base_layout` is read
-once and merged in.
+Every slider move rebuilds all three figures, so each is written directly as Plotly JSON
+(plain dicts, arrays as base64 float32) and sent without plotly.py's per-attribute
+validation; the shared look of :func:`explorer.figures.style.base_layout` is read once and
+merged in.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from explorer.figures.style import (
     DIVERGING,
+    PrebuiltFigure,
     base_layout,
     class_color,
     compact,
@@ -90,7 +91,7 @@ def _padded_range(values, *, floor: float, pad: float = 1.3) -> list[float]:
     return [-half, half]
 
 
-def probs_figure(logits, p, target: int, *, logits_title: str = "logits z") -> go.Figure:
+def probs_figure(logits, p, target: int, *, logits_title: str = "logits z") -> PrebuiltFigure:
     """The logits (top) above the probabilities ``p = softmax(z/T)`` (bottom), one column a class.
 
     Parameters
@@ -105,7 +106,7 @@ def probs_figure(logits, p, target: int, *, logits_title: str = "logits z") -> g
 
     Returns
     -------
-    go.Figure
+    PrebuiltFigure
         Trace 0 (``name="z"``) holds the logits, trace 1 (``name="p"``) the probabilities,
         both at ``x = 0..K-1``.
     """
@@ -121,10 +122,12 @@ def probs_figure(logits, p, target: int, *, logits_title: str = "logits z") -> g
         },
     }
     data = [
-        go.Bar(y=z, name="z", xaxis="x", yaxis="y", texttemplate="%{y:.4~g}",
-               hovertemplate="z<sub>%{x}</sub> = %{y:.4g}<extra></extra>", **common),
-        go.Bar(y=probs, name="p", xaxis="x2", yaxis="y2", texttemplate=_value_format(k),
-               hovertemplate="p<sub>%{x}</sub> = %{y:.6g}<extra></extra>", **common),
+        {"type": "bar", "y": z, "name": "z", "xaxis": "x", "yaxis": "y",
+         "texttemplate": "%{y:.4~g}",
+         "hovertemplate": "z<sub>%{x}</sub> = %{y:.4g}<extra></extra>", **common},
+        {"type": "bar", "y": probs, "name": "p", "xaxis": "x2", "yaxis": "y2",
+         "texttemplate": _value_format(k),
+         "hovertemplate": "p<sub>%{x}</sub> = %{y:.6g}<extra></extra>", **common},
     ]
     top, bottom = [0.64, 1.0], [0.0, 0.44]
     ticks = {"fixedrange": True, **class_ticks(k)}
@@ -147,10 +150,10 @@ def probs_figure(logits, p, target: int, *, logits_title: str = "logits z") -> g
             {**title, "text": "probabilities p = softmax(z / T)", "y": bottom[1]},
         ],
     )
-    return go.Figure(data=data, layout=layout)
+    return PrebuiltFigure({"data": data, "layout": layout})
 
 
-def dlogits_figure(one_hot, error, *, height: int = PANEL_HEIGHT - 90) -> go.Figure:
+def dlogits_figure(one_hot, error, *, height: int = PANEL_HEIGHT - 90) -> PrebuiltFigure:
     """The one-hot target y (grey) beside ``p - y`` (class colours), values printed.
 
     Parameters
@@ -163,7 +166,7 @@ def dlogits_figure(one_hot, error, *, height: int = PANEL_HEIGHT - 90) -> go.Fig
 
     Returns
     -------
-    go.Figure
+    PrebuiltFigure
         Trace 0 (``name="one-hot y"``), trace 1 (``name="p − y"``).
     """
     target = compact(one_hot)
@@ -171,13 +174,13 @@ def dlogits_figure(one_hot, error, *, height: int = PANEL_HEIGHT - 90) -> go.Fig
     k = signal.shape[0]
     classes = np.arange(k)
     data = [
-        go.Bar(x=classes, y=target, name="one-hot y",
-               marker={"color": "rgba(17,24,39,0.10)", "line": {"color": "#6b7280", "width": 1.5}},
-               hovertemplate="y<sub>%{x}</sub> = %{y:.0f}<extra></extra>"),
-        go.Bar(x=classes, y=signal, name="p − y",
-               marker={"color": [class_color(index) for index in range(k)]},
-               texttemplate=_value_format(k), textposition="outside", cliponaxis=False,
-               hovertemplate="p<sub>%{x}</sub> − y<sub>%{x}</sub> = %{y:.6g}<extra></extra>"),
+        {"type": "bar", "x": classes, "y": target, "name": "one-hot y",
+         "marker": {"color": "rgba(17,24,39,0.10)", "line": {"color": "#6b7280", "width": 1.5}},
+         "hovertemplate": "y<sub>%{x}</sub> = %{y:.0f}<extra></extra>"},
+        {"type": "bar", "x": classes, "y": signal, "name": "p − y",
+         "marker": {"color": [class_color(index) for index in range(k)]},
+         "texttemplate": _value_format(k), "textposition": "outside", "cliponaxis": False,
+         "hovertemplate": "p<sub>%{x}</sub> − y<sub>%{x}</sub> = %{y:.6g}<extra></extra>"},
     ]
     layout = _layout(
         height,
@@ -190,10 +193,10 @@ def dlogits_figure(one_hot, error, *, height: int = PANEL_HEIGHT - 90) -> go.Fig
         uniformtext={"minsize": 12, "mode": "show"},
         legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0.0, "font": {"size": 14}},
     )
-    return go.Figure(data=data, layout=layout)
+    return PrebuiltFigure({"data": data, "layout": layout})
 
 
-def jacobian_figure(jacobian, *, selected: tuple[int, int] | None = None) -> go.Figure:
+def jacobian_figure(jacobian, *, selected: tuple[int, int] | None = None) -> PrebuiltFigure:
     """Heatmap of ``J[i, j] = dp_i/dz_j``: i down the rows, diverging colours centred at 0.
 
     Parameters
@@ -204,7 +207,7 @@ def jacobian_figure(jacobian, *, selected: tuple[int, int] | None = None) -> go.
 
     Returns
     -------
-    go.Figure
+    PrebuiltFigure
         Trace 0 is the heatmap: ``z`` is ``jacobian`` (float32), ``x = y = 0..K-1``, colour
         range ``[-m, m]`` with ``m = max |J|`` and each value printed in its cell. Trace 1
         holds one invisible, clickable marker per cell (``x = j``, ``y = i``).
@@ -216,23 +219,18 @@ def jacobian_figure(jacobian, *, selected: tuple[int, int] | None = None) -> go.
     font_size = 15 if k <= 5 else (13 if k <= 7 else 11)
     rows, cols = np.divmod(np.arange(k * k), k)
     data = [
-        go.Heatmap(
-            z=jac, x=indices, y=indices, zmin=-half, zmax=half, zmid=0.0,
-            colorscale=DIVERGING, xgap=1, ygap=1, name="J",
-            texttemplate="%{z:.3f}", textfont={"size": font_size}, hoverinfo="skip",
-            colorbar={"thickness": 14, "len": 0.9, "tickformat": ".2~g", "outlinewidth": 0},
-        ),
+        {"type": "heatmap", "z": jac, "x": indices, "y": indices, "zmin": -half, "zmax": half,
+         "zmid": 0.0, "colorscale": DIVERGING, "xgap": 1, "ygap": 1, "name": "J",
+         "texttemplate": "%{z:.3f}", "textfont": {"size": font_size}, "hoverinfo": "skip",
+         "colorbar": {"thickness": 14, "len": 0.9, "tickformat": ".2~g", "outlinewidth": 0}},
         # Plotly cannot select heatmap cells, so an invisible marker at each cell centre takes
         # the clicks (and the hover); with no hover cut-off the nearest centre is the cell.
-        go.Scatter(
-            x=cols, y=rows, customdata=jac.reshape(-1), mode="markers", name="cells",
-            marker={"size": 8, "opacity": 0.0}, showlegend=False,
-            selected={"marker": {"opacity": 0.0}}, unselected={"marker": {"opacity": 0.0}},
-            hovertemplate=(
-                "∂p<sub>%{y}</sub> / ∂z<sub>%{x}</sub> = %{customdata:.6g}"
-                "<extra>click for the derivation</extra>"
-            ),
-        ),
+        {"type": "scatter", "x": cols, "y": rows, "customdata": jac.reshape(-1),
+         "mode": "markers", "name": "cells", "marker": {"size": 8, "opacity": 0.0},
+         "showlegend": False, "selected": {"marker": {"opacity": 0.0}},
+         "unselected": {"marker": {"opacity": 0.0}},
+         "hovertemplate": ("∂p<sub>%{y}</sub> / ∂z<sub>%{x}</sub> = %{customdata:.6g}"
+                           "<extra>click for the derivation</extra>")},
     ]
     shapes = []
     if selected is not None:
@@ -252,4 +250,4 @@ def jacobian_figure(jacobian, *, selected: tuple[int, int] | None = None) -> go.
         margin={"t": 16, "b": 50, "l": 70, "r": 10}, hovermode="closest", hoverdistance=-1,
         clickmode="event+select", dragmode=False, **({"shapes": shapes} if shapes else {}),
     )
-    return go.Figure(data=data, layout=layout)
+    return PrebuiltFigure({"data": data, "layout": layout})

@@ -1,6 +1,8 @@
 """Figures of the /weights lesson: gradient heatmaps and the plane of a linear classifier.
 
-Pure builders (numpy and plotly, no streamlit): arrays in, ``go.Figure`` out. The plane
+Pure builders (numpy and plotly, no streamlit): arrays in, :class:`PrebuiltFigure` out
+(Plotly JSON written directly: plotly.py's per-attribute validation would cost tens of
+milliseconds per slider move). The plane
 geometry (decision-region grid, boundary segments) is computed here too, since it only
 exists to be drawn. Shapes follow MATH.md: ``W`` (2, K) with column ``k`` the weight
 vector ``w_k`` of class ``k``, ``b`` (K,), one example ``x`` (2,).
@@ -11,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import plotly.graph_objects as go
 
+from explorer.figures.png import data_uri, palette_png
 from explorer.figures.style import (
     DIVERGING,
-    base_layout,
+    PrebuiltFigure,
     class_color,
     compact,
+    layout_dict,
     symmetric_range,
 )
 
@@ -25,6 +28,8 @@ from explorer.figures.style import (
 PLANE_EXTENT = 3.3
 #: Cells per side of the decision-region grid (coarse: it is only a background).
 REGION_CELLS = 80
+#: Confidence shades per class in the region picture (the heatmap's continuous scale, binned).
+REGION_SHADES = 16
 BOUNDARY_COLOR = "#1f2937"
 MISTAKE_COLOR = "#d00000"
 
@@ -137,7 +142,8 @@ def matrix_heatmap(
     highlight: Sequence[tuple[int, int]] = (),
     height: int = 210,
     decimals: int = 3,
-) -> go.Figure:
+    xaxis: dict | None = None,
+) -> PrebuiltFigure:
     """A small signed matrix with its values printed, on a diverging scale centred at 0.
 
     Parameters
@@ -153,36 +159,38 @@ def matrix_heatmap(
     height : int
     decimals : int
         Digits printed in each cell.
+    xaxis : dict, optional
+        Extra x-axis settings (e.g. its title).
 
     Returns
     -------
-    go.Figure
+    PrebuiltFigure
         One heatmap trace whose ``z`` holds ``values`` as float32.
     """
     z = compact(values)
     # Narrower cells for many columns: keep the printed numbers inside them.
     text_size = 16 if z.shape[1] <= 3 else 15 if z.shape[1] == 4 else 13
     half = symmetric_range(z) if zmax is None else max(float(zmax), 1e-12)
-    figure = go.Figure(
-        go.Heatmap(
-            z=z, x=list(col_labels), y=list(row_labels),
-            zmin=-half, zmax=half, zmid=0.0, colorscale=DIVERGING, showscale=False,
-            texttemplate=f"%{{z:.{decimals}f}}", textfont={"size": text_size},
-            hovertemplate="%{y}, %{x}: %{z:.6g}<extra></extra>", xgap=2, ygap=2,
-        )
-    )
-    for row, col in highlight:
-        figure.add_shape(
-            type="rect", x0=col - 0.47, x1=col + 0.47, y0=row - 0.45, y1=row + 0.45,
-            line={"color": MISTAKE_COLOR, "width": 3, "dash": "dot"},
-        )
-    base_layout(figure, title=title, height=height)
-    figure.update_layout(margin={"l": 40, "r": 10, "t": 44, "b": 48})
+    heatmap = {
+        "type": "heatmap", "z": z, "x": list(col_labels), "y": list(row_labels),
+        "zmin": -half, "zmax": half, "zmid": 0.0, "colorscale": DIVERGING, "showscale": False,
+        "texttemplate": f"%{{z:.{decimals}f}}", "textfont": {"size": text_size},
+        "hovertemplate": "%{y}, %{x}: %{z:.6g}<extra></extra>", "xgap": 2, "ygap": 2,
+    }
+    shapes = [{"type": "rect", "x0": col - 0.47, "x1": col + 0.47, "y0": row - 0.45,
+               "y1": row + 0.45, "line": {"color": MISTAKE_COLOR, "width": 3, "dash": "dot"}}
+              for row, col in highlight]
     # Category axes: labels such as "0" must not be read as numbers (and thinned out).
-    figure.update_xaxes(type="category", showgrid=False, zeroline=False, tickfont={"size": 14})
-    figure.update_yaxes(type="category", autorange="reversed", showgrid=False, zeroline=False,
-                        tickfont={"size": 14})
-    return figure
+    layout = layout_dict(
+        height, title, margin={"l": 40, "r": 10, "t": 44, "b": 48},
+        xaxis={"type": "category", "showgrid": False, "zeroline": False,
+               "tickfont": {"size": 14}, **(xaxis or {})},
+        yaxis={"type": "category", "autorange": "reversed", "showgrid": False,
+               "zeroline": False, "tickfont": {"size": 14}},
+    )
+    if shapes:
+        layout["shapes"] = shapes
+    return PrebuiltFigure({"data": [heatmap], "layout": layout})
 
 
 def class_labels(k: int) -> list[str]:
@@ -194,15 +202,14 @@ FEATURE_LABELS = ("x1", "x2")
 
 
 def weight_gradient_heatmap(values, *, title: str, zmax: float | None = None,
-                            highlight: Sequence[tuple[int, int]] = ()) -> go.Figure:
+                            highlight: Sequence[tuple[int, int]] = ()) -> PrebuiltFigure:
     """A (2, K) derivative with respect to W: rows the features x1, x2, columns the classes."""
     values = np.asarray(values)
-    figure = matrix_heatmap(
+    return matrix_heatmap(
         values, title=title, row_labels=FEATURE_LABELS, col_labels=class_labels(values.shape[1]),
         zmax=zmax, highlight=highlight,
+        xaxis={"title": {"text": "class", "standoff": 8, "font": {"size": 14}}},
     )
-    figure.update_xaxes(title={"text": "class", "standoff": 8, "font": {"size": 14}})
-    return figure
 
 
 # ---------------------------------------------------------------------------------------
@@ -229,8 +236,47 @@ def region_colorscale(k: int) -> list[list]:
     return scale
 
 
+def region_palette(k: int, shades: int = REGION_SHADES) -> np.ndarray:
+    """RGB colours of :func:`region_colorscale`, binned: entry ``cls * shades + band``.
+
+    Returns
+    -------
+    ndarray, shape (k * shades, 3), uint8
+        Band ``band`` of class ``cls`` is the colour scale at confidence
+        ``(band + 0.5) / shades`` (linear in RGB between the pale and the strong tint).
+    """
+    rows = []
+    for cls in range(k):
+        pale = np.array([int(_mix_with_white(class_color(cls), 0.92)[i:i + 2], 16)
+                         for i in (1, 3, 5)], dtype=np.float64)
+        strong = np.array([int(_mix_with_white(class_color(cls), 0.55)[i:i + 2], 16)
+                           for i in (1, 3, 5)], dtype=np.float64)
+        for band in range(shades):
+            share = (band + 0.5) / shades
+            rows.append(np.round(pale + share * (strong - pale)))
+    return np.array(rows, dtype=np.uint8)
+
+
+def region_picture(encoded, k: int, shades: int = REGION_SHADES) -> str:
+    """:func:`region_grid`'s ``k + s`` grid as a palette PNG ``data:`` URI.
+
+    Parameters
+    ----------
+    encoded : ndarray, shape (cells, cells)
+        Row 0 is the smallest x2; it becomes the PNG's first row, which Plotly draws at the
+        bottom of an increasing y axis.
+    k : int
+    shades : int
+    """
+    encoded = np.asarray(encoded, dtype=np.float64)
+    cls = np.floor(encoded)
+    band = np.minimum((encoded - cls) * shades, shades - 1).astype(np.int64)
+    codes = cls.astype(np.int64) * shades + band
+    return data_uri(palette_png(codes, region_palette(k, shades)))
+
+
 def plane_figure(W, b, x, y: int, *, descent=None, extent: float = PLANE_EXTENT,
-                 height: int = 600) -> go.Figure:
+                 height: int = 600, picture: bool = False) -> PrebuiltFigure:
     """Decision regions of ``softmax(x W + b)``, their boundaries, the weight vectors and x.
 
     Parameters
@@ -245,22 +291,28 @@ def plane_figure(W, b, x, y: int, *, descent=None, extent: float = PLANE_EXTENT,
         A step per weight vector (e.g. ``-dL/dW``), drawn as a dashed arrow from its tip.
     extent : float
     height : int
+    picture : bool
+        Send the regions as a palette PNG (an ``image`` trace, a few kB) instead of the
+        ``heatmap`` of :func:`region_grid`'s numbers (about 50 kB); the page uses the PNG.
 
     Returns
     -------
-    go.Figure
-        Traces in order: the region heatmap, the boundaries, one arrow per class, the
-        descent arrows (if given), the example.
+    PrebuiltFigure
+        Traces in order: the regions (heatmap or image), the boundaries, one arrow per
+        class, the descent arrows (if given), the example.
     """
     W = np.asarray(W, dtype=np.float64)
     k = W.shape[1]
     axis, encoded = region_grid(W, b, extent)
-    figure = go.Figure(
-        go.Heatmap(
-            x=axis, y=axis, z=encoded, zmin=0.0, zmax=float(k), colorscale=region_colorscale(k),
-            showscale=False, hoverinfo="skip", name="regions",
-        )
-    )
+    if picture:
+        step = float(axis[1] - axis[0])
+        regions = {"type": "image", "source": region_picture(encoded, k),
+                   "x0": float(axis[0]), "dx": step, "y0": float(axis[0]), "dy": step,
+                   "zsmooth": "fast", "hoverinfo": "skip", "name": "regions"}
+    else:
+        regions = {"type": "heatmap", "x": axis, "y": axis, "z": encoded, "zmin": 0.0,
+                   "zmax": float(k), "colorscale": region_colorscale(k), "showscale": False,
+                   "hoverinfo": "skip", "name": "regions"}
     xs: list[float | None] = []
     ys: list[float | None] = []
     for first in range(k):
@@ -269,52 +321,59 @@ def plane_figure(W, b, x, y: int, *, descent=None, extent: float = PLANE_EXTENT,
             if segment is not None:
                 xs += [*segment[:, 0].tolist(), None]
                 ys += [*segment[:, 1].tolist(), None]
-    figure.add_trace(go.Scatter(
-        x=xs, y=ys, mode="lines", line={"color": BOUNDARY_COLOR, "width": 2},
-        name="boundaries", hoverinfo="skip", showlegend=False,
-    ))
+    data = [regions, {
+        "type": "scatter", "x": xs, "y": ys, "mode": "lines",
+        "line": {"color": BOUNDARY_COLOR, "width": 2}, "name": "boundaries",
+        "hoverinfo": "skip", "showlegend": False,
+    }]
+    annotations = []
     for cls in range(k):
         tip = W[:, cls]
-        figure.add_trace(_arrow((0.0, 0.0), tip, class_color(cls), f"w{cls}", width=4))
+        data.append(_arrow((0.0, 0.0), tip, class_color(cls), f"w{cls}", width=4))
         # The label sits just beyond the tip, along the arrow, clear of its head.
         length = float(np.hypot(*tip))
         where = tip * (1.0 + 0.32 / length) if length > 1e-9 else np.array([0.0, 0.3])
-        figure.add_annotation(
-            x=float(where[0]), y=float(where[1]), text=f"<b>w{cls}</b>", showarrow=False,
-            font={"size": 17, "color": class_color(cls)}, bgcolor="rgba(255,255,255,0.6)",
-        )
+        annotations.append({
+            "x": float(where[0]), "y": float(where[1]), "text": f"<b>w{cls}</b>",
+            "showarrow": False, "font": {"size": 17, "color": class_color(cls)},
+            "bgcolor": "rgba(255,255,255,0.6)",
+        })
     if descent is not None:
         step = np.asarray(descent, dtype=np.float64)
         for cls in range(k):
             tip = W[:, cls]
-            figure.add_trace(_arrow(tip, tip + step[:, cls], class_color(cls),
-                                    f"−∂L/∂w{cls}", width=3, dash="dash"))
+            data.append(_arrow(tip, tip + step[:, cls], class_color(cls),
+                               f"−∂L/∂w{cls}", width=3, dash="dash"))
     x = np.asarray(x, dtype=np.float64)
-    figure.add_trace(go.Scatter(
-        x=[x[0]], y=[x[1]], mode="markers+text", text=["x"], textposition="top left",
-        textfont={"size": 18, "color": "#111827"},
-        marker={"size": 18, "color": class_color(y), "line": {"color": "#111827", "width": 2.5}},
-        name=f"x (class {y})", hovertemplate="x = (%{x:.2f}, %{y:.2f})<extra></extra>",
-        showlegend=False,
-    ))
-    base_layout(figure, height=height)
-    figure.update_layout(margin={"l": 40, "r": 10, "t": 10, "b": 40}, showlegend=False)
-    figure.update_xaxes(range=[-extent, extent], title={"text": "x1", "standoff": 4},
-                        showgrid=False, zeroline=True, constrain="domain")
-    figure.update_yaxes(range=[-extent, extent], title={"text": "x2", "standoff": 4},
-                        showgrid=False, zeroline=True, scaleanchor="x", scaleratio=1,
-                        constrain="domain")
-    return figure
-
-
-def _arrow(start, end, color: str, name: str, *, width: float,
-           dash: str = "solid") -> go.Scatter:
-    """An arrow from ``start`` to ``end``: a line with an arrow-head marker at its end."""
-    return go.Scatter(
-        x=[float(start[0]), float(end[0])], y=[float(start[1]), float(end[1])],
-        mode="lines+markers", line={"color": color, "width": width, "dash": dash},
-        marker={"symbol": ["circle", "arrow"], "size": [0, 3 * width + 4],
-                "angleref": "previous", "color": color},
-        name=name, hovertemplate=f"{name}: (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
-        showlegend=False,
+    data.append({
+        "type": "scatter", "x": [float(x[0])], "y": [float(x[1])], "mode": "markers+text",
+        "text": ["x"], "textposition": "top left",
+        "textfont": {"size": 18, "color": "#111827"},
+        "marker": {"size": 18, "color": class_color(y),
+                   "line": {"color": "#111827", "width": 2.5}},
+        "name": f"x (class {y})", "hovertemplate": "x = (%{x:.2f}, %{y:.2f})<extra></extra>",
+        "showlegend": False,
+    })
+    layout = layout_dict(
+        height, margin={"l": 40, "r": 10, "t": 10, "b": 40}, showlegend=False,
+        annotations=annotations,
+        xaxis={"range": [-extent, extent], "title": {"text": "x1", "standoff": 4},
+               "showgrid": False, "zeroline": True, "constrain": "domain"},
+        yaxis={"range": [-extent, extent], "title": {"text": "x2", "standoff": 4},
+               "showgrid": False, "zeroline": True, "scaleanchor": "x", "scaleratio": 1,
+               "constrain": "domain"},
     )
+    return PrebuiltFigure({"data": data, "layout": layout})
+
+
+def _arrow(start, end, color: str, name: str, *, width: float, dash: str = "solid") -> dict:
+    """An arrow from ``start`` to ``end``: a line with an arrow-head marker at its end."""
+    return {
+        "type": "scatter", "x": [float(start[0]), float(end[0])],
+        "y": [float(start[1]), float(end[1])], "mode": "lines+markers",
+        "line": {"color": color, "width": width, "dash": dash},
+        "marker": {"symbol": ["circle", "arrow"], "size": [0, 3 * width + 4],
+                   "angleref": "previous", "color": color},
+        "name": name, "hovertemplate": f"{name}: (%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+        "showlegend": False,
+    }

@@ -223,21 +223,8 @@ def _mix_with_white(color: str, amount: float) -> str:
     return "#{:02x}{:02x}{:02x}".format(*mixed)
 
 
-def region_colorscale(k: int) -> list[list]:
-    """A colour scale for :func:`region_grid`'s ``k + s`` encoding over ``[0, K]``.
-
-    Class ``k`` occupies ``[k/K, (k+1)/K]``, going from a pale tint (an uncertain point)
-    to a stronger tint of the class colour (a confident one).
-    """
-    scale = []
-    for cls in range(k):
-        scale.append([cls / k, _mix_with_white(class_color(cls), 0.92)])
-        scale.append([(cls + 1) / k, _mix_with_white(class_color(cls), 0.55)])
-    return scale
-
-
 def region_palette(k: int, shades: int = REGION_SHADES) -> np.ndarray:
-    """RGB colours of :func:`region_colorscale`, binned: entry ``cls * shades + band``.
+    """RGB colours of the regions: entry ``cls * shades + band``, from a pale to a strong tint.
 
     Returns
     -------
@@ -276,7 +263,7 @@ def region_picture(encoded, k: int, shades: int = REGION_SHADES) -> str:
 
 
 def plane_figure(W, b, x, y: int, *, descent=None, extent: float = PLANE_EXTENT,
-                 height: int = 600, picture: bool = False) -> PrebuiltFigure:
+                 height: int = 600) -> PrebuiltFigure:
     """Decision regions of ``softmax(x W + b)``, their boundaries, the weight vectors and x.
 
     Parameters
@@ -291,28 +278,21 @@ def plane_figure(W, b, x, y: int, *, descent=None, extent: float = PLANE_EXTENT,
         A step per weight vector (e.g. ``-dL/dW``), drawn as a dashed arrow from its tip.
     extent : float
     height : int
-    picture : bool
-        Send the regions as a palette PNG (an ``image`` trace, a few kB) instead of the
-        ``heatmap`` of :func:`region_grid`'s numbers (about 50 kB); the page uses the PNG.
 
     Returns
     -------
     PrebuiltFigure
-        Traces in order: the regions (heatmap or image), the boundaries, one arrow per
-        class, the descent arrows (if given), the example.
+        Traces in order: the regions (a palette PNG ``image`` of :func:`region_grid`, a
+        few kB where a heatmap of its numbers would be about 50 kB), the boundaries, one
+        arrow per class, the descent arrows (if given), the example.
     """
     W = np.asarray(W, dtype=np.float64)
     k = W.shape[1]
     axis, encoded = region_grid(W, b, extent)
-    if picture:
-        step = float(axis[1] - axis[0])
-        regions = {"type": "image", "source": region_picture(encoded, k),
-                   "x0": float(axis[0]), "dx": step, "y0": float(axis[0]), "dy": step,
-                   "zsmooth": "fast", "hoverinfo": "skip", "name": "regions"}
-    else:
-        regions = {"type": "heatmap", "x": axis, "y": axis, "z": encoded, "zmin": 0.0,
-                   "zmax": float(k), "colorscale": region_colorscale(k), "showscale": False,
-                   "hoverinfo": "skip", "name": "regions"}
+    step = float(axis[1] - axis[0])
+    regions = {"type": "image", "source": region_picture(encoded, k),
+               "x0": float(axis[0]), "dx": step, "y0": float(axis[0]), "dy": step,
+               "zsmooth": "fast", "hoverinfo": "skip", "name": "regions"}
     xs: list[float | None] = []
     ys: list[float | None] = []
     for first in range(k):

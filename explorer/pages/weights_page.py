@@ -90,8 +90,7 @@ def weight_controls(k: int) -> tuple[np.ndarray, np.ndarray]:
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_plane(W: tuple, b: tuple, x: tuple, y: int, descent: tuple):
     """The plane figure, keyed by small tuples (unchanged inputs give the same figure)."""
-    return plane_figure(np.array(W), np.array(b), np.array(x), y, descent=np.array(descent),
-                        picture=True)
+    return plane_figure(np.array(W), np.array(b), np.array(x), y, descent=np.array(descent))
 
 
 def forward_table(result) -> pd.DataFrame:

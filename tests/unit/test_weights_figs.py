@@ -3,21 +3,27 @@ and the plane's geometry agrees with the library's softmax."""
 
 from __future__ import annotations
 
+import base64
+import io
+
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
+from PIL import Image
 
 from explorer import softmax
 from explorer.figures.check_figs import timing_figure
 from explorer.figures.style import class_color
 from explorer.figures.weights_figs import (
     PLANE_EXTENT,
+    REGION_SHADES,
     boundary_segment,
     matrix_heatmap,
     plane_figure,
     region_grid,
+    region_palette,
     weight_gradient_heatmap,
 )
 
@@ -133,8 +139,19 @@ def test_plane_figure_draws_the_regions_arrows_and_example():
     figure = plane_figure(W, b, x, 2, descent=step)
     regions = figure.data[0]
     axis, encoded = region_grid(W, b)
-    np.testing.assert_array_equal(np.asarray(regions.z), encoded)
-    np.testing.assert_array_equal(np.asarray(regions.x), axis)
+    assert (regions.x0, regions.y0) == (float(axis[0]), float(axis[0]))
+    assert regions.dx == regions.dy == pytest.approx(float(axis[1] - axis[0]))
+    # Every pixel of the picture is a shade of the class that wins at that grid point,
+    # surer points in stronger shades (Pillow decodes the PNG independently).
+    pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(
+        regions.source.split(",", 1)[1]))).convert("RGB"))
+    palette = region_palette(3).astype(int)
+    index = np.argmin(((pixels[..., None, :].astype(int) - palette) ** 2).sum(-1), axis=-1)
+    assert np.array_equal(pixels, palette[index])
+    np.testing.assert_array_equal(index // REGION_SHADES, np.floor(encoded).astype(int))
+    confidence, band = encoded % 1, index % REGION_SHADES
+    assert np.all(band[confidence > 0.9] >= int(0.9 * REGION_SHADES))
+    assert np.all(band[confidence < 0.1] <= int(0.1 * REGION_SHADES))
     arrows = [trace for trace in figure.data if trace.name and trace.name.startswith("w")]
     assert [trace.name for trace in arrows] == ["w0", "w1", "w2"]
     for cls, trace in enumerate(arrows):

@@ -72,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     from tests.support.live import streamlit_server
 
     started = datetime.datetime.now().astimezone()
+    commit = report.git_commit()
     begin = time.perf_counter()
     quick = args.quick
     sections = []
@@ -109,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or (BENCH / "out" / "quick.md" if quick else BENCH / "RESULTS.md")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(report.markdown(sections, mode="quick" if quick else "full",
-                                   started=started, seconds=seconds))
+                                   started=started, seconds=seconds, commit=commit))
     errors = [f"{section.title}: {error}" for section in sections for error in section.errors]
     for error in errors:
         print(f"error: {error}", file=sys.stderr)

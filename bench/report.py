@@ -101,13 +101,17 @@ def _cell(text: str) -> str:
 
 
 def markdown(sections: Sequence[Section], *, mode: str, started: datetime.datetime,
-             seconds: float) -> str:
-    """The full report: machine, date, commit, every row with its goal and verdict, notes."""
+             seconds: float, commit: str | None = None) -> str:
+    """The full report: machine, date, commit, every row with its goal and verdict, notes.
+
+    ``commit`` should be read when the run starts (files may change during a long run).
+    """
     lines = ["# Benchmark results", ""]
     lines.append(f"Written by `python -m bench{' --quick' if mode == 'quick' else ''}`; "
                  "do not edit by hand.")
     lines.append("")
-    info = {"date": started.strftime("%Y-%m-%d %H:%M %Z").strip(), "git commit": git_commit(),
+    info = {"date": started.strftime("%Y-%m-%d %H:%M %Z").strip(),
+            "git commit at start": commit or git_commit(),
             **machine(), "libraries": versions(), "run time": f"{seconds:.0f} s"}
     lines += [f"- **{name}**: {value}" for name, value in info.items()]
     judged = [row for section in sections for row in section.rows if row.passed is not None]

@@ -187,6 +187,19 @@ def test_small_classroom_and_soak_on_the_bare_app(bare_url):
     assert result["before"] > 20 and result["after"] > 20
 
 
+def test_in_flight_counts_overlapping_changes_by_hand():
+    # Sent at 0 (for 1 s), 0.5 (for 0.2 s), 0.6 (for 1 s), 2 (for 0.1 s).
+    spans = [(0.0, 1.0), (0.5, 0.2), (0.6, 1.0), (2.0, 0.1)]
+    assert classroom.in_flight(spans) == [0, 1, 2, 0]
+
+
+def test_explain_tail_tells_saturation_from_bursts():
+    load = classroom.Load(30, spans=[(0.0, 0.5), (0.1, 0.5), (0.2, 0.5), (3.0, 0.01)])
+    assert "saturated, so changes queue" in classroom.explain_tail(load, 50.0, 95.0)
+    bursts = classroom.explain_tail(load, 5.0, 15.0)
+    assert "bursts" in bursts and "2.0 other changes were in flight" in bursts
+
+
 def test_student_queries_differ_and_are_valid_urls():
     queries = [classroom._student_query(index) for index in range(60)]
     setting = PAGES["softmax"].setting

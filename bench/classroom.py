@@ -337,9 +337,12 @@ def _cost_rows(section: Section, quick: bool) -> None:
                                            environment=environment)
             section.check(cpu > 0 and latency > 0, f"{name}: no cost measured")
             section.add(f"1 session, {name}{label}: server CPU per change", cpu, "ms",
-                        note=f"median latency {latency:.0f} ms")
+                        note=f"median latency {latency:.0f} ms, changes back to back")
     section.notes.append(
-        "One session alone, one change at a time: the server's CPU time per change. "
+        "One session alone, one change at a time, back to back: the server's CPU time per "
+        "change. (A change sent within about 0.1 s of the previous run's end waited about "
+        "40 ms longer than one sent later, on every app including the bare one, so "
+        "back-to-back latencies - these rows and the soak - carry that extra wait.) "
         "With `[runner] postScriptGC = true` (Streamlit's default) the server runs a full "
         "garbage collection (`gc.collect(2)`) after every script run, holding the GIL, so "
         "every session pays it on every change, on top of the page's own work; the rows "

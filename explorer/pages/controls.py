@@ -95,19 +95,25 @@ def show_url_notes(slot: Any) -> None:
         slot.warning(f"Some link parameters were ignored:\n{lines}", icon=":material/warning:")
 
 
-def reset_button(settings: Iterable[Setting], *, key: str = "reset") -> None:
+def reset_button(
+    settings: Iterable[Setting], *, key: str = "reset", forget: Sequence[str] = ()
+) -> None:
     """A button that puts every setting back to its default (and so clears the URL).
 
     A setting whose range depends on another (the target class on K) gets a new
     widget when that range changes, and a new widget reads the address bar, which
     still holds the old value. :func:`show_url_notes` therefore checks after the run
     and, if some value did not take, applies it once more before the widgets exist.
+    ``forget`` names session values that are not settings (e.g. a clicked chart cell)
+    and go back to unset.
     """
     defaults = {setting.key: setting.default for setting in settings}
 
     def reset() -> None:
         for name, value in defaults.items():
             st.session_state[name] = value
+        for name in forget:
+            st.session_state.pop(name, None)
         st.session_state[_RESET_CHECK_KEY] = defaults
 
     st.button(
@@ -143,8 +149,14 @@ def share_hint() -> None:
     )
 
 
-def lesson_header(title: str, lesson: str, explanation: str, settings: Sequence[Setting]) -> Any:
+def lesson_header(
+    title: str, lesson: str, explanation: str, settings: Sequence[Setting],
+    *, forget: Sequence[str] = (),
+) -> Any:
     """Title, one-line lesson, "What am I looking at?", reset and share hint.
+
+    ``forget``: session values that Reset clears besides the settings (see
+    :func:`reset_button`).
 
     Returns
     -------
@@ -161,5 +173,5 @@ def lesson_header(title: str, lesson: str, explanation: str, settings: Sequence[
             st.markdown(explanation)
         share_hint()
     with right:
-        reset_button(settings)
+        reset_button(settings, forget=forget)
     return notes_slot

@@ -261,7 +261,9 @@ def _panel() -> None:
                 _derivation(view, cell, chosen)
 
 
-notes_slot = lesson_header("Softmax and its Jacobian", LESSON, EXPLANATION, SETTINGS)
+notes_slot = lesson_header(
+    "Softmax and its Jacobian", LESSON, EXPLANATION, SETTINGS, forget=(CELL_KEY,)
+)
 st.html(_page_css(state.MAX_CLASSES))
 _panel()
 show_url_notes(notes_slot)

@@ -292,3 +292,14 @@ def test_property_line_reports_the_shown_jacobian():
     text = all_markdown(at)
     assert "rows sum to 0" in text and "symmetric" in text
     assert "rank K − 1 = 5" in text and "= 5" in text
+
+
+def test_reset_also_forgets_the_clicked_cell():
+    at = open_page()
+    at.session_state[CELL_KEY] = (2, 3)
+    at.run()
+    assert "i = 2, j = 3" in all_markdown(at)
+    at.button(key="reset").click().run()
+    assert not at.exception
+    text = all_markdown(at)
+    assert "Click a cell" in text and "i = 0, j = 1" in text

@@ -83,21 +83,43 @@ def cross_entropy_grad(logits, y) -> np.ndarray:
     return grad / Z.shape[0]
 
 
-def _check_problem(W, b, X, y, reg):
+def check_model_and_data(W, b, X, y, *, w_name: str = "W", b_name: str = "b"):
+    """Validate a linear classifier (W, b) and its data (X, y) together.
+
+    Parameters
+    ----------
+    W : array_like, shape (D, K)
+    b : array_like, shape (K,)
+    X : array_like, shape (N, D), N >= 1
+    y : array_like, shape (N,), integer labels in ``0..K-1``
+    w_name, b_name : str
+        The names the caller gave W and b, used in the error messages (``W0``, ``b0``).
+
+    Returns
+    -------
+    W, b, X : ndarray, float64
+    labels : ndarray, shape (N,), int64
+    """
     X = as_float_array(X, "X", ndim=2)
-    W = as_float_array(W, "W", ndim=2)
-    b = as_float_array(b, "b", ndim=1)
+    W = as_float_array(W, w_name, ndim=2)
+    b = as_float_array(b, b_name, ndim=1)
     n, d = X.shape
     if n == 0:
         raise ValueError("X must have at least one row")
     if W.shape[0] != d:
-        raise ValueError(f"W must have shape ({d}, K) to match X with {d} columns, got {W.shape}")
+        raise ValueError(
+            f"{w_name} must have shape ({d}, K) to match X with {d} columns, got {W.shape}"
+        )
     k = W.shape[1]
     if k < 1:
-        raise ValueError("W must have at least one column (one per class)")
+        raise ValueError(f"{w_name} must have at least one column (one per class)")
     if b.shape != (k,):
-        raise ValueError(f"b must have shape ({k},) to match W, got {b.shape}")
-    labels = as_labels(y, "y", n=n, classes=k)
+        raise ValueError(f"{b_name} must have shape ({k},) to match {w_name}, got {b.shape}")
+    return W, b, X, as_labels(y, "y", n=n, classes=k)
+
+
+def _check_problem(W, b, X, y, reg):
+    W, b, X, labels = check_model_and_data(W, b, X, y)
     return W, b, X, labels, non_negative_scalar(reg, "reg")
 
 

@@ -37,8 +37,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.losses import _loss_and_grad_unchecked
-from explorer.validation import as_float_array, as_labels, non_negative_scalar, positive_scalar
+from explorer.losses import _loss_and_grad_unchecked, check_model_and_data
+from explorer.validation import non_negative_scalar, positive_scalar
 
 OPTIMIZERS: tuple[str, ...] = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop")
 
@@ -126,20 +126,8 @@ def _check_betas(betas) -> tuple[float, float]:
 
 
 def _check_data(X, y, W0, b0):
-    X = as_float_array(X, "X", ndim=2)
-    W0 = as_float_array(W0, "W0", ndim=2)
-    b0 = as_float_array(b0, "b0", ndim=1)
-    n, d = X.shape
-    if n == 0:
-        raise ValueError("X must have at least one row")
-    if W0.shape[0] != d:
-        raise ValueError(f"W0 must have shape ({d}, K) to match X with {d} columns, got {W0.shape}")
-    k = W0.shape[1]
-    if k < 1:
-        raise ValueError("W0 must have at least one column (one per class)")
-    if b0.shape != (k,):
-        raise ValueError(f"b0 must have shape ({k},) to match W0, got {b0.shape}")
-    return X, as_labels(y, "y", n=n, classes=k), W0, b0
+    W0, b0, X, labels = check_model_and_data(W0, b0, X, y, w_name="W0", b_name="b0")
+    return X, labels, W0, b0
 
 
 def _full_loss(W, b, X, labels, reg) -> float:

@@ -14,9 +14,9 @@ import numpy as np
 
 from bench import goals
 from bench.results import Section, judge
-from bench.stats import interleaved_best
 from explorer import landscape, loss_and_grad, loss_and_grad_naive, train
 from explorer.optim import OPTIMIZERS
+from explorer.timing import interleaved_best
 
 D = 3
 REG = 0.1

@@ -19,7 +19,8 @@ from bench import classroom, kernels, payload, procstat, protocol, report, serve
 from bench.__main__ import main
 from bench.pages import BARE, BARE_SCRIPT, PAGES
 from bench.results import Row, Section, judge
-from bench.stats import interleaved_best, median, percentile
+from bench.stats import median, percentile
+from explorer.timing import interleaved_best
 from tests.support.live import chromium_path, streamlit_server
 
 #: A page with a slider in a fragment, a big chart that never changes and a small one that does.

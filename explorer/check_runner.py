@@ -10,14 +10,14 @@ from __future__ import annotations
 import ast
 import inspect
 import textwrap
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
 from explorer.gradcheck import numerical_gradient, relative_error
-from explorer.losses import loss_and_grad, loss_and_grad_naive
+from explorer.losses import loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook
+from explorer.timing import interleaved_best
 
 #: A relative error below this means the two gradients agree on float64 (MATH.md section 6).
 PASS_THRESHOLD = 1e-7
@@ -84,26 +84,6 @@ def make_problem(n: int, d: int, k: int, seed: int) -> Problem:
     return Problem(W=W, b=b, X=X, y=y)
 
 
-def best_time(function: Callable[[], object], *, min_repeats: int = 1,
-              max_repeats: int = 50, budget: float = 0.1) -> float:
-    """The fastest of several calls of ``function``, in seconds (``time.perf_counter``).
-
-    Repeats until ``max_repeats`` calls, or until at least ``min_repeats`` calls have
-    used ``budget`` seconds in total: quick functions get many tries, slow ones few.
-    """
-    best = np.inf
-    spent = 0.0
-    for count in range(1, max_repeats + 1):
-        start = time.perf_counter()
-        function()
-        elapsed = time.perf_counter() - start
-        best = min(best, elapsed)
-        spent += elapsed
-        if count >= min_repeats and spent >= budget:
-            break
-    return float(best)
-
-
 @dataclass(frozen=True)
 class Method:
     """One way of computing the gradient, its results and its best time.
@@ -149,22 +129,30 @@ class Difference:
     verdict: str
 
 
-def compare(problem: Problem, reg: float, *, budget: float = 0.1) -> tuple[list[Method],
-                                                                            list[Difference]]:
-    """Run and time the vectorised, naive and numerical gradients on ``problem``.
+#: The ways to the gradient, in the order the page shows them: the lesson's textbook matrix
+#: form, the tuned form training uses, the loops, and central differences.
+METHOD_NAMES = ("vectorised", "optimised", "naive", "numerical")
+
+
+def compare(problem: Problem, reg: float, *, repeats: int = 3,
+            min_seconds: float = 0.005) -> tuple[list[Method], list[Difference]]:
+    """Run the four ways to dL/dW on ``problem`` and time them fairly.
 
     Parameters
     ----------
     problem : Problem
     reg : float
         L2 strength.
-    budget : float
-        Seconds of repeated calls per method when timing (at least one call each).
+    repeats, min_seconds : int, float
+        Rounds of the interleaved best-of timing and the shortest timed batch
+        (:func:`explorer.timing.interleaved_best`): every method is timed in every round,
+        in a rotating order, so a slow spell of the server hits all of them alike and the
+        ratios shown stay stable between loads.
 
     Returns
     -------
     methods : list of Method
-        ``vectorised``, ``naive``, ``numerical``, in that order.
+        In the order of :data:`METHOD_NAMES`.
     differences : list of Difference
         Every pair of methods.
     """
@@ -174,15 +162,15 @@ def compare(problem: Problem, reg: float, *, budget: float = 0.1) -> tuple[list[
         return loss_and_grad(weights, b, X, y, reg)[0]
 
     runs = {
-        "vectorised": lambda: loss_and_grad(W, b, X, y, reg),
+        "vectorised": lambda: loss_and_grad_textbook(W, b, X, y, reg),
+        "optimised": lambda: loss_and_grad(W, b, X, y, reg),
         "naive": lambda: loss_and_grad_naive(W, b, X, y, reg),
         "numerical": lambda: (None, numerical_gradient(loss_of, W), None),
     }
-    methods = []
-    for name, run in runs.items():
-        loss, dW, _ = run()
-        seconds = best_time(run, min_repeats=3 if name == "vectorised" else 1, budget=budget)
-        methods.append(Method(name, loss, dW, seconds))
+    results = {name: run() for name, run in runs.items()}
+    seconds = interleaved_best(runs, repeats=repeats, min_seconds=min_seconds)
+    methods = [Method(name, results[name][0], results[name][1], seconds[name])
+               for name in METHOD_NAMES]
     differences = []
     for index, first in enumerate(methods):
         for second in methods[index + 1:]:

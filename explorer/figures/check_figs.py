@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 
 from explorer.figures.style import base_layout
 
-#: One colour per method, in the order vectorised, naive, numerical.
-METHOD_COLORS = ("#009E73", "#D55E00", "#0072B2")
+#: One colour per method, in the order vectorised, optimised, naive, numerical.
+METHOD_COLORS = ("#009E73", "#CC79A7", "#D55E00", "#0072B2")
 
 
 def timing_figure(names: Sequence[str], milliseconds: Sequence[float]) -> go.Figure:

@@ -24,7 +24,7 @@ from explorer.check_runner import (
 )
 from explorer.figures.check_figs import timing_figure
 from explorer.figures.style import PLOTLY_CONFIG
-from explorer.losses import loss_and_grad, loss_and_grad_naive
+from explorer.losses import loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook
 from explorer.pages.controls import control, lesson_header, show_url_notes
 
 SETTINGS = (state.CHECK_N, state.CHECK_D, state.CHECK_K, state.CHECK_SEED, state.CHECK_REG)
@@ -35,18 +35,21 @@ EXPLANATION = f"""
 probability starts near 1/K and the loss near ln K — a first sanity check.
 
 **Three ways to the same gradient.** `loss_and_grad_naive` loops over examples and classes,
-one number at a time. `loss_and_grad` does the same arithmetic as a few matrix products.
-The numerical gradient knows no formula at all: it nudges each of the D·K weights by ±h and
-evaluates the loss twice, (L(W + h) − L(W − h)) / 2h.
+one number at a time. `loss_and_grad_textbook` does the same arithmetic as matrix products:
+P = softmax(XW + b), dW = Xᵀ(P − Y)/N + reg·W. The numerical gradient knows no formula at
+all: it nudges each of the D·K weights by ±h and evaluates the loss twice,
+(L(W + h) − L(W − h)) / 2h. A fourth row, *optimised*, is `loss_and_grad`, the same matrix
+form tuned for training's inner loop (transposed scores, in-place updates).
 
 **Reading the numbers.** The relative error |a − n| / (|a| + |n|) of two gradients should be
 below {PASS_THRESHOLD:g}. Naive and vectorised agree to rounding error (about 1e-15); against
 central differences expect about 1e-9 — except for entries very close to 0, where the
 rounding noise of central differences (about 1e-11) dominates the ratio.
 
-**Timing.** Each method runs several times and the best time is shown, measured live with
-`time.perf_counter` on this server: the loops pay Python's cost per number, the numerical
-gradient pays 2·D·K loss evaluations.
+**Timing.** Measured live on this server, in interleaved rounds (every method once per
+round, in a rotating order) and the best round kept, so a busy moment of the server slows
+every method alike and the ratios stay stable between loads: the loops pay Python's cost
+per number, the numerical gradient pays 2·D·K loss evaluations.
 """
 
 VERDICT_TEXT = {
@@ -88,6 +91,7 @@ def results_table(methods) -> pd.DataFrame:
     d, k = methods[0].dW.shape
     costs = {
         "vectorised": "2 matrix products",
+        "optimised": "2 matrix products, in place",
         "naive": "loops over N·K·D",
         "numerical": f"{2 * d * k} loss evaluations",
     }
@@ -142,7 +146,7 @@ def check_panel() -> None:
             key="timings", config=PLOTLY_CONFIG,
         )
         st.button("Measure again", icon=":material/timer:", key="measure_again",
-                  help="Rerun and retime all three methods.", width="stretch")
+                  help="Rerun and retime every method.", width="stretch")
     st.markdown("**Do they agree?** Every pair, entry by entry "
                 f"(pass: relative difference < {PASS_THRESHOLD:g}).")
     st.table(differences_table(differences))
@@ -162,27 +166,32 @@ def source_with_helpers(function) -> str:
 
 
 def shared_helpers() -> list:
-    """Helpers both implementations call (the argument checks), shown once."""
+    """Helpers every implementation calls (the argument checks), shown once."""
     naive = called_helpers(loss_and_grad_naive)
-    return [helper for helper in called_helpers(loss_and_grad) if helper in naive]
+    return [helper for helper in called_helpers(loss_and_grad_textbook) if helper in naive]
 
 
 def source_section() -> None:
-    """Both implementations side by side, read from the running functions."""
+    """The lesson's two implementations side by side, then the optimised one, as they ran."""
     st.subheader("The code that ran", anchor=False)
     st.markdown("Read with `inspect.getsource` from the very functions that ran above (only "
                 "the docstrings are left out), followed by the private helpers they call.")
     vectorised, naive = st.columns(2, gap="medium")
     with vectorised:
-        st.markdown("**Vectorised** — `loss_and_grad`")
-        st.code(source_with_helpers(loss_and_grad), language="python", wrap_lines=True)
+        st.markdown("**Vectorised** — `loss_and_grad_textbook`: dW = Xᵀ(P − Y)/N + reg·W")
+        st.code(source_with_helpers(loss_and_grad_textbook), language="python",
+                wrap_lines=True)
     with naive:
         st.markdown("**Naive** — `loss_and_grad_naive`")
         st.code(source_with_helpers(loss_and_grad_naive), language="python", wrap_lines=True)
+    with st.expander("Optimised variant — `loss_and_grad`, what training runs"):
+        st.markdown("The same numbers as the vectorised form, with the scores transposed so "
+                    "every reduction runs along contiguous memory, and P − Y formed in place.")
+        st.code(source_with_helpers(loss_and_grad), language="python", wrap_lines=True)
     shared = shared_helpers()
     if shared:
         names = ", ".join(f"`{helper.__name__}`" for helper in shared)
-        with st.expander(f"Argument checks both call: {names}"):
+        with st.expander(f"Argument checks every implementation calls: {names}"):
             st.code("\n\n".join(code_without_docstring(helper) for helper in shared),
                     language="python", wrap_lines=True)
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import loss_and_grad, loss_and_grad_naive, state
+from explorer import loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook, state
 from explorer.check_runner import make_problem
 from tests.app import page_probe
 
@@ -42,7 +42,7 @@ def test_the_three_methods_agree_on_the_default_problem():
     expected = loss_and_grad_naive(problem.W, problem.b, problem.X, problem.y,
                                    state.CHECK_REG.default)[0]
     losses = shown_losses(at)
-    assert set(losses) == {"vectorised", "naive"}
+    assert set(losses) == {"vectorised", "optimised", "naive"}
     for loss in losses.values():
         assert loss == pytest.approx(expected, abs=1e-9)
     differences = tables(at)[1]
@@ -59,10 +59,11 @@ def test_the_three_methods_agree_on_the_default_problem():
 def test_the_source_shown_is_the_source_that_runs():
     at = open_page()
     code = "\n".join(block.value for block in at.code)
-    assert "def loss_and_grad(" in code
+    assert "def loss_and_grad_textbook(" in code
     assert "def loss_and_grad_naive(" in code
-    # Every statement line of both functions appears verbatim on the page.
-    for function in (loss_and_grad, loss_and_grad_naive):
+    assert "def loss_and_grad(" in code  # the optimised variant, in its expander
+    # Every statement line of every implementation appears verbatim on the page.
+    for function in (loss_and_grad_textbook, loss_and_grad_naive, loss_and_grad):
         body = inspect.getsource(function).split('"""')[-1]
         for line in body.splitlines():
             if line.strip():
@@ -83,7 +84,7 @@ def test_changing_n_d_k_changes_the_problem():
     assert after != before
     assert after == pytest.approx(expected, abs=1e-9)
     assert "120 × 5" in " ".join(caption.value for caption in at.caption)
-    assert tables(at)[0]["work"].iloc[2] == f"{2 * 5 * 7} loss evaluations"
+    assert tables(at)[0]["work"].iloc[3] == f"{2 * 5 * 7} loss evaluations"
 
 
 def test_largest_problem_still_agrees():

@@ -94,17 +94,17 @@ def test_check_page_shows_agreement_and_the_code(page, app_url):
     wait_idle(page)
     page.wait_for_selector(".st-key-timings .js-plotly-plot")
     traces = read_chart(page, "timings")
-    assert list(traces[0]["y"]) == ["vectorised", "naive", "numerical"]
+    assert list(traces[0]["y"]) == ["vectorised", "optimised", "naive", "numerical"]
     assert all(value > 0 for value in traces[0]["x"])
     text = page.locator("[data-testid='stMain']").inner_text()
-    assert "def loss_and_grad(" in text and "def loss_and_grad_naive(" in text
+    assert "def loss_and_grad_textbook(" in text and "def loss_and_grad_naive(" in text
     problem = make_problem(state.CHECK_N.default, state.CHECK_D.default, state.CHECK_K.default,
                            state.CHECK_SEED.default)
     loss = loss_and_grad(problem.W, problem.b, problem.X, problem.y, state.CHECK_REG.default)[0]
     methods = page.locator("[data-testid='stTable']").nth(0).inner_text()
-    assert methods.count(f"{loss:.10f}") == 2  # vectorised and naive rows
+    assert methods.count(f"{loss:.10f}") == 3  # vectorised, optimised and naive rows
     verdicts = page.locator("[data-testid='stTable']").nth(1).inner_text()
-    assert verdicts.count("pass") == 3 and "fail" not in verdicts
+    assert verdicts.count("pass") == 6 and "fail" not in verdicts
 
 
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))

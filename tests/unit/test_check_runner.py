@@ -9,11 +9,17 @@ import textwrap
 import numpy as np
 import pytest
 
-from explorer import loss_and_grad, loss_and_grad_naive, numerical_gradient, relative_error
+from explorer import (
+    loss_and_grad,
+    loss_and_grad_naive,
+    loss_and_grad_textbook,
+    numerical_gradient,
+    relative_error,
+)
 from explorer.check_runner import (
+    METHOD_NAMES,
     NOISE_FLOOR,
     PASS_THRESHOLD,
-    best_time,
     called_helpers,
     code_without_docstring,
     compare,
@@ -41,24 +47,44 @@ def test_small_weights_give_a_loss_near_log_k():
 
 def test_compare_reports_each_method_against_independent_recomputation():
     problem = make_problem(30, 4, 3, seed=2)
-    methods, differences = compare(problem, 0.3, budget=0.0)
-    assert [m.name for m in methods] == ["vectorised", "naive", "numerical"]
+    methods, differences = compare(problem, 0.3, repeats=1, min_seconds=0.0)
+    assert [m.name for m in methods] == list(METHOD_NAMES)
+    by_name = {m.name: m for m in methods}
     expected_loss, expected_dW, _ = loss_and_grad_naive(problem.W, problem.b, problem.X,
                                                         problem.y, 0.3)
-    assert methods[0].loss == pytest.approx(expected_loss, rel=1e-12)
-    np.testing.assert_allclose(methods[1].dW, expected_dW, rtol=1e-12)
-    assert methods[2].loss is None
+    for name in ("vectorised", "optimised", "naive"):
+        assert by_name[name].loss == pytest.approx(expected_loss, rel=1e-12), name
+        np.testing.assert_allclose(by_name[name].dW, expected_dW, rtol=1e-12)
+    textbook_dW = loss_and_grad_textbook(problem.W, problem.b, problem.X, problem.y, 0.3)[1]
+    np.testing.assert_array_equal(by_name["vectorised"].dW, textbook_dW)
+    assert by_name["numerical"].loss is None
     numeric = numerical_gradient(
         lambda W: loss_and_grad(W, problem.b, problem.X, problem.y, 0.3)[0], problem.W)
-    np.testing.assert_allclose(methods[2].dW, numeric)
+    np.testing.assert_allclose(by_name["numerical"].dW, numeric)
     assert all(m.seconds > 0 for m in methods)
     pairs = {(d.first, d.second): d for d in differences}
-    assert set(pairs) == {("vectorised", "naive"), ("vectorised", "numerical"),
-                          ("naive", "numerical")}
+    assert set(pairs) == {(a, b) for i, a in enumerate(METHOD_NAMES)
+                          for b in METHOD_NAMES[i + 1:]}
     gap = pairs[("vectorised", "numerical")]
-    assert gap.dW == relative_error(methods[0].dW, methods[2].dW)
+    assert gap.dW == relative_error(by_name["vectorised"].dW, by_name["numerical"].dW)
     assert gap.loss is None and gap.verdict == "pass"
     assert pairs[("vectorised", "naive")].loss < 1e-12
+    assert pairs[("vectorised", "optimised")].loss < 1e-12
+
+
+def test_compare_times_every_method_in_interleaved_rounds(monkeypatch):
+    import explorer.check_runner as runner
+
+    seen = {}
+
+    def fake_interleaved_best(functions, *, repeats, min_seconds):
+        seen.update(names=list(functions), repeats=repeats, min_seconds=min_seconds)
+        return {name: float(index + 1) for index, name in enumerate(functions)}
+
+    monkeypatch.setattr(runner, "interleaved_best", fake_interleaved_best)
+    methods, _ = compare(make_problem(5, 2, 3, seed=0), 0.0, repeats=4, min_seconds=0.01)
+    assert seen == {"names": list(METHOD_NAMES), "repeats": 4, "min_seconds": 0.01}
+    assert [m.seconds for m in methods] == [1.0, 2.0, 3.0, 4.0]
 
 
 def test_verdict_thresholds():
@@ -66,20 +92,6 @@ def test_verdict_thresholds():
     assert verdict(0.5, NOISE_FLOOR / 10) == "noise"
     assert verdict(0.5, 1e-3) == "fail"
     assert verdict(PASS_THRESHOLD, 1e-3) == "fail"
-
-
-def test_best_time_is_the_fastest_call_and_respects_its_limits():
-    calls = []
-
-    def work():
-        calls.append(1)
-        return sum(range(1000))
-
-    best = best_time(work, min_repeats=3, max_repeats=5, budget=0.0)
-    assert len(calls) == 3 and best > 0
-    calls.clear()
-    best_time(work, min_repeats=1, max_repeats=4, budget=10.0)
-    assert len(calls) == 4
 
 
 def test_called_helpers_finds_the_code_doing_the_work():
@@ -93,7 +105,7 @@ def test_called_helpers_finds_the_code_doing_the_work():
     assert all(h.__module__ == loss_and_grad.__module__ for h in called_helpers(loss_and_grad))
 
 
-@pytest.mark.parametrize("function", [loss_and_grad, loss_and_grad_naive])
+@pytest.mark.parametrize("function", [loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook])
 def test_code_without_docstring_keeps_every_statement(function):
     shown = code_without_docstring(function)
     original = ast.parse(textwrap.dedent(inspect.getsource(function))).body[0]

@@ -30,6 +30,7 @@ from explorer.losses import (
     cross_entropy_grad,
     loss_and_grad,
     loss_and_grad_naive,
+    loss_and_grad_textbook,
     one_hot,
     probability_weight_grad,
     probability_weight_grad_wrong,
@@ -200,7 +201,7 @@ def test_loss_and_grad_of_a_confident_mistake_is_finite():
     W = np.array([[1000.0, 0.0]])
     b = np.zeros(2)
     X = np.array([[1.0]])
-    for implementation in (loss_and_grad, loss_and_grad_naive):
+    for implementation in (loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook):
         loss, dW, db = implementation(W, b, X, [1])
         assert loss == pytest.approx(1000.0, rel=1e-15)
         np.testing.assert_allclose(dW, [[1.0, -1.0]], atol=1e-300)
@@ -212,6 +213,7 @@ def test_loss_and_grad_does_not_modify_its_arguments():
     copies = [a.copy() for a in (W, b, X, y)]
     loss_and_grad(W, b, X, y, reg=0.1)
     loss_and_grad_naive(W, b, X, y, reg=0.1)
+    loss_and_grad_textbook(W, b, X, y, reg=0.1)
     for original, copy in zip((W, b, X, y), copies, strict=True):
         np.testing.assert_array_equal(original, copy)
 
@@ -276,6 +278,7 @@ def assert_same_results(first, second, W, b, X, y, reg):
 def test_naive_equals_vectorised(seed, reg):
     W, b, X, y = random_problem(100 + seed, scale=2.0)
     assert_same_results(loss_and_grad_naive, loss_and_grad, W, b, X, y, reg)
+    assert_same_results(loss_and_grad_naive, loss_and_grad_textbook, W, b, X, y, reg)
 
 
 @settings(max_examples=25, deadline=None)
@@ -287,6 +290,7 @@ def test_naive_equals_vectorised(seed, reg):
 def test_naive_equals_vectorised_for_any_scale(seed, scale, reg):
     W, b, X, y = random_problem(seed, scale=scale)
     assert_same_results(loss_and_grad_naive, loss_and_grad, W, b, X, y, reg)
+    assert_same_results(loss_and_grad_naive, loss_and_grad_textbook, W, b, X, y, reg)
 
 
 def vectorised_with_the_slip(W, b, X, y, reg=0.0):

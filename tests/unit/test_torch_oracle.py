@@ -17,6 +17,7 @@ from explorer.losses import (  # noqa: E402
     cross_entropy_grad,
     loss_and_grad,
     loss_and_grad_naive,
+    loss_and_grad_textbook,
     probability_weight_grad,
 )
 from explorer.softmax import log_softmax, softmax, softmax_jacobian  # noqa: E402
@@ -109,7 +110,8 @@ def test_cross_entropy_of_a_confident_mistake():
 
 @pytest.mark.parametrize("reg", [0.0, 0.01, 1.5])
 @pytest.mark.parametrize("seed", SEEDS)
-@pytest.mark.parametrize("implementation", [loss_and_grad, loss_and_grad_naive])
+@pytest.mark.parametrize("implementation",
+                         [loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook])
 def test_loss_and_weight_gradients_against_autograd(implementation, seed, reg):
     W, b, X, y = random_problem(seed)
     Wt, bt = t64(W, grad=True), t64(b, grad=True)

@@ -11,6 +11,7 @@ from explorer.losses import (
     cross_entropy_grad,
     loss_and_grad,
     loss_and_grad_naive,
+    loss_and_grad_textbook,
     one_hot,
     probability_weight_grad,
     probability_weight_grad_wrong,
@@ -19,7 +20,7 @@ from explorer.softmax import log_softmax, softmax, softmax_jacobian, softmax_nai
 
 NAN, INF = float("nan"), float("inf")
 SOFTMAXES = [softmax, log_softmax, softmax_naive]
-LOSS_AND_GRADS = [loss_and_grad, loss_and_grad_naive]
+LOSS_AND_GRADS = [loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook]
 LOGIT_LOSSES = [cross_entropy, cross_entropy_grad]
 WEIGHT_GRADS = [probability_weight_grad, probability_weight_grad_wrong]
 

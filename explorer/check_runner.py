@@ -1,7 +1,7 @@
 """Naive loops, vectorised numpy and central differences, run side by side and timed.
 
 The /check lesson compares the three ways of getting the gradient of the regularised
-cross-entropy of a linear softmax classifier (MATH.md sections 5 and 6). Pure numpy and
+cross-entropy of a linear softmax classifier (docs/math.md sections 7 and 8). Pure numpy and
 the standard library: nothing here knows about the app.
 """
 
@@ -19,7 +19,7 @@ from explorer.gradcheck import numerical_gradient, relative_error
 from explorer.losses import loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook
 from explorer.timing import interleaved_best
 
-#: A relative error below this means the two gradients agree on float64 (MATH.md section 6).
+#: A relative error below this means the two gradients agree on float64 (docs/math.md section 8).
 PASS_THRESHOLD = 1e-7
 #: Absolute differences this small are within the rounding error of central differences
 #: (about 1e-11 times the function value, plus h**2 truncation): too small to judge.
@@ -99,7 +99,7 @@ class Method:
 
     name: str
     loss: float | None
-    dW: np.ndarray  # noqa: N815 -- the name MATH.md uses
+    dW: np.ndarray  # noqa: N815 -- the name docs/math.md uses
     seconds: float
 
 
@@ -124,7 +124,7 @@ class Difference:
     first: str
     second: str
     loss: float | None
-    dW: float  # noqa: N815 -- the name MATH.md uses
+    dW: float  # noqa: N815 -- the name docs/math.md uses
     dW_absolute: float  # noqa: N815
     verdict: str
 

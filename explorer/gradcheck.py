@@ -1,4 +1,4 @@
-"""Numerical gradients by central differences, and the relative error (MATH.md section 6)."""
+"""Numerical gradients by central differences, and the relative error (docs/math.md section 8)."""
 
 from __future__ import annotations
 

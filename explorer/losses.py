@@ -1,4 +1,4 @@
-"""Cross-entropy and its gradients for a linear softmax classifier (MATH.md sections 3-5).
+"""Cross-entropy and its gradients for a linear softmax classifier (docs/math.md sections 4-7).
 
 Each loss sits beside its gradient. Shapes: ``X`` (N, D), ``W`` (D, K), ``b`` (K,),
 logits ``Z = X @ W + b`` (N, K), labels ``y`` (N,) integers in ``0..K-1``.

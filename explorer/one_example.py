@@ -1,6 +1,6 @@
 """One 2-D example through a linear softmax classifier: every quantity /weights shows.
 
-Shapes (MATH.md section 4): ``W`` (D, K) with column ``k`` the weight vector ``w_k`` of
+Shapes (docs/math.md section 1): ``W`` (D, K) with column ``k`` the weight vector ``w_k`` of
 class ``k``, ``b`` (K,), one example ``x`` (D,) of class ``y``. Pure numpy.
 """
 
@@ -47,7 +47,7 @@ class ForwardPass:
     p: np.ndarray
     target: np.ndarray
     loss: float
-    dW: np.ndarray  # noqa: N815 -- the name MATH.md uses
+    dW: np.ndarray  # noqa: N815 -- the name docs/math.md uses
     data_term: np.ndarray
     reg_term: np.ndarray
     db: np.ndarray

@@ -1,8 +1,8 @@
-"""Gradient descent and its variants for the linear softmax classifier (MATH.md section 7).
+"""Gradient descent and its variants for a softmax classifier (docs/math.md sections 9-10).
 
 :func:`train` runs one optimizer from ``(W0, b0)`` and records every iterate in a
 :class:`Trajectory`. The update rules match ``torch.optim`` with its default options
-step for step (DESIGN.md), so a trajectory can be reproduced in PyTorch. ``g`` is the
+step for step (docs/math.md section 9), so a trajectory can be reproduced in PyTorch. ``g`` is the
 gradient of the regularised loss ``L + 0.5 * reg * sum(W**2)``: the L2 term enters the
 gradient of W only (the bias is not regularised), it is *not* torch's ``weight_decay``.
 

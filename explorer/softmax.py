@@ -1,4 +1,4 @@
-"""Softmax, log-softmax and the softmax Jacobian (MATH.md sections 1 and 2).
+"""Softmax, log-softmax and the softmax Jacobian (docs/math.md sections 2 and 3).
 
 Pure numpy: nothing here knows about the app.
 """

@@ -4,7 +4,7 @@ Pure builders (numpy and plotly, no streamlit): arrays in, :class:`PrebuiltFigur
 (Plotly JSON written directly: plotly.py's per-attribute validation would cost tens of
 milliseconds per slider move). The plane
 geometry (decision-region grid, boundary segments) is computed here too, since it only
-exists to be drawn. Shapes follow MATH.md: ``W`` (2, K) with column ``k`` the weight
+exists to be drawn. Shapes follow docs/math.md section 1: ``W`` (2, K) with column ``k`` the weight
 vector ``w_k`` of class ``k``, ``b`` (K,), one example ``x`` (2,).
 """
 

@@ -1,4 +1,4 @@
-"""numerical_gradient and relative_error (MATH.md section 6) on functions with known derivatives."""
+"""numerical_gradient and relative_error (docs/math.md section 8) on known derivatives."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""Cross-entropy and its gradients (MATH.md sections 3-5), checked against central differences.
+"""Cross-entropy and its gradients (docs/math.md sections 4-7), checked against central differences.
 
 Every analytic gradient is compared with central differences (``numerical_gradient``) of a
 loss, never with another copy of the gradient formula; relative error below 1e-7 is a pass
-(MATH.md section 6). Shapes are drawn from seeded generators: N in 1..50, D in 1..5, K in 2..10.
+(docs/math.md section 8). Shapes are drawn from seeded generators: N in 1..50, D in 1..5,
+K in 2..10.
 
 Why some checks differentiate a *loss change* instead of the loss: the elementwise relative
 error ``|a - n| / (|a| + |n|)`` is only as good as the numerical gradient's absolute error,
@@ -176,7 +177,7 @@ def test_loss_change_is_the_change_of_loss_and_grads_loss(seed, reg):
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_loss_and_grad_matches_central_differences_of_its_own_loss(seed):
-    # The textbook check (MATH.md section 6) on loss_and_grad's own loss with h = 1e-5, at the
+    # The textbook check (docs/math.md section 8) on loss_and_grad's own loss with h = 1e-5, at the
     # 1e-6 that its rounding floor allows for entries of dW that are small by cancellation.
     W, b, X, y = random_problem(seed)
     _, dW, db = loss_and_grad(W, b, X, y, reg=0.3)

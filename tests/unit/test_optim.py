@@ -103,7 +103,7 @@ def test_gd_matches_a_hand_written_loop():
 
 
 def reference_run(optimizer, X, y, W, b, *, steps, lr, reg, mu, betas, eps, batches=None):
-    """The DESIGN.md update rules written out directly on (W, b), one parameter at a time."""
+    """docs/math.md section 9's update rules written out directly on (W, b), one at a time."""
     b1, b2 = betas
     state = {}
     Ws, bs = [W], [b]

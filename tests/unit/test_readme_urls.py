@@ -1,4 +1,4 @@
-"""The README lists every URL parameter the app reads (DESIGN.md: keep them all listed)."""
+"""The README lists every URL parameter the app reads, as docs/architecture.md promises."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Properties of softmax, log_softmax and the softmax Jacobian (MATH.md sections 1 and 2).
+"""Properties of softmax, log_softmax and the softmax Jacobian (docs/math.md sections 2 and 3).
 
 References are independent of the code under test: ``p_i = 1 / sum_k exp((z_k - z_i) / T)``
 (a different formula from the max-shifted ratio), closed forms for two classes, and central

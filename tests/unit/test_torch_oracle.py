@@ -1,4 +1,4 @@
-"""PyTorch autograd as an independent oracle (MATH.md section 6), in float64.
+"""PyTorch autograd as an independent oracle (docs/math.md section 8), in float64.
 
 Forward values and every gradient of the library are compared with torch's own softmax,
 log_softmax, cross_entropy and automatic differentiation, micrograd-style.

@@ -178,7 +178,7 @@ def _gradient_rows(section: Section, config: KernelConfig, judged: bool) -> None
 def floor_breakdown(W, b, X, y, config: KernelConfig) -> str:
     """Where ``loss_and_grad``'s time goes beyond the floor: each floor operation timed
     alone, the argument checks alone, and the rest."""
-    from explorer.losses import _check_problem
+    from explorer.losses import check_problem
 
     n, k = X.shape[0], W.shape[1]
     scores = X @ W
@@ -188,7 +188,7 @@ def floor_breakdown(W, b, X, y, config: KernelConfig) -> str:
         "X @ W": lambda: X @ W,
         "exp": lambda: np.exp(scores),
         "X.T @ S": lambda: X.T @ S,
-        "argument checks": lambda: _check_problem(W, b, X, y, REG),
+        "argument checks": lambda: check_problem(W, b, X, y, REG),
     }, repeats=config.repeats, min_seconds=config.min_seconds)
     floor = best["X @ W"] + best["exp"] + best["X.T @ S"]
     rest = best["loss_and_grad"] - floor - best["argument checks"]

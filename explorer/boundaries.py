@@ -20,35 +20,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.datasets import add_quadratic_features
-
-FEATURE_KINDS = ("raw", "quadratic")
+from explorer.numerics import feature_map  # also imported from here by the run pipeline
 
 #: Cells per side of the marching-squares grid for curved boundaries.
 CONTOUR_CELLS = 48
 #: Polyline points closer than this fraction of a cell to their neighbours' chord are dropped.
 SIMPLIFY_TOLERANCE = 0.03
-
-
-def feature_map(X, kind: str) -> np.ndarray:
-    """The model's inputs for points ``X``.
-
-    Parameters
-    ----------
-    X : array_like, shape (N, 2)
-    kind : {"raw", "quadratic"}
-
-    Returns
-    -------
-    ndarray, shape (N, D), float64, C-contiguous
-        D = 2 (``x1, x2``) or 5 (``x1, x2, x1^2, x2^2, x1*x2``).
-    """
-    if kind not in FEATURE_KINDS:
-        raise ValueError(f"kind must be one of {', '.join(FEATURE_KINDS)}, got {kind!r}")
-    X = np.asarray(X, dtype=np.float64)
-    if kind == "raw":
-        return np.ascontiguousarray(X)
-    return np.ascontiguousarray(add_quadratic_features(X))
 
 
 def boundary_lines(W, b, kind: str, bounds) -> np.ndarray:

@@ -18,6 +18,7 @@ from itertools import chain
 
 import numpy as np
 
+from explorer.numerics import feature_map
 from explorer.validation import as_float_array
 
 __all__ = [
@@ -246,7 +247,9 @@ def make_dataset(
 
 
 def add_quadratic_features(X) -> np.ndarray:
-    """Append the degree-2 monomials to 2-D points.
+    """Append the degree-2 monomials to 2-D points, after checking them.
+
+    The checked form of :func:`explorer.numerics.quadratic_features`.
 
     A linear classifier on these features draws conic-section boundaries in the plane,
     which separates xor (through ``x1*x2``) and circles (through ``x1^2 + x2^2``).
@@ -261,11 +264,7 @@ def add_quadratic_features(X) -> np.ndarray:
     ndarray, shape (N, 5), float64
         Columns ``[x1, x2, x1^2, x2^2, x1*x2]``.
     """
-    X = as_float_array(X, "X", ndim=2)
-    if X.shape[1] != 2:
-        raise ValueError(f"X must have shape (N, 2), got {X.shape}")
-    x1, x2 = X[:, 0], X[:, 1]
-    return np.column_stack([x1, x2, x1 * x1, x2 * x2, x1 * x2])
+    return feature_map(X, "quadratic")
 
 
 def train_test_split(

@@ -20,7 +20,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from explorer.losses import _check_problem, _loss_and_grad_unchecked
+from explorer.losses import check_problem, loss_and_grad_unchecked
+from explorer.numerics import logsumexp
 from explorer.validation import as_float_array, positive_scalar
 
 MAX_RESOLUTION = 400
@@ -185,32 +186,6 @@ class LandscapeGrid:
         return param_label(self.params[0]), param_label(self.params[1])
 
 
-def _logsumexp_rows(Z: np.ndarray) -> np.ndarray:
-    """``log(sum(exp(Z), axis=1))`` per row, shifted by the row max so exp() cannot overflow.
-
-    A row with no columns gives ``-inf`` (the log of an empty sum).
-    """
-    if Z.shape[1] == 0:
-        return np.full(Z.shape[0], -np.inf)
-    top = Z.max(axis=1)
-    return top + np.log(np.exp(Z - top[:, None]).sum(axis=1))
-
-
-def _logaddexp_into(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``log(exp(a) + exp(b))`` elementwise, written into ``a`` (C, N); ``b`` broadcasts.
-
-    Computed as ``max + log1p(exp(min - max))``: the exponent is <= 0, so nothing
-    overflows (``b = -inf``, an empty sum, gives ``a`` back).
-    """
-    low = np.minimum(a, b)
-    np.maximum(a, b, out=a)
-    low -= a
-    np.exp(low, out=low)
-    np.log1p(low, out=low)
-    a += low
-    return a
-
-
 def _mean_logsumexp(base_fixed, columns, deltas1, deltas2) -> np.ndarray:
     """Mean over examples of the log-sum-exp of every row's logits, for a chunk of cells.
 
@@ -236,8 +211,9 @@ def _mean_logsumexp(base_fixed, columns, deltas1, deltas2) -> np.ndarray:
         logits += z
         for d, u in shifts[1:]:
             logits += d[:, None] * u
-        total = logits if total is None else _logaddexp_into(total, logits)
-    total = _logaddexp_into(total, base_fixed)
+        # np.logaddexp is the stable log(exp(a) + exp(b)); with b = -inf it gives a back.
+        total = logits if total is None else np.logaddexp(total, logits, out=total)
+    total = np.logaddexp(total, base_fixed, out=total)
     return total.sum(axis=1) / base_fixed.shape[0]
 
 
@@ -259,7 +235,7 @@ def _grid_loss(W, b, X, labels, reg, pair, axis1, axis2) -> np.ndarray:
     moves = [(p.col, X[:, p.index]) if p.array == "W" else (p.index, np.ones(n)) for p in pair]
     touched = sorted({moves[0][0], moves[1][0]})
     fixed = [c for c in range(k) if c not in touched]
-    base_fixed = _logsumexp_rows(logits[:, fixed])
+    base_fixed = logsumexp(logits[:, fixed], axis=1)
     columns = [
         (
             logits[:, c],
@@ -335,7 +311,7 @@ def landscape(
     LandscapeGrid
         ``loss`` has shape (R, R), indexed ``[i2, i1]``.
     """
-    W, b, X, labels, reg = _check_problem(W, b, X, y, reg)
+    W, b, X, labels, reg = check_problem(W, b, X, y, reg)
     pair = _check_params(params, W.shape)
     span = positive_scalar(span, "span")
     if (
@@ -368,7 +344,7 @@ def landscape(
         raise ValueError(f"span is too large: the loss overflows on the grid, got {span!r}")
 
     W_c, b_c = _substituted(W, b, pair, centre)
-    center_loss = _loss_and_grad_unchecked(W_c, b_c, X, labels, reg)[0]
+    center_loss = loss_and_grad_unchecked(W_c, b_c, X, labels, reg)[0]
     for array in (axis1, axis2, loss):
         array.setflags(write=False)
     return LandscapeGrid(

@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from explorer.numerics import shifted_exp
 from explorer.softmax import log_softmax, softmax
 from explorer.validation import as_float_array, as_labels, non_negative_scalar
 
@@ -118,7 +119,15 @@ def check_model_and_data(W, b, X, y, *, w_name: str = "W", b_name: str = "b"):
     return W, b, X, as_labels(y, "y", n=n, classes=k)
 
 
-def _check_problem(W, b, X, y, reg):
+def check_problem(W, b, X, y, reg):
+    """:func:`check_model_and_data` plus the L2 strength ``reg`` (a finite number >= 0).
+
+    Returns
+    -------
+    W, b, X : ndarray, float64
+    labels : ndarray, shape (N,), int64
+    reg : float
+    """
     W, b, X, labels = check_model_and_data(W, b, X, y)
     return W, b, X, labels, non_negative_scalar(reg, "reg")
 
@@ -146,38 +155,80 @@ def loss_and_grad(W, b, X, y, reg: float = 0.0) -> tuple[float, np.ndarray, np.n
     db : ndarray, shape (K,)
         ``sum_n (P - Y)[n] / N``.
     """
-    W, b, X, labels, reg = _check_problem(W, b, X, y, reg)
-    return _loss_and_grad_unchecked(W, b, X, labels, reg)
+    W, b, X, labels, reg = check_problem(W, b, X, y, reg)
+    return loss_and_grad_unchecked(W, b, X, labels, reg)
 
 
-def _loss_and_grad_unchecked(W, b, X, labels, reg):
-    """:func:`loss_and_grad` without argument checks, for inner loops on trusted arrays.
+def _scores_exp(W, b, X, labels) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """The mean data loss, and the exponentials the gradient reuses (no argument checks).
 
-    ``W`` (D, K), ``b`` (K,), ``X`` (N, D) float64 and ``labels`` (N,) int64 in ``0..K-1``;
-    none of them is modified.
+    Works on the transposed scores, classes along axis 0 and examples along axis 1: every
+    per-example reduction over the K classes then runs over long contiguous rows, which
+    numpy vectorises (reducing along a short last axis is several times slower).
+
+    Returns
+    -------
+    data_loss : float
+        ``mean_n(logsumexp(s_n) - s_n[y_n])``.
+    exps : ndarray, shape (K, N)
+        ``exp(s - max s)`` per example (column).
+    sums : ndarray, shape (1, N)
+        Their column sums.
+    true_class : ndarray, shape (N,), intp
+        Flat positions in ``exps`` of the true-class entries ``[labels[i], i]``.
     """
     n = X.shape[0]
-    # Work on the transposed scores, classes along axis 0 and examples along axis 1: every
-    # per-example reduction over the K classes then runs over long contiguous rows, which
-    # numpy vectorises (reducing along a short last axis is several times slower).
     scores = W.T @ X.T
     scores += b[:, None]
-    # The column max keeps exp() from overflowing; it cancels in the ratio.
-    scores -= scores.max(axis=0)
-    # Flat positions of the true-class entries scores[labels[i], i].
     true_class = np.multiply(labels, n, dtype=np.intp)
     true_class += np.arange(n)
-    flat = scores.reshape(-1)
+    true_scores = scores.reshape(-1).take(true_class)
+    top, exps, sums = shifted_exp(scores, axis=0, overwrite=True)
     # log p[i, y_i] = shifted score - log(sum of exps), read from the scores rather than as
     # log(exp(...)): a true-class probability that underflows to 0 still gives a finite loss.
-    true_scores = flat.take(true_class)
-    exps = np.exp(scores, out=scores)
-    sums = exps.sum(axis=0)
+    true_scores -= top[0]
     data_loss = float(np.log(sums).sum() - true_scores.sum()) / n
+    return data_loss, exps, sums, true_class
+
+
+def loss_unchecked(W, b, X, labels, reg) -> float:
+    """The regularised loss of :func:`loss_and_grad` alone, without argument checks.
+
+    For the full-data loss after a mini-batch step, where no gradient is needed.
+    Arguments as for :func:`loss_and_grad_unchecked`.
+    """
+    loss = _scores_exp(W, b, X, labels)[0]
+    if reg:
+        loss += 0.5 * reg * float(np.sum(W * W))
+    return loss
+
+
+def loss_and_grad_unchecked(W, b, X, labels, reg) -> tuple[float, np.ndarray, np.ndarray]:
+    """:func:`loss_and_grad` without argument checks, for inner loops on trusted arrays.
+
+    Parameters
+    ----------
+    W : ndarray, shape (D, K), float64
+    b : ndarray, shape (K,), float64
+    X : ndarray, shape (N, D), float64
+    labels : ndarray, shape (N,), int64
+        In ``0..K-1``.
+    reg : float
+        >= 0.
+
+    Returns
+    -------
+    loss : float
+    dW : ndarray, shape (D, K)
+    db : ndarray, shape (K,)
+        As :func:`loss_and_grad`; none of the arguments is modified.
+    """
+    n = X.shape[0]
+    data_loss, exps, sums, true_class = _scores_exp(W, b, X, labels)
     # (P - Y) / N in place: one scaling of every entry, one scatter at the true classes.
     grad_scores = exps
     grad_scores *= 1.0 / (n * sums)
-    flat[true_class] -= 1.0 / n
+    grad_scores.reshape(-1)[true_class] -= 1.0 / n
     dW = X.T @ grad_scores.T
     db = grad_scores.sum(axis=1)
     if reg:
@@ -207,7 +258,7 @@ def loss_and_grad_textbook(W, b, X, y, reg: float = 0.0) -> tuple[float, np.ndar
     dW : ndarray, shape (D, K)
     db : ndarray, shape (K,)
     """
-    W, b, X, labels, reg = _check_problem(W, b, X, y, reg)
+    W, b, X, labels, reg = check_problem(W, b, X, y, reg)
     n = X.shape[0]
     rows = np.arange(n)
     scores = X @ W + b                                   # (N, K)
@@ -241,7 +292,7 @@ def loss_and_grad_naive(W, b, X, y, reg: float = 0.0) -> tuple[float, np.ndarray
     dW : ndarray, shape (D, K)
     db : ndarray, shape (K,)
     """
-    W, b, X, labels, reg = _check_problem(W, b, X, y, reg)
+    W, b, X, labels, reg = check_problem(W, b, X, y, reg)
     n, d = X.shape
     k = W.shape[1]
     loss = 0.0

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.losses import _loss_and_grad_unchecked, check_model_and_data
+from explorer.losses import check_model_and_data, loss_and_grad_unchecked, loss_unchecked
 from explorer.validation import non_negative_scalar, positive_scalar
 
 OPTIMIZERS: tuple[str, ...] = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop")
@@ -128,24 +128,6 @@ def _check_betas(betas) -> tuple[float, float]:
 def _check_data(X, y, W0, b0):
     W0, b0, X, labels = check_model_and_data(W0, b0, X, y, w_name="W0", b_name="b0")
     return X, labels, W0, b0
-
-
-def _full_loss(W, b, X, labels, reg) -> float:
-    """Regularised cross-entropy only (no gradient), for mini-batch runs."""
-    n = X.shape[0]
-    # Classes along axis 0, examples along axis 1: the per-example reductions over the K
-    # classes then run over long contiguous rows, which numpy vectorises.
-    scores = W.T @ X.T
-    scores += b[:, None]
-    true_scores = scores.reshape(-1).take(labels * n + np.arange(n))
-    top = scores.max(axis=0)
-    # Subtracting the per-example max keeps exp() from overflowing.
-    scores -= top
-    log_sums = np.log(np.exp(scores, out=scores).sum(axis=0))
-    loss = float((log_sums.sum() + top.sum() - true_scores.sum()) / n)
-    if reg:
-        loss += 0.5 * reg * float(np.sum(W * W))
-    return loss
 
 
 def _batches(n: int, batch_size: int, seed: int) -> Iterator[np.ndarray]:
@@ -295,14 +277,14 @@ def train(
     diverged_at = None
     done = 0
     with np.errstate(all="ignore"):
-        loss, dW, db = _loss_and_grad_unchecked(W, b, X, labels, reg)
+        loss, dW, db = loss_and_grad_unchecked(W, b, X, labels, reg)
         history[0] = theta
         losses[0] = loss
         limit = DIVERGENCE_FACTOR * max(loss, 1.0)
         for t in range(1, steps + 1):
             if batches is not None:
                 idx = next(batches)
-                _, dW, db = _loss_and_grad_unchecked(W, b, X[idx], labels[idx], reg)
+                _, dW, db = loss_and_grad_unchecked(W, b, X[idx], labels[idx], reg)
             grad[:d] = dW
             grad[d] = db
             update(theta, grad, t)
@@ -311,9 +293,9 @@ def train(
                 break
             if batches is None:
                 # The gradient at this iterate comes with its loss: one evaluation per step.
-                loss, dW, db = _loss_and_grad_unchecked(W, b, X, labels, reg)
+                loss, dW, db = loss_and_grad_unchecked(W, b, X, labels, reg)
             else:
-                loss = _full_loss(W, b, X, labels, reg)
+                loss = loss_unchecked(W, b, X, labels, reg)
             if not loss <= limit:  # also catches nan
                 diverged_at = t
                 break

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from explorer.numerics import log_softmax as stable_log_softmax
 from explorer.validation import as_float_array, check_axis, positive_scalar
 
 
@@ -59,7 +60,7 @@ def softmax(z, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
 
 
 def log_softmax(z, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
-    """Stable ``log(softmax(z, T))`` computed as ``(z - m) - log(sum(exp(z - m)))``.
+    """Stable ``log(softmax(z, T))``: :func:`explorer.numerics.log_softmax` of ``(z - max z) / T``.
 
     Parameters
     ----------
@@ -73,8 +74,7 @@ def log_softmax(z, temperature: float = 1.0, axis: int = -1) -> np.ndarray:
         Log-probabilities, finite even where the probability underflows to 0.
     """
     shifted, ax = _shifted_scaled(z, temperature, axis)
-    # Never log(softmax): a probability that underflows to 0 would give -inf.
-    return shifted - np.log(np.exp(shifted).sum(axis=ax, keepdims=True))
+    return stable_log_softmax(shifted, ax)
 
 
 def softmax_naive(z, temperature: float = 1.0, axis: int = -1) -> np.ndarray:

@@ -4,13 +4,7 @@ Everything importable from here is numpy-only; the Streamlit pages live in
 ``explorer.pages`` and are the only modules that call ``st.*``.
 """
 
-from explorer.datasets import (
-    DATASETS,
-    add_quadratic_features,
-    make_dataset,
-    parse_points,
-    train_test_split,
-)
+from explorer.datasets import DATASETS, add_quadratic_features, make_dataset, train_test_split
 from explorer.gradcheck import numerical_gradient, relative_error
 from explorer.landscape import landscape
 from explorer.losses import (
@@ -24,6 +18,7 @@ from explorer.losses import (
     probability_weight_grad_wrong,
 )
 from explorer.optim import OPTIMIZERS, Trajectory, train
+from explorer.points_csv import parse_points, read_points
 from explorer.softmax import log_softmax, softmax, softmax_jacobian, softmax_naive
 
 __all__ = [
@@ -44,6 +39,7 @@ __all__ = [
     "parse_points",
     "probability_weight_grad",
     "probability_weight_grad_wrong",
+    "read_points",
     "relative_error",
     "softmax",
     "softmax_jacobian",

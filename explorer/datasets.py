@@ -1,24 +1,22 @@
-"""Two-dimensional toy datasets, and the learner's own points read from CSV.
+"""Two-dimensional toy datasets, their train/test split and their quadratic features.
 
 ``make_dataset`` draws one of the datasets in the ``DATASETS`` table (the TensorFlow
 Playground's name -> generator idea). All of them fit, roughly, in the square
-``[-1.5, 1.5]^2`` so the app can draw a fixed plane. ``parse_points`` turns an uploaded
-or pasted CSV of ``x1, x2, label`` rows into the same ``(X, y)`` arrays, or raises a
-``ValueError`` that tells the learner which line to fix.
+``[-1.5, 1.5]^2`` so the app can draw a fixed plane. The learner's own points are read
+from CSV by :mod:`explorer.points_csv` (``parse_points`` is re-exported here).
 
 Shapes: ``X`` (N, 2) float64, ``y`` (N,) int64 with labels in ``0..K-1``.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import chain
 
 import numpy as np
 
 from explorer.numerics import feature_map
+from explorer.points_csv import MAX_CLASSES, MAX_ROWS, parse_points
 from explorer.validation import as_float_array
 
 __all__ = [
@@ -31,12 +29,6 @@ __all__ = [
     "parse_points",
     "train_test_split",
 ]
-
-MAX_ROWS = 100_000
-"""The most points ``make_dataset`` draws and ``parse_points`` accepts."""
-
-MAX_CLASSES = 10
-"""The most classes a learner's CSV may have (labels 0..9)."""
 
 MAX_NOISE = 2.0
 """The largest ``noise`` (standard deviation of the jitter) ``make_dataset`` accepts."""
@@ -208,7 +200,7 @@ def make_dataset(
     name : str
         One of ``DATASETS``: blobs, spiral, xor, circles, moons.
     n : int
-        Number of points, 2..100000 and at least ``classes``.
+        Number of points, 2..``MAX_ROWS`` (100000) and at least ``classes``.
     classes : int, default 3
         K, within ``DATASETS[name].min_classes..max_classes`` (xor and moons: exactly 2).
     noise : float, default 0.1
@@ -311,212 +303,3 @@ def train_test_split(
     order = np.random.default_rng(_seed(seed)).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return X[train], labels[train], X[test], labels[test]
-
-
-# ---------------------------------------------------------------------------
-# The learner's CSV
-# ---------------------------------------------------------------------------
-
-_COLUMNS = ("x1", "x2", "label")
-_EXPECTED = "expected 3: x1, x2, label"
-_SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
-# C0 control characters other than tab, line feed and carriage return, and DEL.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
-
-
-def _line_of(text: str | bytes, position: int) -> int:
-    """The 1-based line of ``position``, counting LF, CR and CRLF line ends like an editor."""
-    head = text[:position]
-    lf, cr, crlf = ("\n", "\r", "\r\n") if isinstance(head, str) else (b"\n", b"\r", b"\r\n")
-    return head.count(lf) + head.count(cr) - head.count(crlf) + 1
-
-
-def _decode(data: str | bytes) -> str:
-    """Check the raw input and return it as text with LF line ends."""
-    if isinstance(data, bytearray | memoryview):
-        data = bytes(data)
-    if isinstance(data, bytes):
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            raise ValueError("the file is UTF-16 text, not UTF-8; save it as 'CSV UTF-8'")
-        nul = data.find(b"\x00")
-        if nul >= 0:
-            raise ValueError(
-                f"line {_line_of(data, nul)} contains a NUL byte: this looks like a binary "
-                "file, not CSV text"
-            )
-        _check_line_count(data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n") + 1)
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise ValueError(
-                f"the file is not UTF-8 text (line {_line_of(data, error.start)} has the byte "
-                f"0x{data[error.start]:02X}, which UTF-8 does not allow); save it as 'CSV UTF-8'"
-            ) from None
-    elif isinstance(data, str):
-        _check_line_count(data.count("\n") + data.count("\r") - data.count("\r\n") + 1)
-        text = data.removeprefix("\ufeff")
-    else:
-        raise ValueError(f"data must be str or bytes, got {type(data).__name__}")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    control = _CONTROL.search(text)
-    if control:
-        raise ValueError(
-            f"line {_line_of(text, control.start())} contains the control character "
-            f"U+{ord(control.group()):04X}: this looks like a binary file, not CSV text"
-        )
-    return text
-
-
-def _check_line_count(lines: int) -> None:
-    # A cheap first look before any parsing: even if half the lines were blank, this is
-    # too many rows. The exact count of data rows is checked after splitting.
-    if lines > 2 * MAX_ROWS + 1:
-        raise ValueError(f"the file has {lines:,} lines; at most {MAX_ROWS:,} rows are allowed")
-
-
-def _is_number(field: str) -> bool:
-    try:
-        float(field)
-    except ValueError:
-        return False
-    return True
-
-
-def _separator(first: str, second: str) -> str:
-    """Guess the separator (comma, semicolon or tab) from the first two non-blank lines.
-
-    The first choice splits the first line into 3 fields and one of the two lines into 3
-    numbers. Failing that, a semicolon or tab that splits the first line into 3 fields is
-    preferred to a comma, because it usually means decimal commas ("1,5;2,5;0").
-    """
-    fits = [sep for sep in _SEPARATORS if len(first.split(sep)) == 3]
-    for sep in fits:
-        for line in (first, second):
-            fields = line.split(sep)
-            if len(fields) == 3 and all(map(_is_number, fields)):
-                return sep
-    for sep in (";", "\t", ","):
-        if sep in fits:
-            return sep
-    return next((sep for sep in _SEPARATORS if sep in first), ",")
-
-
-def _field_error(lineno: int, column: int, field: str) -> ValueError:
-    value = field.strip()
-    name = _COLUMNS[column]
-    if not value:
-        return ValueError(f"line {lineno}: {name} is empty, not a number")
-    hint = " (use a dot as the decimal separator)" if _DECIMAL_COMMA.match(value) else ""
-    return ValueError(f"line {lineno}: {name} is {value!r}, not a number{hint}")
-
-
-def parse_points(data: str | bytes) -> tuple[np.ndarray, np.ndarray]:
-    """Read the learner's points from CSV text: one ``x1, x2, label`` row per line.
-
-    Accepted: UTF-8 with or without a byte-order mark; LF, CRLF or CR line ends; spaces
-    and tabs around values; blank lines anywhere; values separated by commas, or by
-    semicolons or tabs used consistently (guessed from the first two lines). The first
-    non-blank line is a header when none of its fields is a number; it must then have
-    3 names (surrounding quotes allowed), which are otherwise ignored. A first line
-    mixing numbers and words is a data row with a bad value.
-
-    Labels must be whole numbers from 0 to 9 (at most ``MAX_CLASSES`` = 10 classes;
-    "2.0" counts as 2), and at least 2 different labels must appear. Labels keep their
-    values, so they need not be contiguous: the model needs ``K = y.max() + 1`` classes.
-    At most ``MAX_ROWS`` = 100,000 data rows.
-
-    Parameters
-    ----------
-    data : str or bytes
-        The file's contents.
-
-    Returns
-    -------
-    X : ndarray, shape (N, 2), float64
-        The points, in file order.
-    y : ndarray, shape (N,), int64
-        Their labels.
-
-    Raises
-    ------
-    ValueError
-        With a message that names the 1-based line (as a text editor shows it) and the
-        problem: empty input, header without data, a value that is not a finite number,
-        a row without exactly 3 values, a bad label, fewer than 2 classes, too many
-        rows, text that is not UTF-8, or a binary file.
-    """
-    text = _decode(data)
-    lines = text.split("\n")
-    numbered = [(i, line) for i, line in enumerate(lines, 1) if line and not line.isspace()]
-    if not numbered:
-        raise ValueError("the input is empty: expected lines of x1, x2, label")
-
-    first_no, first = numbered[0]
-    sep = _separator(first, numbered[1][1] if len(numbered) > 1 else "")
-    names = first.split(sep)
-    if not any(_is_number(field) for field in names):
-        if len(names) != 3:
-            names = [name.strip().strip("\"'") for name in names]
-            raise ValueError(
-                f"line {first_no} (the header) has {len(names)} "
-                f"name{'s' if len(names) != 1 else ''} {names}; {_EXPECTED}"
-            )
-        numbered = numbered[1:]
-        if not numbered:
-            raise ValueError(f"there are no data rows after the header on line {first_no}")
-    if len(numbered) > MAX_ROWS:
-        raise ValueError(
-            f"too many rows: line {numbered[MAX_ROWS][0]} is row {MAX_ROWS + 1:,}; "
-            f"at most {MAX_ROWS:,} rows are allowed"
-        )
-
-    rows = [line.split(sep) for _, line in numbered]
-    for (lineno, _), row in zip(numbered, rows, strict=True):
-        if len(row) != 3:
-            count = f"{len(row)} value{'s' if len(row) != 1 else ''}"
-            raise ValueError(
-                f"line {lineno} has {count}; {_EXPECTED} (separated by {_SEPARATORS[sep]})"
-            )
-
-    fields = list(chain.from_iterable(rows))
-    try:
-        values = np.array(list(map(float, fields)), dtype=np.float64).reshape(-1, 3)
-    except ValueError:
-        # Slow path, only to name the first bad field.
-        for index, field in enumerate(fields):
-            if not _is_number(field):
-                raise _field_error(numbered[index // 3][0], index % 3, field) from None
-        raise  # pragma: no cover - float() failed above, so some field is bad
-
-    finite = np.isfinite(values)
-    if not finite.all():
-        index = int(np.flatnonzero(~finite)[0])
-        row, column = divmod(index, 3)
-        raise ValueError(
-            f"line {numbered[row][0]}: {_COLUMNS[column]} is {fields[index].strip()!r}; "
-            "values must be finite numbers (not nan or inf)"
-        )
-
-    labels = values[:, 2]
-    whole = labels == np.floor(labels)
-    in_range = (labels >= 0) & (labels <= MAX_CLASSES - 1)
-    bad = np.flatnonzero(~(whole & in_range))
-    if bad.size:
-        row = int(bad[0])
-        label, text_value = labels[row], fields[3 * row + 2].strip()
-        if label != np.floor(label):
-            problem = "not a whole number (labels are class numbers 0 to 9)"
-        elif label < 0:
-            problem = "but labels cannot be negative (use class numbers 0 to 9)"
-        else:
-            problem = f"but at most {MAX_CLASSES} classes are allowed (labels 0 to 9)"
-        raise ValueError(f"line {numbered[row][0]}: label is {text_value!r}, {problem}")
-
-    y = labels.astype(np.int64)
-    distinct = np.unique(y)
-    if distinct.size < 2:
-        raise ValueError(
-            f"every row has label {distinct[0]}: at least 2 different classes are needed"
-        )
-    return np.ascontiguousarray(values[:, :2]), y

@@ -18,29 +18,13 @@ import numpy as np
 
 from explorer.landscape import param_label
 from explorer.optim import DIVERGENCE_FACTOR, RMSPROP_ALPHA
+from explorer.points_csv import points_csv  # also imported from here by the /training page
 from explorer.training_run import Data, DataSettings, Run, TrainSettings, curves
 
 
 def _number(value: float) -> str:
     """The shortest text that reads back as exactly ``value``."""
     return repr(float(value))
-
-
-def points_csv(X, y) -> str:
-    """``x1,x2,label`` rows (with that header) that :func:`explorer.parse_points` reads back.
-
-    Parameters
-    ----------
-    X : array_like, shape (N, 2)
-    y : array_like, shape (N,)
-    """
-    X = np.asarray(X, dtype=np.float64)
-    lines = ["x1,x2,label"]
-    lines.extend(
-        f"{_number(x1)},{_number(x2)},{int(label)}"
-        for (x1, x2), label in zip(X.tolist(), np.asarray(y).tolist(), strict=True)
-    )
-    return "\n".join(lines) + "\n"
 
 
 def dataset_csv(data: Data) -> str:

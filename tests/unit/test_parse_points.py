@@ -1,4 +1,5 @@
-"""Tests of parse_points, the reader of the learner's CSV (x1, x2, label)."""
+"""Tests of read_points and parse_points, the reader of the learner's CSV (x1, x2, label),
+and of points_csv, its writer."""
 
 from __future__ import annotations
 
@@ -7,7 +8,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer.datasets import MAX_CLASSES, MAX_ROWS, parse_points
+from explorer import datasets
+from explorer.points_csv import (
+    MAX_CLASSES,
+    MAX_ROWS,
+    Points,
+    parse_points,
+    points_csv,
+    read_points,
+)
 
 X_EXPECTED = np.array([[0.5, -1.25], [2.0, 3e-3], [-7.0, 0.0]])
 Y_EXPECTED = np.array([0, 2, 1])
@@ -45,6 +54,14 @@ def _check(data, X=X_EXPECTED, y=Y_EXPECTED):
         "x1;x2;label\n0.5;-1.25;0\n2;0.003;2\n-7;0;1\n",
         "x1\tx2\tlabel\n0.5\t-1.25\t0\n2\t0.003\t2\n-7\t0\t1\n",
         "0.5\t-1.25\t0\r\n2\t0.003\t2\r\n-7\t0\t1\r\n",
+        # quoted fields, as spreadsheets export them
+        '"0.5","-1.25","0"\n"2","0.003","2"\n"-7","0","1"\n',
+        'x1,x2,label\n"0.5", "-1.25" ,"0"\n2,"0.003",2\n"-7",0,"1"\n',
+        '"x1";"x2";"label"\n"0,5";"-1,25";"0"\n"2";"0,003";"2"\n"-7";"0";"1"\n',
+        # decimal commas with semicolons or tabs (European spreadsheets)
+        "0,5;-1,25;0\n2;0,003;2\n-7,0;0;1\n",
+        "x1;x2;label\n0,5;-1,25;0\n2,0;3,0e-3;2\n-7;0;1\n",
+        "0,5\t-1,25\t0\n2\t0,003\t2\n-7\t0\t1\n",
     ],
 )
 def test_good_text_inputs_parse_exactly(data):
@@ -66,6 +83,43 @@ def test_good_byte_inputs_parse_exactly(data):
 
 def test_non_ascii_header_in_utf8_is_fine():
     _check("größe,höhe,étiquette\n0.5,-1.25,0\n2,0.003,2\n-7,0,1\n".encode())
+
+
+def test_quoted_fields_and_decimal_commas_read_as_numbers():
+    _check('"1.0","2.0","0"\n"3","4","1"\n', X=np.array([[1.0, 2.0], [3.0, 4.0]]), y=[0, 1])
+    _check("1,0;2,0;0\n3,5;-4,25;1\n", X=np.array([[1.0, 2.0], [3.5, -4.25]]), y=[0, 1])
+
+
+def test_class_names_become_classes_in_order_of_first_appearance():
+    points = read_points("x,y,animal\n1,2,dog\n3,4,cat\n5,6, dog \n7,8,\"bird, small\"\n9,0,cat\n")
+    assert isinstance(points, Points)
+    assert points.names == ("dog", "cat", "bird, small")
+    np.testing.assert_array_equal(points.y, [0, 1, 0, 2, 1])
+    assert points.y.dtype == np.int64
+    np.testing.assert_array_equal(points.X, [[1, 2], [3, 4], [5, 6], [7, 8], [9, 0]])
+    assert read_points("1,2,0\n3,4,1\n").names is None
+
+
+def test_at_most_max_classes_names_are_accepted():
+    text = "".join(f"{k},{-k},class {k}\n" for k in range(MAX_CLASSES))
+    points = read_points(text)
+    assert points.names == tuple(f"class {k}" for k in range(MAX_CLASSES))
+    np.testing.assert_array_equal(points.y, np.arange(MAX_CLASSES))
+
+
+def test_the_writer_reads_back_names_and_numbers():
+    X = np.array([[0.1, -2.5e-300], [1e300, -0.0], [3.0, 4.0]])
+    points = read_points(points_csv(X, [1, 0, 1], names=("a,b", '"quoted"')))
+    assert points.names == ('"quoted"', "a,b")
+    np.testing.assert_array_equal(points.y, [0, 1, 0])
+    np.testing.assert_array_equal(points.X, X)
+    np.testing.assert_array_equal(np.signbit(points.X), np.signbit(X))
+    assert points_csv(X[:2], [0, 1]) == "x1,x2,label\n0.1,-2.5e-300,0\n1e+300,-0.0,1\n"
+
+
+def test_the_old_import_path_still_works():
+    assert datasets.parse_points is parse_points
+    assert datasets.MAX_ROWS == MAX_ROWS and datasets.MAX_CLASSES == MAX_CLASSES
 
 
 def test_labels_keep_their_values_and_need_not_be_contiguous():
@@ -156,10 +210,18 @@ def test_any_finite_points_written_with_repr_round_trip_exactly(
         ("1,2,0\n3,,1\n", r"^line 2: x2 is empty, not a number"),
         ("1,2,0\n3,4,\n", r"^line 2: label is empty, not a number"),
         ("1.0,abc,0\n2,3,1\n", r"^line 1: x2 is 'abc', not a number"),
-        ('x1,x2,label\n"1","2","0"\n3,4,1\n', r"""^line 2: x1 is '"1"', not a number"""),
-        ("1,5;2,5;0\n3,5;4;1\n", r"^line 1: x1 is '1,5', not a number \(use a dot"),
-        ("x;y;c\n1;2,5;0\n", r"^line 2: x2 is '2,5', not a number \(use a dot"),
-        ("1,5\t2,5\t0\n", r"^line 1: x1 is '1,5', not a number \(use a dot"),
+        ('x1,x2,label\n"1,5","2","0"\n3,4,1\n', r"^line 2: x1 is '1,5', not a number \(use a dot"),
+        ('x1,x2,label\n1,2,0\n3,"4,5",1\n', r"^line 3: x2 is '4,5', not a number \(use a dot"),
+        ("x;y;c\n1;2,5,5;0\n3;4;1\n", r"^line 2: x2 is '2,5,5', not a number"),
+        ('x1,x2,label\n1,"2,0\n3,4,1\n', r"^line 2: a quote opened on this line is not closed"),
+        # labels: class numbers on every row or class names on every row
+        ("1,2,0\n3,4,cat\n", r"^line 2: label is 'cat', not a number \(labels are class numbers"),
+        ("1,2,cat\n3,4,1\n", r"^line 2: label is '1', not a class name \(labels are class num"),
+        ("1,2,cat\n3,4,\n", r"^line 2: label is empty"),
+        ("1,2,cat\nx,4,dog\n", r"^line 2: x1 is 'x', not a number"),
+        ("1,2,cat\n3,nan,dog\n", r"^line 2: x2 is 'nan'; values must be finite"),
+        ("1,2,cat\n3,4, cat \n", r"every row has label 'cat': at least 2 different classes"),
+        ("".join(f"{k},0,c{k}\n" for k in range(11)), r"^line 11: label 'c10' is class 11; at mo"),
         # not finite
         ("1,2,0\nnan,2,1\n", r"^line 2: x1 is 'nan'; values must be finite numbers"),
         ("1,2,0\n3,4,1\n3, -inf ,1\n", r"^line 3: x2 is '-inf'; values must be finite numbers"),

@@ -186,6 +186,22 @@ class LandscapeGrid:
         return param_label(self.params[0]), param_label(self.params[1])
 
 
+def _logaddexp_into(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``log(exp(a) + exp(b))`` elementwise, written into ``a`` (C, N); ``b`` broadcasts.
+
+    Computed as ``max + log1p(exp(min - max))``: the exponent is <= 0, so nothing
+    overflows (``b = -inf``, an empty sum, gives ``a`` back). About ten times faster
+    than ``np.logaddexp``, whose elementwise loop numpy does not vectorise.
+    """
+    low = np.minimum(a, b)
+    np.maximum(a, b, out=a)
+    low -= a
+    np.exp(low, out=low)
+    np.log1p(low, out=low)
+    a += low
+    return a
+
+
 def _mean_logsumexp(base_fixed, columns, deltas1, deltas2) -> np.ndarray:
     """Mean over examples of the log-sum-exp of every row's logits, for a chunk of cells.
 
@@ -211,9 +227,8 @@ def _mean_logsumexp(base_fixed, columns, deltas1, deltas2) -> np.ndarray:
         logits += z
         for d, u in shifts[1:]:
             logits += d[:, None] * u
-        # np.logaddexp is the stable log(exp(a) + exp(b)); with b = -inf it gives a back.
-        total = logits if total is None else np.logaddexp(total, logits, out=total)
-    total = np.logaddexp(total, base_fixed, out=total)
+        total = logits if total is None else _logaddexp_into(total, logits)
+    total = _logaddexp_into(total, base_fixed)
     return total.sum(axis=1) / base_fixed.shape[0]
 
 

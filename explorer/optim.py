@@ -32,7 +32,7 @@ iterate is *not* recorded, so every recorded value is finite.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -84,16 +84,6 @@ class Trajectory:
         """Number of steps actually taken (``len(loss) - 1``)."""
         return self.loss.shape[0] - 1
 
-    @property
-    def final_W(self) -> np.ndarray:
-        """The last recorded weights, shape (D, K)."""
-        return self.W[-1]
-
-    @property
-    def final_b(self) -> np.ndarray:
-        """The last recorded bias, shape (K,)."""
-        return self.b[-1]
-
 
 def _integer(value, name: str, *, low: int, high: int | None = None) -> int:
     """Return ``value`` as an int in ``low..high``, or raise a ValueError naming ``name``."""
@@ -130,8 +120,13 @@ def _check_data(X, y, W0, b0):
     return X, labels, W0, b0
 
 
-def _batches(n: int, batch_size: int, seed: int) -> Iterator[np.ndarray]:
-    """Yield index arrays forever: a fresh ``rng.permutation(n)`` per epoch, sliced in order."""
+def minibatches(n: int, batch_size: int, seed: int):
+    """Yield index arrays forever: a fresh ``rng.permutation(n)`` per epoch, sliced in order.
+
+    Returns
+    -------
+    iterator of ndarray, each shape (batch_size,) or shorter at the end of an epoch
+    """
     rng = np.random.default_rng(seed)
     while True:
         order = rng.permutation(n)
@@ -139,11 +134,12 @@ def _batches(n: int, batch_size: int, seed: int) -> Iterator[np.ndarray]:
             yield order[start : start + batch_size]
 
 
-def _make_update(optimizer: str, shape, lr, momentum, betas, eps) -> Callable:
+def make_update(optimizer: str, shape, lr, momentum, betas, eps):
     """Return ``update(theta, g, t)`` applying one step of ``optimizer`` to ``theta`` in place.
 
     ``theta`` and ``g`` have shape ``shape``; ``t`` is the 1-based step number. The
-    optimizer's state (velocity, moments) lives in the closure.
+    optimizer's state (velocity, moments) lives in the closure. The rules are in the
+    module docstring.
     """
     if optimizer in ("gd", "sgd"):
 
@@ -185,6 +181,62 @@ def _make_update(optimizer: str, shape, lr, momentum, betas, eps) -> Callable:
             theta -= lr * g / (np.sqrt(square_avg) + eps)
 
     return update
+
+
+def descend(X, labels, W0, b0, *, steps: int, reg: float, update, batches, record) -> int | None:
+    """The training loop: up to ``steps`` updates from ``(W0, b0)``, no argument checks.
+
+    Parameters
+    ----------
+    X : ndarray, shape (N, D), float64
+    labels : ndarray, shape (N,), int64
+    W0 : ndarray, shape (D, K)
+    b0 : ndarray, shape (K,)
+    steps : int
+    reg : float
+    update : callable
+        ``update(theta, g, t)`` from :func:`make_update` for ``theta`` of shape (D+1, K).
+    batches : iterator of index arrays, or None
+        From :func:`minibatches`; None for full-batch steps.
+    record : callable
+        ``record(t, theta, loss)`` for every finite iterate, ``t = 0`` (the start) first;
+        ``theta`` (D+1, K) holds W in rows 0..D-1 and b in row D, and is reused: copy it.
+
+    Returns
+    -------
+    int or None
+        The 1-based step that diverged (not recorded), or None if every step ran.
+    """
+    d = X.shape[1]
+    k = W0.shape[1]
+    # One (D+1, K) array holds W (rows 0..D-1) and b (row D), so each update is one array op.
+    theta = np.empty((d + 1, k))
+    theta[:d] = W0
+    theta[d] = b0
+    W, b = theta[:d], theta[d]
+    grad = np.empty_like(theta)
+    with np.errstate(all="ignore"):
+        loss, dW, db = loss_and_grad_unchecked(W, b, X, labels, reg)
+        record(0, theta, loss)
+        limit = DIVERGENCE_FACTOR * max(loss, 1.0)
+        for t in range(1, steps + 1):
+            if batches is not None:
+                idx = next(batches)
+                _, dW, db = loss_and_grad_unchecked(W, b, X[idx], labels[idx], reg)
+            grad[:d] = dW
+            grad[d] = db
+            update(theta, grad, t)
+            if not np.isfinite(theta).all():
+                return t
+            if batches is None:
+                # The gradient at this iterate comes with its loss: one evaluation per step.
+                loss, dW, db = loss_and_grad_unchecked(W, b, X, labels, reg)
+            else:
+                loss = loss_unchecked(W, b, X, labels, reg)
+            if not loss <= limit:  # also catches nan
+                return t
+            record(t, theta, loss)
+    return None
 
 
 def train(
@@ -261,49 +313,25 @@ def train(
     n, d = X.shape
     k = W0.shape[1]
     full_batch = optimizer == "gd" or batch_size is None or batch_size >= n
-
-    # One (D+1, K) array holds W (rows 0..D-1) and b (row D), so each update is one array op.
-    theta = np.empty((d + 1, k))
-    theta[:d] = W0
-    theta[d] = b0
-    W, b = theta[:d], theta[d]
-    grad = np.empty_like(theta)
     history = np.empty((steps + 1, d + 1, k))
     losses = np.empty(steps + 1)
-    update = _make_update(optimizer, theta.shape, lr, momentum, betas, eps)
-    batches = None if full_batch else _batches(n, batch_size, seed)
     report_every = max(1, math.ceil(steps / PROGRESS_CALLS))
-
-    diverged_at = None
     done = 0
-    with np.errstate(all="ignore"):
-        loss, dW, db = loss_and_grad_unchecked(W, b, X, labels, reg)
-        history[0] = theta
-        losses[0] = loss
-        limit = DIVERGENCE_FACTOR * max(loss, 1.0)
-        for t in range(1, steps + 1):
-            if batches is not None:
-                idx = next(batches)
-                _, dW, db = loss_and_grad_unchecked(W, b, X[idx], labels[idx], reg)
-            grad[:d] = dW
-            grad[d] = db
-            update(theta, grad, t)
-            if not np.isfinite(theta).all():
-                diverged_at = t
-                break
-            if batches is None:
-                # The gradient at this iterate comes with its loss: one evaluation per step.
-                loss, dW, db = loss_and_grad_unchecked(W, b, X, labels, reg)
-            else:
-                loss = loss_unchecked(W, b, X, labels, reg)
-            if not loss <= limit:  # also catches nan
-                diverged_at = t
-                break
-            history[t] = theta
-            losses[t] = loss
-            done = t
-            if progress is not None and t % report_every == 0 and t < steps:
-                progress(t, steps)
+
+    def record(t: int, theta: np.ndarray, loss: float) -> None:
+        nonlocal done
+        history[t] = theta
+        losses[t] = loss
+        done = t
+        if progress is not None and t % report_every == 0 and 0 < t < steps:
+            progress(t, steps)
+
+    diverged_at = descend(
+        X, labels, W0, b0, steps=steps, reg=reg,
+        update=make_update(optimizer, (d + 1, k), lr, momentum, betas, eps),
+        batches=None if full_batch else minibatches(n, batch_size, seed),
+        record=record,
+    )
     if progress is not None:
         progress(done, steps)
 

@@ -159,12 +159,13 @@ def loss_and_grad(W, b, X, y, reg: float = 0.0) -> tuple[float, np.ndarray, np.n
     return loss_and_grad_unchecked(W, b, X, labels, reg)
 
 
-def _scores_exp(W, b, X, labels) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
-    """The mean data loss, and the exponentials the gradient reuses (no argument checks).
+def cross_entropy_terms(W, b, X, labels) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """The mean cross-entropy, and the exponentials its gradient reuses (no argument checks).
 
-    Works on the transposed scores, classes along axis 0 and examples along axis 1: every
-    per-example reduction over the K classes then runs over long contiguous rows, which
-    numpy vectorises (reducing along a short last axis is several times slower).
+    Arguments as for :func:`loss_and_grad_unchecked`. Works on the transposed scores,
+    classes along axis 0 and examples along axis 1: every per-example reduction over the
+    K classes then runs over long contiguous rows, which numpy vectorises (reducing
+    along a short last axis is several times slower).
 
     Returns
     -------
@@ -197,7 +198,7 @@ def loss_unchecked(W, b, X, labels, reg) -> float:
     For the full-data loss after a mini-batch step, where no gradient is needed.
     Arguments as for :func:`loss_and_grad_unchecked`.
     """
-    loss = _scores_exp(W, b, X, labels)[0]
+    loss = cross_entropy_terms(W, b, X, labels)[0]
     if reg:
         loss += 0.5 * reg * float(np.sum(W * W))
     return loss
@@ -224,7 +225,7 @@ def loss_and_grad_unchecked(W, b, X, labels, reg) -> tuple[float, np.ndarray, np
         As :func:`loss_and_grad`; none of the arguments is modified.
     """
     n = X.shape[0]
-    data_loss, exps, sums, true_class = _scores_exp(W, b, X, labels)
+    data_loss, exps, sums, true_class = cross_entropy_terms(W, b, X, labels)
     # (P - Y) / N in place: one scaling of every entry, one scatter at the true classes.
     grad_scores = exps
     grad_scores *= 1.0 / (n * sums)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import inspect
 import io
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from explorer.export import (
 )
 from explorer.landscape import parse_param
 from explorer.losses import loss_and_grad
+from explorer.reproduce import SCRIPT_FUNCTIONS, reproduce
 from explorer.training_run import (
     DataSettings,
     TrainSettings,
@@ -115,6 +117,8 @@ def test_the_script_prints_the_pages_final_loss(data_settings, train_settings):
     # forgives the library a reordered sum (a wrong update rule is off by far more).
     assert printed_final_loss(stdout) == pytest.approx(run.final_loss, rel=1e-10, abs=0)
     assert f"after {run.steps_taken} steps" in stdout
+    # The script runs the library's own functions, so it agrees to the last bit.
+    assert printed_final_loss(stdout) == run.final_loss
 
 
 def test_the_script_reports_divergence_at_the_same_step():
@@ -134,3 +138,26 @@ def test_the_script_needs_only_numpy_and_states_its_settings():
             imported.add(node.module.split(".")[0])
     assert imported == {"numpy"}
     assert "optimizer=gd" in source and "lr=0.5" in source and "steps=2" in source
+
+
+def test_the_script_holds_the_library_functions_verbatim_and_no_other_definitions():
+    _, _, source = run_script(DataSettings(n=40), TrainSettings(optimizer="rmsprop", steps=3))
+    for function in (*SCRIPT_FUNCTIONS, reproduce):
+        assert inspect.getsource(function) in source, function.__name__
+    defined = {node.name for node in ast.parse(source).body if isinstance(node, ast.FunctionDef)}
+    assert defined == {f.__name__ for f in (*SCRIPT_FUNCTIONS, reproduce)}
+
+
+def test_reproduce_in_the_package_records_the_libraries_losses(capsys):
+    data_settings = DataSettings(dataset="circles", features="quadratic", n=120)
+    train_settings = TrainSettings(optimizer="sgd", lr=0.3, steps=40, batch=16, init=2)
+    data = make_data(data_settings)
+    run = compute_run(data, train_settings)
+    W0, b0 = initial_params(data.dim, data.classes, train_settings.init)
+    losses = reproduce(
+        data.X_train, data.y_train, data.X_test, data.y_test, features="quadratic",
+        optimizer="sgd", lr=0.3, steps=40, reg=0.0, batch_size=train_settings.batch_size,
+        seed=train_settings.init, momentum=0.9, betas=(0.9, 0.999), eps=1e-8, W0=W0, b0=b0,
+    )
+    assert np.array_equal(losses, run.trajectory.loss)
+    assert f"final train loss: {run.final_loss!r}" in capsys.readouterr().out

@@ -17,8 +17,8 @@ import io
 
 import numpy as np
 
-from explorer.landscape import param_label
 from explorer.optim import train
+from explorer.param_names import parameter_names
 from explorer.points_csv import points_csv  # also imported from here by the /training page
 from explorer.reproduce import SCRIPT_CONSTANTS, SCRIPT_FUNCTIONS, reproduce
 from explorer.training_run import Data, DataSettings, Run, TrainSettings, curves
@@ -32,12 +32,6 @@ def _number(value: float) -> str:
 def dataset_csv(data: Data) -> str:
     """Every point of the dataset, in dataset order, as re-uploadable CSV."""
     return points_csv(data.X, data.y)
-
-
-def parameter_names(dim: int, classes: int) -> list[str]:
-    """``W[0,0] .. W[D-1,K-1]`` (row by row) then ``b[0] .. b[K-1]``."""
-    names = [param_label(("W", row, col)) for row in range(dim) for col in range(classes)]
-    return names + [param_label(("b", k)) for k in range(classes)]
 
 
 def trajectory_csv(data: Data, run: Run) -> str:

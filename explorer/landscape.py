@@ -1,11 +1,9 @@
 """The loss over a two-parameter slice of a linear softmax classifier, on a grid.
 
 Two coordinates of the parameters are varied over a square grid while every other
-weight and bias stays fixed. A coordinate is named by a :class:`Param`:
-``Param("W", row, col)`` is the weight ``W[row, col]`` (input feature ``row`` feeding
-class ``col``) and ``Param("b", k, None)`` is the bias ``b[k]``; indices are 0-based as
-in numpy. Plain tuples such as ``("W", 0, 1)`` / ``("b", 2)`` and strings such as
-``"W[0,1]"`` / ``"b[2]"`` are accepted wherever a parameter is expected.
+weight and bias stays fixed. A coordinate is named as in :mod:`explorer.param_names`:
+a :class:`~explorer.param_names.Param`, a tuple such as ``("W", 0, 1)`` / ``("b", 2)``
+or a string such as ``"W[0,1]"`` / ``"b[2]"``.
 
 The grid follows the plotly contour convention: ``loss[i2, i1]`` is the loss at
 ``(axis1[i1], axis2[i2])``, so rows go with the *second* parameter (the y axis) and
@@ -14,128 +12,19 @@ columns with the first (the x axis).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import NamedTuple
 
 import numpy as np
 
 from explorer.losses import check_problem, loss_and_grad_unchecked
 from explorer.numerics import logsumexp
+from explorer.param_names import Param, check_param_pair, param_label
 from explorer.validation import as_float_array, positive_scalar
 
 MAX_RESOLUTION = 400
 # Cells x examples per chunk: each (cells, N) float64 temporary is ~1 MB, small enough to
 # stay in cache (measured 2-3x faster than 8 MB chunks) and to bound memory for any N.
 CHUNK_ELEMENTS = 131_072
-
-_PARAM_PATTERN = re.compile(
-    r"^\s*([Wb])\s*\[\s*(\d+)\s*(?:(?:,|\]\s*\[)\s*(\d+)\s*)?\]\s*$", re.IGNORECASE
-)
-
-
-class Param(NamedTuple):
-    """One scalar parameter: ``Param("W", row, col)`` or ``Param("b", index, None)``."""
-
-    array: str
-    index: int
-    col: int | None = None
-
-
-def _to_param(spec, name: str) -> Param:
-    """Normalise a parameter spec (Param, tuple or string) without range checks."""
-    if isinstance(spec, str):
-        return _parse(spec, name)
-    try:
-        items = tuple(spec)
-    except TypeError:
-        raise ValueError(f"{name} must be like ('W', row, col), ('b', k) or 'W[0,1]'") from None
-    if len(items) not in (2, 3) or items[0] not in ("W", "b"):
-        raise ValueError(f"{name} must be like ('W', row, col), ('b', k) or 'W[0,1]', got {spec!r}")
-
-    def index(value):
-        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-            raise ValueError(f"{name} indices must be non-negative integers, got {spec!r}")
-        return int(value)
-
-    if items[0] == "W":
-        if len(items) != 3:
-            raise ValueError(f"{name}: a weight needs a row and a column, got {spec!r}")
-        return Param("W", index(items[1]), index(items[2]))
-    if len(items) == 3 and items[2] is not None:
-        raise ValueError(f"{name}: a bias has a single index, got {spec!r}")
-    return Param("b", index(items[1]), None)
-
-
-def _parse(text: str, name: str) -> Param:
-    match = _PARAM_PATTERN.match(text)
-    if match is None:
-        raise ValueError(f"{name} must look like 'W[row,col]' or 'b[k]', got {text!r}")
-    letter, first, second = match.groups()
-    if letter.upper() == "W":
-        if second is None:
-            raise ValueError(
-                f"{name}: a weight needs a row and a column, like 'W[0,1]'; got {text!r}"
-            )
-        return Param("W", int(first), int(second))
-    if second is not None:
-        raise ValueError(f"{name}: a bias has a single index, like 'b[2]'; got {text!r}")
-    return Param("b", int(first), None)
-
-
-def parse_param(text: str) -> Param:
-    """Parse a parameter name such as ``"W[0,1]"``, ``"W[0][1]"`` or ``"b[2]"``.
-
-    Parameters
-    ----------
-    text : str
-        ``W[row,col]`` or ``b[k]`` with 0-based indices (spaces and either letter case allowed).
-
-    Returns
-    -------
-    Param
-    """
-    if not isinstance(text, str):
-        raise ValueError(f"text must be a string like 'W[0,1]' or 'b[2]', got {text!r}")
-    return _parse(text, "text")
-
-
-def param_label(spec) -> str:
-    """Display name of a parameter: ``"W[0,1]"`` or ``"b[2]"`` (the inverse of :func:`parse_param`).
-
-    Parameters
-    ----------
-    spec : Param, tuple or str
-    """
-    param = _to_param(spec, "spec")
-    if param.array == "W":
-        return f"W[{param.index},{param.col}]"
-    return f"b[{param.index}]"
-
-
-def _check_params(params, shape: tuple[int, int], name: str = "params") -> tuple[Param, Param]:
-    """Normalise two distinct parameter specs and check them against W's shape (D, K)."""
-    if isinstance(params, str):
-        raise ValueError(f"{name} must be a pair of parameters, got {params!r}")
-    try:
-        specs = list(params)
-    except TypeError:
-        raise ValueError(f"{name} must be a pair of parameters, got {params!r}") from None
-    if len(specs) != 2:
-        raise ValueError(f"{name} must hold exactly two parameters, got {len(specs)}")
-    d, k = shape
-    pair = tuple(_to_param(spec, f"{name}[{i}]") for i, spec in enumerate(specs))
-    for i, param in enumerate(pair):
-        if param.array == "W" and not (param.index < d and param.col < k):
-            raise ValueError(f"{name}[{i}] = {param_label(param)} is outside W of shape ({d}, {k})")
-        if param.array == "b" and param.index >= k:
-            raise ValueError(f"{name}[{i}] = {param_label(param)} is outside b of shape ({k},)")
-    if pair[0] == pair[1]:
-        raise ValueError(
-            f"{name} must be two different parameters, got {param_label(pair[0])} twice"
-        )
-    return pair
-
 
 def _value(W, b, param: Param) -> float:
     return float(W[param.index, param.col] if param.array == "W" else b[param.index])
@@ -327,7 +216,7 @@ def landscape(
         ``loss`` has shape (R, R), indexed ``[i2, i1]``.
     """
     W, b, X, labels, reg = check_problem(W, b, X, y, reg)
-    pair = _check_params(params, W.shape)
+    pair = check_param_pair(params, W.shape)
     span = positive_scalar(span, "span")
     if (
         isinstance(resolution, bool)
@@ -396,7 +285,7 @@ def project_path(trajectory_W, trajectory_b, params) -> np.ndarray:
         raise ValueError(
             f"trajectory_b must have shape ({t}, {k}) to match trajectory_W, got {bs.shape}"
         )
-    pair = _check_params(params, (d, k))
+    pair = check_param_pair(params, (d, k))
     path = np.empty((t, 2))
     for column, param in enumerate(pair):
         if param.array == "W":

@@ -120,6 +120,24 @@ def _check_data(X, y, W0, b0):
     return X, labels, W0, b0
 
 
+def _check_options(optimizer, lr, steps, reg, batch_size, seed, momentum, betas, eps, progress):
+    """:func:`train`'s options, checked in its order; returns them from ``lr`` to ``eps``."""
+    if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {optimizer!r}")
+    lr = positive_scalar(lr, "lr")
+    steps = _integer(steps, "steps", low=1, high=MAX_STEPS)
+    reg = non_negative_scalar(reg, "reg")
+    if batch_size is not None:
+        batch_size = _integer(batch_size, "batch_size", low=1)
+    seed = _integer(seed, "seed", low=0)
+    momentum = _unit_interval(momentum, "momentum")
+    betas = _check_betas(betas)
+    eps = positive_scalar(eps, "eps")
+    if progress is not None and not callable(progress):
+        raise ValueError(f"progress must be a callable (done, total) or None, got {progress!r}")
+    return lr, steps, reg, batch_size, seed, momentum, betas, eps
+
+
 def minibatches(n: int, batch_size: int, seed: int):
     """Yield index arrays forever: a fresh ``rng.permutation(n)`` per epoch, sliced in order.
 
@@ -296,20 +314,9 @@ def train(
         ``diverged_at``.
     """
     X, labels, W0, b0 = _check_data(X, y, W0, b0)
-    if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
-        raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {optimizer!r}")
-    lr = positive_scalar(lr, "lr")
-    steps = _integer(steps, "steps", low=1, high=MAX_STEPS)
-    reg = non_negative_scalar(reg, "reg")
-    if batch_size is not None:
-        batch_size = _integer(batch_size, "batch_size", low=1)
-    seed = _integer(seed, "seed", low=0)
-    momentum = _unit_interval(momentum, "momentum")
-    betas = _check_betas(betas)
-    eps = positive_scalar(eps, "eps")
-    if progress is not None and not callable(progress):
-        raise ValueError(f"progress must be a callable (done, total) or None, got {progress!r}")
-
+    lr, steps, reg, batch_size, seed, momentum, betas, eps = _check_options(
+        optimizer, lr, steps, reg, batch_size, seed, momentum, betas, eps, progress
+    )
     n, d = X.shape
     k = W0.shape[1]
     full_batch = optimizer == "gd" or batch_size is None or batch_size >= n

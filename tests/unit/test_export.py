@@ -16,13 +16,12 @@ import pytest
 from explorer.datasets import parse_points
 from explorer.export import (
     dataset_csv,
-    parameter_names,
     points_csv,
     reproduce_script,
     trajectory_csv,
 )
-from explorer.landscape import parse_param
 from explorer.losses import loss_and_grad
+from explorer.param_names import parameter_names, parse_param
 from explorer.reproduce import SCRIPT_FUNCTIONS, reproduce
 from explorer.training_run import (
     DataSettings,

@@ -7,15 +7,9 @@ import re
 import numpy as np
 import pytest
 
-from explorer.landscape import (
-    LandscapeGrid,
-    Param,
-    landscape,
-    param_label,
-    parse_param,
-    project_path,
-)
+from explorer.landscape import LandscapeGrid, landscape, project_path
 from explorer.losses import loss_and_grad
+from explorer.param_names import Param, param_label, parse_param
 
 
 def problem(n=40, d=2, k=3, seed=0, scale=1.0):

@@ -17,7 +17,7 @@ import numpy as np
 
 from explorer.numerics import feature_map
 from explorer.points_csv import MAX_CLASSES, MAX_ROWS, parse_points
-from explorer.validation import as_float_array
+from explorer.validation import as_float_array, bounded_integer
 
 __all__ = [
     "DATASETS",
@@ -153,25 +153,6 @@ DATASETS: dict[str, DatasetSpec] = {
 # ---------------------------------------------------------------------------
 
 
-def _integer(value, name: str, low: int, high: int, context: str = "") -> int:
-    """Return ``value`` as an int in ``low..high``, or raise a ValueError naming ``name``."""
-    if high == low:
-        expected = f"{name} must be {low}{context}"
-    else:
-        expected = f"{name} must be an integer from {low} to {high}{context}"
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ValueError(f"{expected}, got {value!r}")
-    if not low <= value <= high:
-        raise ValueError(f"{expected}, got {value}")
-    return int(value)
-
-
-def _seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
-    return int(seed)
-
-
 def _fraction(value, name: str, high: float) -> float:
     try:
         number = float(value)
@@ -219,8 +200,8 @@ def make_dataset(
     if not isinstance(name, str) or name not in DATASETS:
         raise ValueError(f"name must be one of {', '.join(DATASETS)}; got {name!r}")
     spec = DATASETS[name]
-    n = _integer(n, "n", 2, MAX_ROWS)
-    classes = _integer(
+    n = bounded_integer(n, "n", 2, MAX_ROWS)
+    classes = bounded_integer(
         classes, "classes", spec.min_classes, spec.max_classes, f" for the {name} dataset"
     )
     if n < classes:
@@ -228,7 +209,7 @@ def make_dataset(
             f"n must be at least classes ({classes}) so every class has a point, got {n}"
         )
     noise = _fraction(noise, "noise", MAX_NOISE)
-    rng = np.random.default_rng(_seed(seed))
+    rng = np.random.default_rng(bounded_integer(seed, "seed", 0))
 
     # Cycling through the classes balances the counts; the permutation shuffles the order.
     y = rng.permutation(np.arange(n, dtype=np.int64) % classes)
@@ -300,6 +281,6 @@ def train_test_split(
     n_test = round(fraction * n)
     if fraction > 0 and n >= 2:
         n_test = min(max(n_test, 1), n - 1)
-    order = np.random.default_rng(_seed(seed)).permutation(n)
+    order = np.random.default_rng(bounded_integer(seed, "seed", 0)).permutation(n)
     test, train = order[:n_test], order[n_test:]
     return X[train], labels[train], X[test], labels[test]

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from explorer.losses import check_model_and_data, loss_and_grad_unchecked, loss_unchecked
-from explorer.validation import non_negative_scalar, positive_scalar
+from explorer.validation import bounded_integer, non_negative_scalar, positive_scalar
 
 OPTIMIZERS: tuple[str, ...] = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop")
 
@@ -85,17 +85,6 @@ class Trajectory:
         return self.loss.shape[0] - 1
 
 
-def _integer(value, name: str, *, low: int, high: int | None = None) -> int:
-    """Return ``value`` as an int in ``low..high``, or raise a ValueError naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ValueError(f"{name} must be an integer, got {value!r}")
-    number = int(value)
-    if number < low or (high is not None and number > high):
-        expected = f">= {low}" if high is None else f"in {low}..{high}"
-        raise ValueError(f"{name} must be an integer {expected}, got {number}")
-    return number
-
-
 def _unit_interval(value, name: str) -> float:
     """Return ``value`` as a float in [0, 1), or raise a ValueError naming ``name``."""
     try:
@@ -125,11 +114,11 @@ def _check_options(optimizer, lr, steps, reg, batch_size, seed, momentum, betas,
     if not isinstance(optimizer, str) or optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {optimizer!r}")
     lr = positive_scalar(lr, "lr")
-    steps = _integer(steps, "steps", low=1, high=MAX_STEPS)
+    steps = bounded_integer(steps, "steps", 1, MAX_STEPS)
     reg = non_negative_scalar(reg, "reg")
     if batch_size is not None:
-        batch_size = _integer(batch_size, "batch_size", low=1)
-    seed = _integer(seed, "seed", low=0)
+        batch_size = bounded_integer(batch_size, "batch_size", 1)
+    seed = bounded_integer(seed, "seed", 0)
     momentum = _unit_interval(momentum, "momentum")
     betas = _check_betas(betas)
     eps = positive_scalar(eps, "eps")

@@ -94,6 +94,27 @@ def non_negative_scalar(value, name: str) -> float:
     return number
 
 
+def bounded_integer(value, name: str, low: int, high: int | None = None,
+                    context: str = "") -> int:
+    """Return ``value`` as an int in ``low..high`` (no upper bound when ``high`` is None).
+
+    Booleans and floats are rejected, even ``2.0``: a count or a seed is a whole number.
+    ``context`` is appended to the expectation in the message (`` for the xor dataset``).
+    """
+    if high is None:
+        expected = "a non-negative integer" if low == 0 else f"an integer >= {low}"
+    elif high == low:
+        expected = f"{low}"
+    else:
+        expected = f"an integer from {low} to {high}"
+    expected = f"{name} must be {expected}{context}"
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ValueError(f"{expected}, got {value!r}")
+    if value < low or (high is not None and value > high):
+        raise ValueError(f"{expected}, got {value}")
+    return int(value)
+
+
 def check_axis(axis, ndim: int, name: str = "axis") -> int:
     """Return ``axis`` normalised to ``0..ndim-1``, or raise if it is out of range."""
     if isinstance(axis, bool) or not isinstance(axis, int | np.integer):

@@ -17,6 +17,7 @@ from explorer.losses import (
     probability_weight_grad_wrong,
 )
 from explorer.softmax import log_softmax, softmax, softmax_jacobian, softmax_naive
+from explorer.validation import bounded_integer
 
 NAN, INF = float("nan"), float("inf")
 SOFTMAXES = [softmax, log_softmax, softmax_naive]
@@ -318,3 +319,26 @@ def test_relative_error_arguments():
         relative_error([NAN], [0.0])
     with pytest.raises(ValueError, match=r"^n must contain only finite values"):
         relative_error([0.0], [INF])
+
+
+# --- bounded_integer (counts and seeds of datasets and train) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "low", "high", "message"),
+    [
+        (True, 0, None, r"^seed must be a non-negative integer, got True"),
+        (2.0, 1, 5, r"^seed must be an integer from 1 to 5, got 2\.0"),
+        (0, 1, None, r"^seed must be an integer >= 1, got 0"),
+        (6, 1, 5, r"^seed must be an integer from 1 to 5, got 6"),
+        (3, 2, 2, r"^seed must be 2, got 3"),
+    ],
+)
+def test_bounded_integer_rejects_with_the_range_in_the_message(value, low, high, message):
+    with pytest.raises(ValueError, match=message):
+        bounded_integer(value, "seed", low, high)
+
+
+def test_bounded_integer_returns_python_ints():
+    assert bounded_integer(np.int64(4), "n", 1, 5) == 4
+    assert type(bounded_integer(np.int32(0), "n", 0)) is int

@@ -33,6 +33,9 @@ __all__ = [
 MAX_NOISE = 2.0
 """The largest ``noise`` (standard deviation of the jitter) ``make_dataset`` accepts."""
 
+MAX_TEST_FRACTION = 0.9
+"""The largest share of the points ``train_test_split`` may hold out for testing."""
+
 
 # ---------------------------------------------------------------------------
 # Generators: noiseless positions for given labels
@@ -255,7 +258,7 @@ def train_test_split(
     y : array_like, shape (N,)
         Integer labels.
     test_fraction : float, default 0.25
-        In ``[0, 0.9]``; 0 gives an empty test set.
+        In ``[0, MAX_TEST_FRACTION]`` (0.9); 0 gives an empty test set.
     seed : int, default 0
         Seed of ``np.random.default_rng``.
 
@@ -277,7 +280,7 @@ def train_test_split(
     if labels.dtype.kind not in "iu" and not whole_floats:
         raise ValueError(f"y must hold integer class labels, got {labels.dtype} values")
     labels = labels.astype(np.int64)
-    fraction = _fraction(test_fraction, "test_fraction", 0.9)
+    fraction = _fraction(test_fraction, "test_fraction", MAX_TEST_FRACTION)
     n_test = round(fraction * n)
     if fraction > 0 and n >= 2:
         n_test = min(max(n_test, 1), n - 1)

@@ -89,7 +89,9 @@ def points_csv(X, y, names=None) -> str:
     y : array_like, shape (N,)
         Integer classes.
     names : sequence of str, optional
-        Class names (not numbers) to write instead of the class numbers, ``names[y[n]]``.
+        Class names to write instead of the class numbers, ``names[y[n]]``, as
+        :func:`read_points` returns them: not empty and not numbers, so they read back
+        as names.
     """
     X = np.asarray(X, dtype=np.float64)
     labels = np.asarray(y).tolist()

@@ -130,9 +130,18 @@ def _check_options(optimizer, lr, steps, reg, batch_size, seed, momentum, betas,
 def minibatches(n: int, batch_size: int, seed: int):
     """Yield index arrays forever: a fresh ``rng.permutation(n)`` per epoch, sliced in order.
 
-    Returns
-    -------
-    iterator of ndarray, each shape (batch_size,) or shorter at the end of an epoch
+    Parameters
+    ----------
+    n : int
+        The number of examples N.
+    batch_size : int
+        B, at least 1.
+    seed : int
+        Seeds ``np.random.default_rng``.
+
+    Yields
+    ------
+    ndarray, shape (B,), or shorter for the last batch of an epoch
     """
     rng = np.random.default_rng(seed)
     while True:
@@ -144,9 +153,20 @@ def minibatches(n: int, batch_size: int, seed: int):
 def make_update(optimizer: str, shape, lr, momentum, betas, eps):
     """Return ``update(theta, g, t)`` applying one step of ``optimizer`` to ``theta`` in place.
 
-    ``theta`` and ``g`` have shape ``shape``; ``t`` is the 1-based step number. The
-    optimizer's state (velocity, moments) lives in the closure. The rules are in the
-    module docstring.
+    Parameters
+    ----------
+    optimizer : str
+        One of :data:`OPTIMIZERS`; the rules are in the module docstring.
+    shape : tuple of int
+        The shape of ``theta`` and ``g``, (D+1, K) in :func:`descend`.
+    lr, momentum, betas, eps
+        As for :func:`train` (checked there).
+
+    Returns
+    -------
+    callable
+        ``update(theta, g, t)`` with ``t`` the 1-based step number. The optimizer's
+        state (velocity, moments) lives in the closure.
     """
     if optimizer in ("gd", "sgd"):
 

@@ -247,11 +247,8 @@ def loss_and_grad_textbook(W, b, X, y, reg: float = 0.0) -> tuple[float, np.ndar
 
     Parameters
     ----------
-    W : array_like, shape (D, K)
-    b : array_like, shape (K,)
-    X : array_like, shape (N, D)
-    y : array_like, shape (N,)
-    reg : float, default 0.0
+    W, b, X, y, reg
+        As for :func:`loss_and_grad`: shapes (D, K), (K,), (N, D), (N,); reg >= 0.
 
     Returns
     -------
@@ -281,11 +278,8 @@ def loss_and_grad_naive(W, b, X, y, reg: float = 0.0) -> tuple[float, np.ndarray
 
     Parameters
     ----------
-    W : array_like, shape (D, K)
-    b : array_like, shape (K,)
-    X : array_like, shape (N, D)
-    y : array_like, shape (N,)
-    reg : float, default 0.0
+    W, b, X, y, reg
+        As for :func:`loss_and_grad`: shapes (D, K), (K,), (N, D), (N,); reg >= 0.
 
     Returns
     -------

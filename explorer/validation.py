@@ -72,26 +72,25 @@ def as_labels(y, name: str, *, n: int, classes: int) -> np.ndarray:
     return labels
 
 
-def positive_scalar(value, name: str) -> float:
-    """Return ``value`` as a float, or raise if it is not a finite number > 0."""
+def _finite_scalar(value, name: str, sign: str, bound: str, allowed) -> float:
+    """``value`` as a float; ``sign`` and ``bound`` word the error, ``allowed`` tests it."""
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive number, got {value!r}") from None
-    if not np.isfinite(number) or number <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
+        raise ValueError(f"{name} must be a {sign} number, got {value!r}") from None
+    if not np.isfinite(number) or not allowed(number):
+        raise ValueError(f"{name} must be a finite number {bound}, got {value!r}")
     return number
+
+
+def positive_scalar(value, name: str) -> float:
+    """Return ``value`` as a float, or raise if it is not a finite number > 0."""
+    return _finite_scalar(value, name, "positive", "> 0", lambda number: number > 0)
 
 
 def non_negative_scalar(value, name: str) -> float:
     """Return ``value`` as a float, or raise if it is not a finite number >= 0."""
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a non-negative number, got {value!r}") from None
-    if not np.isfinite(number) or number < 0:
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return number
+    return _finite_scalar(value, name, "non-negative", ">= 0", lambda number: number >= 0)
 
 
 def bounded_integer(value, name: str, low: int, high: int | None = None,

@@ -1,5 +1,5 @@
 """The package's layers, read from its source: only the pages and app.py import streamlit,
-and no module reaches into another module's private (``_``-prefixed) names."""
+and no module of the app or of bench/ reaches into a module's private (``_``) names."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "explorer"
 APP_SOURCES = sorted([*PACKAGE.rglob("*.py"), REPO / "app.py"])
+BENCH_SOURCES = sorted((REPO / "bench").rglob("*.py"))
 
 
 def imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
@@ -55,6 +56,7 @@ def test_only_the_pages_and_app_py_import_streamlit(path):
     assert allowed or not lines, f"{path.relative_to(REPO)} imports streamlit on lines {lines}"
 
 
-@pytest.mark.parametrize("path", APP_SOURCES, ids=lambda p: str(p.relative_to(REPO)))
+@pytest.mark.parametrize("path", APP_SOURCES + BENCH_SOURCES,
+                         ids=lambda p: str(p.relative_to(REPO)))
 def test_no_module_imports_another_modules_private_names(path):
     assert private_imports(path.read_text(encoding="utf-8")) == []

@@ -1,10 +1,11 @@
 """Downloads of the /training page: the trajectory and the data as CSV, and a script.
 
-:func:`reproduce_script` writes a standalone, numpy-only Python program that embeds the
-training and test points (every float written with all its digits, so they read back
-bit for bit), the initial weights and the exact update rule of the chosen optimizer, and
-prints the final training loss. Its arithmetic follows ``explorer.losses`` and
-``explorer.optim`` operation for operation, so it reproduces the page's run exactly.
+:func:`reproduce_script` writes a standalone, numpy-only Python program: the run's
+settings, its training and test points and initial weights (every float written with all
+its digits, so they read back bit for bit), then the source of the library functions
+that train (``explorer.reproduce.SCRIPT_FUNCTIONS``, copied with ``inspect.getsource``)
+and of :func:`explorer.reproduce.reproduce`, which prints the final training loss. The
+script runs the very code the page ran, so it prints the page's loss to the last digit.
 
 Pure Python and numpy: nothing here imports streamlit.
 """

@@ -28,10 +28,18 @@ from explorer.guided.page_settings import (
 )
 from explorer.guided.quantities import quantities
 from explorer.guided.template import TemplateError, render
+from explorer.state import Setting
 
 #: Where the lessons shipped with the explorer live.
 LESSON_DIR = Path(__file__).parent / "lessons"
 MIN_STEPS, MAX_STEPS = 5, 8
+#: The URL key that names the lesson shown on a page (``?lesson=jacobian``).
+LESSON_KEY = "lesson"
+#: The lesson's step in the URL, 1-based; ``with_range`` gives it the lesson's length, and
+#: its ``parse`` and :func:`explorer.state.check_query` judge the URL value.
+LESSON_STEP = Setting(
+    "step", "Lesson step", 1, "int", 1, MAX_STEPS, 1, help="The step of the lesson, 1 = first."
+)
 MIN_CHOICES, MAX_CHOICES = 2, 5
 #: Ready-made answer lists for "predict the direction / the sign" questions.
 PRESET_CHOICES = {

@@ -88,3 +88,4 @@ def url_text(value: Any) -> str:
     if isinstance(value, int | float | str):
         return str(value)
     raise TypeError(f"expected a number, true/false or text, got {type(value).__name__}")
+

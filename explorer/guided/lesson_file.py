@@ -310,10 +310,13 @@ class Catalog:
     errors: dict[str, LessonError]
 
 
-def load_lessons(folder: str | Path = LESSON_DIR) -> Catalog:
-    """Load every ``*.toml`` file of ``folder``; a broken file is reported, never raised."""
+def load_lessons(folder: str | Path | None = None) -> Catalog:
+    """Load every ``*.toml`` file of ``folder`` (default :data:`LESSON_DIR`).
+
+    A broken file is reported in :attr:`Catalog.errors`, never raised.
+    """
     lessons, errors = {}, {}
-    for path in sorted(Path(folder).glob("*.toml")):
+    for path in sorted(Path(LESSON_DIR if folder is None else folder).glob("*.toml")):
         try:
             lesson = load_lesson(path)
         except LessonError as error:

@@ -28,6 +28,8 @@ from explorer.training_run import DataSettings, TrainSettings, compute_run, make
 #: ratio to its first digit or two, so a quicker measurement than the page's is enough.
 TIMING_REPEATS = 2
 TIMING_MIN_SECONDS = 0.002
+#: Quantities that are measured (timings), not computed: they differ from run to run.
+MEASURED = frozenset({"speedup", "slowdown"})
 #: What a reveal shows for "did not diverge".
 NEVER = "never"
 

@@ -59,8 +59,11 @@ def _step_number(lesson: Lesson) -> tuple[int, str | None]:
     setting = LESSON_STEP.with_range(max_value=len(lesson))
     values = st.query_params.get_all(setting.key)
     note = check_query(setting, values)
+    if note:
+        # The address bar should reproduce what is shown: the first step.
+        st.query_params[setting.key] = str(setting.default)
     if note or not values:
-        return 1, note
+        return setting.default, note
     return setting.parse(values[-1]), None
 
 

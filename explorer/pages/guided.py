@@ -97,7 +97,18 @@ def _exit() -> None:
 
 
 def _reveal(lesson: Lesson, number: int) -> None:
-    st.session_state[REVEALED_KEY] = (lesson.id, number)
+    """on_click of Reveal: remember the step and the prediction made before the reveal."""
+    chosen = st.session_state.get(answer_key(lesson, number))
+    if chosen is not None:
+        st.session_state[REVEALED_KEY] = (lesson.id, number, chosen)
+
+
+def _revealed_answer(lesson: Lesson, number: int) -> int | None:
+    """The prediction revealed at this step, or None before the reveal."""
+    revealed = st.session_state.get(REVEALED_KEY)
+    if revealed is not None and revealed[:2] == (lesson.id, number):
+        return revealed[2]
+    return None
 
 
 def _live_settings(lesson: Lesson, number: int) -> dict[str, Any]:
@@ -119,49 +130,46 @@ def _show_reveal(lesson: Lesson, number: int, chosen: int) -> None:
         text = reveal_text(lesson.page, step.reveal, now, before)
     except (TemplateError, ValueError) as error:
         text = f"The numbers cannot be read for these settings: {plain_text(str(error))}"
-    with st.container(key="lesson_reveal_text"):
-        st.markdown(verdict)
-        st.markdown(text)
+    with st.container(key="lesson_reveal_text", border=True):
+        st.markdown(f"{verdict} {text}")
 
 
 def _panel(lesson: Lesson, number: int, note: str | None) -> None:
     step = lesson.steps[number - 1]
     total = len(lesson)
     with st.container(border=True, key="lesson_panel"):
-        head, exit_column = st.columns([6, 1], vertical_alignment="center")
-        head.markdown(
-            f":material/school: **{lesson.title}** · step {number} of {total}: "
-            f"**{step.title}**"
-        )
-        exit_column.button("Exit", key="lesson_exit", icon=":material/close:", on_click=_exit,
-                           help="Leave the lesson; the controls stay as they are.",
-                           width="stretch")
+        with st.container(horizontal=True, wrap=False, vertical_alignment="center",
+                          key="lesson_head"):
+            st.markdown(
+                f":material/school: **{lesson.title}** · step {number} of {total}: "
+                f"**{step.title}**", width="stretch",
+            )
+            st.button("Previous", key="lesson_previous", icon=":material/arrow_back:",
+                      on_click=_go_to, args=(number - 1,), disabled=number == 1,
+                      shortcut="PageUp")
+            st.button("Next", key="lesson_next", icon=":material/arrow_forward:",
+                      on_click=_go_to, args=(number + 1,), disabled=number == total,
+                      shortcut="PageDown", type="primary")
+            st.button("Exit", key="lesson_exit", icon=":material/close:", on_click=_exit,
+                      help="Leave the lesson; the controls stay as they are.", type="tertiary")
         if note:
             st.warning(f"The lesson step was ignored: {note}", icon=":material/warning:")
         text, question = st.columns([1, 1], gap="medium")
         with text:
             st.markdown(step.look)
+        revealed = _revealed_answer(lesson, number)
         with question:
-            revealed = st.session_state.get(REVEALED_KEY) == (lesson.id, number)
             chosen = st.radio(
-                step.question, options=list(range(len(step.choices))), index=None,
+                f"**{step.question}**", options=list(range(len(step.choices))), index=None,
                 format_func=lambda index: step.choices[index], key=answer_key(lesson, number),
-                disabled=revealed,
             )
-            if revealed and chosen is not None:
-                _show_reveal(lesson, number, chosen)
-            else:
+            if revealed is None:
                 st.button("Reveal", key="lesson_reveal", icon=":material/visibility:",
                           on_click=_reveal, args=(lesson, number), disabled=chosen is None,
                           help="Choose your prediction first." if chosen is None else None)
-        previous, progress, following = st.columns([1, 3, 1], vertical_alignment="center")
-        previous.button("Previous", key="lesson_previous", icon=":material/arrow_back:",
-                        on_click=_go_to, args=(number - 1,), disabled=number == 1,
-                        shortcut="PageUp", width="stretch")
-        progress.progress(number / total)
-        following.button("Next", key="lesson_next", icon=":material/arrow_forward:",
-                         on_click=_go_to, args=(number + 1,), disabled=number == total,
-                         shortcut="PageDown", width="stretch")
+        if revealed is not None:
+            # The verdict is on the prediction made before the reveal, even if changed since.
+            _show_reveal(lesson, number, revealed)
 
 
 def guided_lesson(page: str) -> None:

@@ -112,6 +112,9 @@ def test_a_wrong_prediction_is_told_the_right_answer():
     at.radio(key=guided.answer_key(lesson, 1)).set_value(wrong).run()
     at.button(key="lesson_reveal").click().run()
     assert f"**Not quite.** The answer is: {step.choices[step.answer]}." in panel_text(at)
+    # Changing the prediction after the reveal does not turn it into a right one.
+    at.radio(key=guided.answer_key(lesson, 1)).set_value(step.answer).run()
+    assert "**Not quite.**" in panel_text(at) and "**Right:**" not in panel_text(at)
 
 
 def test_previous_goes_back_and_sets_the_earlier_controls():

@@ -240,3 +240,13 @@ def test_page_settings_are_the_page_scripts_settings(page):
         value = eval(name, {"state": state})  # names like state.WEIGHT_SLIDERS[0], from our code
         expected.extend(value if isinstance(value, tuple) else [value])
     assert PAGE_SETTINGS[page] == tuple(expected)
+
+
+def test_the_lesson_docs_list_every_quantity_a_reveal_can_read():
+    from explorer.guided.quantities import PAGES
+
+    text = (REPO / "docs" / "lessons.md").read_text(encoding="utf-8")
+    for page, (_, table) in PAGES.items():
+        section = text[text.index(f"**/{page}**"):]
+        for name in table:
+            assert f"| `{name}` |" in section, (page, name)

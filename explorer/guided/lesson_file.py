@@ -46,7 +46,9 @@ PRESET_CHOICES = {
     "direction": ("It goes up", "It goes down", "It stays the same"),
     "sign": ("Positive", "Negative", "Zero"),
 }
-LESSON_FIELDS = {"id", "title", "page", "summary", "steps"}
+LESSON_FIELDS = {"id", "title", "page", "summary", "order", "steps"}
+#: Where a lesson without an ``order`` goes in the list: after the numbered ones.
+DEFAULT_ORDER = 1000
 REQUIRED_LESSON_FIELDS = ("id", "title", "page", "summary", "steps")
 STEP_FIELDS = {"title", "controls", "look", "question", "choices", "answer", "reveal"}
 STEP_TEXTS = ("title", "look", "question", "reveal")
@@ -109,6 +111,8 @@ class Lesson:
     Attributes
     ----------
     id, title, page, summary : str
+    order : int
+        Where the home page lists it (smallest first; ties by id).
     steps : tuple of Step
     states : tuple of dict
         ``states[n]`` is every setting of the page at step ``n`` (1-based); ``states[0]`` is
@@ -119,6 +123,7 @@ class Lesson:
     title: str
     page: str
     summary: str
+    order: int
     steps: tuple[Step, ...]
     states: tuple[dict[str, Any], ...] = field(repr=False)
 
@@ -252,6 +257,9 @@ def parse_lesson(raw: Mapping, file: str) -> Lesson:
         raise LessonError(file, f"{page!r} is not a page (one of {', '.join(PAGE_SETTINGS)})",
                           field="page")
     title, summary = _text(raw, "title", file), _text(raw, "summary", file)
+    order = raw.get("order", DEFAULT_ORDER)
+    if isinstance(order, bool) or not isinstance(order, int):
+        raise LessonError(file, f"{order!r} is not a whole number", field="order")
     raw_steps = raw["steps"]
     if not isinstance(raw_steps, list) or not all(isinstance(s, dict) for s in raw_steps):
         raise LessonError(file, "write each step as a [[steps]] table", field="steps")
@@ -273,7 +281,7 @@ def parse_lesson(raw: Mapping, file: str) -> Lesson:
         states.append(state)
         steps.append(Step(texts["title"], controls, texts["look"], texts["question"], choices,
                           answer, texts["reveal"]))
-    return Lesson(lesson_id, title, page, summary, tuple(steps), tuple(states))
+    return Lesson(lesson_id, title, page, summary, order, tuple(steps), tuple(states))
 
 
 def load_lesson(path: str | Path) -> Lesson:
@@ -301,7 +309,7 @@ class Catalog:
     Attributes
     ----------
     lessons : dict
-        Lesson id -> Lesson, in file-name order.
+        Lesson id -> Lesson, in their ``order`` (ties by id).
     errors : dict
         File stem (the id the file should have) -> LessonError.
     """
@@ -323,4 +331,5 @@ def load_lessons(folder: str | Path | None = None) -> Catalog:
             errors[path.stem] = error
         else:
             lessons[lesson.id] = lesson
-    return Catalog(lessons, errors)
+    ordered = sorted(lessons.values(), key=lambda lesson: (lesson.order, lesson.id))
+    return Catalog({lesson.id: lesson for lesson in ordered}, errors)

@@ -153,7 +153,7 @@ def _panel(lesson: Lesson, number: int, note: str | None) -> None:
             st.button("Exit", key="lesson_exit", icon=":material/close:", on_click=_exit,
                       help="Leave the lesson; the controls stay as they are.", type="tertiary")
         if note:
-            st.warning(f"The lesson step was ignored: {note}", icon=":material/warning:")
+            st.warning(f"Lesson step: {note}", icon=":material/warning:")
         text, question = st.columns([1, 1], gap="medium")
         with text:
             st.markdown(step.look)

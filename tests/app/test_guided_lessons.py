@@ -138,7 +138,7 @@ def test_a_bad_step_gets_a_note_and_the_first_step(raw):
     at = open_lesson("jacobian", "softmax", step=raw)
     assert_step_shown(at, lesson, 1)
     notes = "\n".join(warning.value for warning in at.warning)
-    assert "The lesson step was ignored" in notes and "`step`" in notes
+    assert "Lesson step:" in notes and "`step`" in notes and "using the default 1" in notes
 
 
 def test_an_unknown_lesson_and_a_lesson_of_another_page_are_explained():

@@ -65,8 +65,10 @@ def error_of(raw, file="sample.toml") -> LessonError:
 # The shipped lessons
 
 
-def test_the_required_lessons_are_shipped():
+def test_the_required_lessons_are_shipped_in_course_order():
     assert {path.stem for path in SHIPPED} >= REQUIRED
+    assert list(load_lessons().lessons)[:6] == [
+        "temperature", "jacobian", "stable", "weights", "gradcheck", "descent"]
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda path: path.stem)
@@ -174,6 +176,7 @@ CASES = [
     (a_lesson(id="Bad Name"), None, "id", "lower-case"),
     ({k: v for k, v in a_lesson().items() if k != "summary"}, None, "summary", "missing"),
     (a_lesson(title=""), None, "title", "non-empty text"),
+    (a_lesson(order="first"), None, "order", "not a whole number"),
 ]
 
 

@@ -275,7 +275,8 @@ def parse_lesson(raw: Mapping, file: str) -> Lesson:
         choices = _choices(raw_step, file, number)
         answer = _answer(raw_step, choices, file, number)
         try:
-            render(texts["reveal"], quantities(page, state), quantities(page, states[-1]))
+            render(texts["reveal"], quantities(page, state, measure=False),
+                   quantities(page, states[-1], measure=False))
         except TemplateError as error:
             raise LessonError(file, str(error), step=number, field="reveal") from None
         states.append(state)

@@ -30,6 +30,8 @@ TIMING_REPEATS = 2
 TIMING_MIN_SECONDS = 0.002
 #: Quantities that are measured (timings), not computed: they differ from run to run.
 MEASURED = frozenset({"speedup", "slowdown"})
+#: What a measured quantity reads when nothing is measured (a positive ratio, like a real one).
+MEASURED_STAND_IN = 1.0
 #: What a reveal shows for "did not diverge".
 NEVER = "never"
 
@@ -218,8 +220,9 @@ PAGES: dict[str, tuple[type, dict[str, Quantity]]] = {
 class Quantities(Mapping):
     """The quantities of one page for one set of settings, computed on first read."""
 
-    def __init__(self, page: str, values: Mapping[str, Any]):
+    def __init__(self, page: str, values: Mapping[str, Any], *, measure: bool = True):
         results, self._table = PAGES[page]
+        self._measure = measure
         self._values = dict(values)
         self._results_type = results
         self._cache: dict[str, Any] = {}
@@ -230,6 +233,8 @@ class Quantities(Mapping):
 
     def __getitem__(self, name: str) -> Any:
         if name not in self._cache:
+            if not self._measure and name in MEASURED:
+                return MEASURED_STAND_IN
             self._cache[name] = self._table[name].compute(self._results)
         return self._cache[name]
 
@@ -243,6 +248,10 @@ class Quantities(Mapping):
         return len(self._table)
 
 
-def quantities(page: str, values: Mapping[str, Any]) -> Quantities:
-    """The lazy mapping of every quantity of ``page`` for the settings ``values``."""
-    return Quantities(page, values)
+def quantities(page: str, values: Mapping[str, Any], *, measure: bool = True) -> Quantities:
+    """The lazy mapping of every quantity of ``page`` for the settings ``values``.
+
+    ``measure=False`` gives :data:`MEASURED_STAND_IN` for the timings instead of timing
+    anything: enough to check that a template formats them, at no cost.
+    """
+    return Quantities(page, values, measure=measure)

@@ -180,6 +180,15 @@ def test_check_quantities():
     assert (q["D"], q["K"], q["N"]) == (4, 5, 40)
 
 
+def test_without_measuring_the_timings_read_a_stand_in():
+    from explorer.guided.quantities import MEASURED_STAND_IN
+
+    q = quantities("check", defaults("check"), measure=False)
+    assert all(q[name] == MEASURED_STAND_IN for name in MEASURED)
+    assert "compared" not in q._results.__dict__  # nothing was timed
+    assert q["evaluations"] == 2 * 3 * 4
+
+
 def test_quantities_are_lazy_and_named_per_page():
     q = quantities("training", training_values())
     assert "final_loss" in q and "p" not in q

@@ -77,9 +77,14 @@ def _apply_step(lesson: Lesson, number: int) -> None:
     applied = st.session_state.get(APPLIED_KEY)
     if applied == marker:
         return
-    values = dict(lesson.states[number])
-    if applied is None:
-        values = {key: value for key, value in values.items() if key not in st.query_params}
+    defaults = lesson.states[0]
+    values = {
+        key: value for key, value in lesson.states[number].items()
+        # Only what changes: a value written through the session state outlives the page
+        # (another page's widget with the same key, e.g. K, would start from it).
+        if st.session_state.get(key, defaults[key]) != value
+        and not (applied is None and key in st.query_params)
+    }
     set_controls(values)
     st.session_state[APPLIED_KEY] = marker
 

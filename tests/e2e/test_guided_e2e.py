@@ -78,13 +78,3 @@ def test_screenshot_of_a_revealed_step(browser, app_url, screenshot_dir, viewpor
     finally:
         context.close()
 
-
-def test_a_lesson_leaves_the_other_pages_at_their_own_defaults(page, app_url):
-    """A step writes only the controls it changes: the shared key K keeps /weights' default."""
-    page.goto(f"{app_url}/softmax?lesson={LESSON.id}")
-    settle(page)
-    page.get_by_role("button", name="Next").click()
-    settle(page)
-    page.get_by_role("link", name="Gradients of the weights").click()
-    settle(page)
-    assert slider_value(page, "k") == 3  # /weights' own default K, not /softmax's 4

@@ -11,6 +11,7 @@ address bar always reproduces the step. The lessons are validated data files
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -35,6 +36,11 @@ APPLIED_KEY = "_lesson_applied"
 REVEALED_KEY = "_lesson_revealed"
 #: Page name -> its script, for the links of the lesson list.
 PAGE_SCRIPTS = {page.url_path: page.script for page in LESSONS}
+#: PageDown/PageUp on a focused control also mean Next/Previous (constant JS, no data).
+_presenter_keys = st.components.v2.component(
+    "lesson_presenter_keys",
+    js=(Path(__file__).parents[1] / "web" / "lesson_keys.js").read_text(encoding="utf-8"),
+)
 
 
 @st.cache_resource(show_spinner=False)
@@ -175,6 +181,9 @@ def _panel(lesson: Lesson, number: int, note: str | None) -> None:
         if revealed is not None:
             # The verdict is on the prediction made before the reveal, even if changed since.
             _show_reveal(lesson, number, revealed)
+        _presenter_keys(key="lesson_presenter_keys")
+        # The key handler draws nothing: take its empty box out of the panel's layout.
+        st.html("<style>.st-key-lesson_presenter_keys{display:none}</style>")
 
 
 def guided_lesson(page: str) -> None:

@@ -1,6 +1,6 @@
 """A guided lesson in a real browser: PageDown and PageUp (what a presenter's clicker sends)
-walk the steps, the controls and the address bar follow, and the panel is photographed at
-the laptop and projector sizes."""
+walk the steps, also when a control has the focus; the controls and the address bar
+follow, and the panel is photographed at the laptop and projector sizes."""
 
 from __future__ import annotations
 
@@ -57,6 +57,25 @@ def test_page_down_and_page_up_walk_the_lesson(page, app_url):
     press(page, "PageUp")
     assert f"step 2 of {len(LESSON)}" in panel_heading(page)
     assert link(page)["step"] == ["2"] and "t" not in link(page)
+    assert slider_value(page, "z0") == LESSON.states[2]["z0"]
+
+
+def test_page_down_on_a_focused_control_still_means_next(page, app_url):
+    """After answering (a radio has the focus) or moving a slider, the clicker still works."""
+    page.goto(f"{app_url}/softmax?lesson={LESSON.id}")
+    settle(page)
+    step = LESSON.steps[0]
+    page.locator(".st-key-lesson_panel").get_by_text(step.choices[step.answer]).click()
+    settle(page)
+    press(page, "PageDown")
+    assert f"step 2 of {len(LESSON)}" in panel_heading(page)
+    page.locator(".st-key-z0").get_by_role("slider").focus()
+    press(page, "PageDown")
+    assert f"step 3 of {len(LESSON)}" in panel_heading(page)
+    # The key moved the lesson, not the focused slider: z0 has step 3's value.
+    assert slider_value(page, "z0") == LESSON.states[3]["z0"]
+    press(page, "PageUp")
+    assert f"step 2 of {len(LESSON)}" in panel_heading(page)
     assert slider_value(page, "z0") == LESSON.states[2]["z0"]
 
 

@@ -139,7 +139,7 @@ def _show_reveal(lesson: Lesson, number: int, chosen: int) -> None:
     before = tuple(sorted(lesson.states[number - 1].items()))
     try:
         text = reveal_text(lesson.page, step.reveal, now, before)
-    except (TemplateError, ValueError) as error:
+    except (TemplateError, ValueError, IndexError, KeyError) as error:
         text = f"The numbers cannot be read for these settings: {plain_text(str(error))}"
     with st.container(key="lesson_reveal_text", border=True):
         st.markdown(f"{verdict} {text}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -115,6 +116,18 @@ def test_a_wrong_prediction_is_told_the_right_answer():
     # Changing the prediction after the reveal does not turn it into a right one.
     at.radio(key=guided.answer_key(lesson, 1)).set_value(step.answer).run()
     assert "**Not quite.**" in panel_text(at) and "**Right:**" not in panel_text(at)
+
+
+def test_the_reveal_reads_the_controls_as_the_learner_left_them():
+    lesson = CATALOG.lessons["temperature"]
+    at = open_lesson("temperature", "softmax", step="3")  # T: 1 -> 0.5
+    at.select_slider(key="t").set_value(2.0).run()  # the learner tries T = 2 instead
+    step = lesson.steps[2]
+    at.radio(key=guided.answer_key(lesson, 3)).set_value(step.answer).run()
+    at.button(key="lesson_reveal").click().run()
+    z = np.array([2.0, 1.0, 0.1, -1.0])
+    p_before, p_now = (np.exp(z / t) / np.exp(z / t).sum() for t in (1.0, 2.0))
+    assert f"p₀ rose from {p_before[0]:.2f} to {p_now[0]:.2f}" in panel_text(at)
 
 
 def test_previous_goes_back_and_sets_the_earlier_controls():

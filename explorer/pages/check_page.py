@@ -26,6 +26,7 @@ from explorer.figures.check_figs import timing_figure
 from explorer.figures.style import PLOTLY_CONFIG
 from explorer.losses import loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook
 from explorer.pages.controls import control, lesson_header, show_url_notes
+from explorer.pages.guided import guided_lesson
 
 SETTINGS = (state.CHECK_N, state.CHECK_D, state.CHECK_K, state.CHECK_SEED, state.CHECK_REG)
 
@@ -196,6 +197,7 @@ def source_section() -> None:
                     language="python", wrap_lines=True)
 
 
+guided_lesson("check")
 notes = lesson_header(
     "Gradient check",
     "Naive loops, vectorised numpy and central differences must give the same gradient. "

@@ -6,7 +6,7 @@ with ``bind="query-params"`` so that a copied address reproduces the view.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -110,16 +110,27 @@ def reset_button(
     defaults = {setting.key: setting.default for setting in settings}
 
     def reset() -> None:
-        for name, value in defaults.items():
-            st.session_state[name] = value
-        for name in forget:
-            st.session_state.pop(name, None)
-        st.session_state[_RESET_CHECK_KEY] = defaults
+        set_controls(defaults, forget=forget)
 
     st.button(
         "Reset to defaults", icon=":material/restart_alt:", key=key, on_click=reset,
         help="Every control back to its default.",
     )
+
+
+def set_controls(values: Mapping[str, Any], *, forget: Sequence[str] = ()) -> None:
+    """Give the controls named in ``values`` those values, before their widgets are made.
+
+    Call it from a callback or before the page creates its widgets. Streamlit mirrors
+    the new widget values into the URL. A value that does not take (a widget whose range
+    depends on another setting reads the old address bar) is applied once more by
+    :func:`show_url_notes`. ``forget``: session values that go back to unset.
+    """
+    for name, value in values.items():
+        st.session_state[name] = value
+    for name in forget:
+        st.session_state.pop(name, None)
+    st.session_state[_RESET_CHECK_KEY] = dict(values)
 
 
 def _apply_pending_reset() -> None:

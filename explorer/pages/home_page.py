@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from explorer.pages.guided import lesson_list
 from explorer.pages.lessons import LESSONS
 
 st.title("Softmax gradient explorer")
@@ -20,6 +21,8 @@ for index, lesson in enumerate(LESSONS):
         st.page_link(
             lesson.script, label=f"Open /{lesson.url_path}", icon=":material/arrow_forward:"
         )
+
+lesson_list()
 
 st.divider()
 st.caption(

@@ -10,6 +10,7 @@ from explorer import state
 from explorer.figures import softmax_figs
 from explorer.figures.style import CLASS_COLORS, PLOTLY_CONFIG
 from explorer.pages.controls import control, lesson_header, show_url_notes
+from explorer.pages.guided import guided_lesson
 from explorer.softmax_lesson import (
     EXP_OVERFLOW,
     OVERFLOW_SCALE,
@@ -261,6 +262,7 @@ def _panel() -> None:
                 _derivation(view, cell, chosen)
 
 
+guided_lesson("softmax")
 notes_slot = lesson_header(
     "Softmax and its Jacobian", LESSON, EXPLANATION, SETTINGS, forget=(CELL_KEY,)
 )

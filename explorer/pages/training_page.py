@@ -25,6 +25,7 @@ from explorer.figures.style import PLOTLY_CONFIG
 from explorer.landscape import landscape, project_path
 from explorer.optim import OPTIMIZER_DESCRIPTIONS
 from explorer.pages.controls import control, lesson_header, show_url_notes
+from explorer.pages.guided import guided_lesson
 from explorer.state import plain_text
 from explorer.training_run import (
     Data,
@@ -558,6 +559,7 @@ def downloads_panel(data_settings: DataSettings, custom_csv: str | None,
 
 # ----------------------------------------------------------------------------------------
 
+guided_lesson("training")
 notes_slot = lesson_header(
     "Training by gradient descent",
     "Train a softmax classifier on 2D points and watch gradient descent move the decision "

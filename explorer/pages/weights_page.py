@@ -21,6 +21,7 @@ from explorer.one_example import (
     forward,
 )
 from explorer.pages.controls import control, lesson_header, show_url_notes
+from explorer.pages.guided import guided_lesson
 
 SETTINGS = (
     state.WEIGHTS_K, state.EXAMPLE_X1, state.EXAMPLE_X2, state.WEIGHTS_TARGET,
@@ -237,6 +238,7 @@ def weights_panel() -> None:
     probability_panel(W, b, x, k)
 
 
+guided_lesson("weights")
 notes = lesson_header(
     "Gradients of the weights",
     "One example, a linear softmax classifier: dL/dW = x (p − y)ᵀ + reg·W. Move a weight "

@@ -234,7 +234,7 @@ def test_cell_text_is_at_least_14px_at_k10(page, app_url):
 def test_screenshots(browser, app_url, screenshot_dir, viewport):
     context = browser.new_context(viewport=VIEWPORTS[viewport])
     page = context.new_page()
-    open_softmax(page, app_url, QUERY + "&k=10")
+    open_softmax(page, app_url, "k=10&t=0.7&cell=3,2")
     width = VIEWPORTS[viewport]["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth") <= width

@@ -417,6 +417,10 @@ PROB_CLASS = Setting(
     "j", "Probability p_j to differentiate", 0, "int", 0, WEIGHTS_MAX_CLASSES - 1, 1,
     help="Shows dp_j/dw_i for every class i.",
 )
+WEIGHTS_LR = Setting(
+    "lr", "Learning rate", 0.5, "select", options=log_stops(0.01, 5.0),
+    help="Step size of the 'take one gradient step' button: W -= lr·dL/dW, b -= lr·dL/db.",
+)
 COMMON_MISTAKE = Setting(
     "mistake", "Common mistake: treat the denominator as constant", False, "toggle",
     help="Drops the -p_j p_i x term, as if Σ exp(w_k·x) did not depend on w_i.",

@@ -47,6 +47,7 @@ def register(name: str, entry: str):
 
 
 SOFTMAX_COMPONENT = register("softmax_explorer.softmax_live", "softmax_view.js")
+WEIGHTS_COMPONENT = register("softmax_explorer.weights_live", "weights_view.js")
 
 
 

@@ -36,6 +36,10 @@ class PageSpec:
         URL settings for the browser run; they put the slider at the low end of its
         range, so that every ArrowRight press gives a value not seen recently (a value
         seen in the last two runs would come from the browser's message cache).
+    live : bool
+        The page is a live view (explorer/pages/live.py): its slider is a range input
+        ``[data-key=<key>]`` inside the component and ``chart`` is a ``data-chart`` name;
+        a press is timed to the frame after the component's ``live-drawn`` event.
     """
 
     name: str
@@ -44,6 +48,7 @@ class PageSpec:
     chart: str = ""
     largest: dict[str, str] = field(default_factory=dict)
     browser_query: dict[str, str] = field(default_factory=dict)
+    live: bool = False
 
     @property
     def slider(self) -> str:
@@ -66,11 +71,13 @@ PAGES: dict[str, PageSpec] = {
         "softmax", _script("softmax"), state.SOFTMAX_LOGITS[0], "jacobian",
         largest={state.SOFTMAX_K.key: str(state.MAX_CLASSES)},
         browser_query={state.SOFTMAX_LOGITS[0].key: _low_end(state.SOFTMAX_LOGITS[0])},
+        live=True,
     ),
     "weights": PageSpec(
         "weights", _script("weights"), state.WEIGHT_SLIDERS[0][0], "dweights",
         largest={state.WEIGHTS_K.key: str(state.WEIGHTS_MAX_CLASSES)},
         browser_query={state.WEIGHT_SLIDERS[0][0].key: _low_end(state.WEIGHT_SLIDERS[0][0])},
+        live=True,
     ),
     "training": PageSpec(
         "training", _script("training"), state.LEARNING_RATE, "loss_curve",

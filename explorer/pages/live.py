@@ -89,6 +89,17 @@ class LiveView:
         return f"{self.name}_live"
 
 
+#: Every live view defined so far, by name (a page's view is defined when its script runs);
+#: tests read it to know which settings a live page owns.
+VIEWS: dict[str, LiveView] = {}
+
+
+def define(view: LiveView) -> LiveView:
+    """Record ``view`` in :data:`VIEWS` and return it."""
+    VIEWS[view.name] = view
+    return view
+
+
 def check_values(view: LiveView, raw: Mapping[str, Any], *, from_url: bool) -> tuple[dict, list]:
     """Every setting's value from ``raw`` (URL value lists, or browser values), and notes.
 

@@ -95,10 +95,10 @@ def _dependent(values) -> list[state.Setting]:
             state.PROB_CLASS.with_range(max_value=k - 1)]
 
 
-VIEW = live.LiveView(
+VIEW = live.define(live.LiveView(
     name="weights", component=live.WEIGHTS_COMPONENT, settings=SETTINGS,
     to_browser=_to_browser, from_browser=_from_browser, refine=_dependent,
-)
+))
 
 
 def _limits(setting: state.Setting) -> dict:

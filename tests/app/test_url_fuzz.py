@@ -98,6 +98,7 @@ def check_page(script: str, query: dict[str, list[str]]) -> None:
         if bound.live:
             # A live view reads numbers in any spelling and notes a fractional class.
             expected, note = read_link_value(bound.setting, values)
+            REJECTED[script] += note is not None
             assert bound.shows(expected), f"not used as read: {context}: {bound.value!r}"
             assert named_in_warning(at, key) is (note is not None), (
                 f"note {note!r} vs warning: {context}\n{warnings_text(at)}")

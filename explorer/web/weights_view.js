@@ -52,7 +52,7 @@ function create(parent, data) {
   view.weights = [];
   for (let k = 0; k < limits.maxK; k++) {
     const color = data.colors[k];
-    const column = [0, 1].map((i) => range(`W[${i + 1},${k}]`, limits.w,
+    const column = [0, 1].map((i) => range(`W[${i},${k}]`, limits.w,
       (v) => { view.state.W[i][k] = v; moved(); },
       { key: `w${i + 1}_${k}`, swatch: color, compact: true }));
     const bias = range(`b${k}`, limits.w, (v) => { view.state.b[k] = v; moved(); },

@@ -76,7 +76,17 @@ def _expect_softmax(page, k: int, given: dict[int, float], t: float, who: str) -
     _poll(lambda: _probs_chart(page), matches, f"{who}: probs chart is not softmax({z}/{t})")
 
 
+def _nudge_widget(page, key: str, keypress: str, times: int) -> None:
+    """Move a Streamlit slider (its thumb is a visually hidden range input)."""
+    slider = page.locator(f".st-key-{key}").get_by_role("slider")
+    for _ in range(times):
+        slider.focus()
+        slider.press(keypress)
+        wait_idle(page)
+
+
 def _nudge(page, key: str, keypress: str, times: int) -> None:
+    """Move a control of a live view (a range input inside the component)."""
     slider = page.locator(f"input[data-key='{key}']")
     for _ in range(times):
         slider.focus()
@@ -174,7 +184,7 @@ def test_two_sessions_keep_their_own_uploaded_points(browser, app_url):
         _expect_points(a, POINTS_A, "A")
         _expect_points(b, POINTS_B, "B")
 
-        _nudge(a, "steps", "ArrowRight", 1)  # A retrains; B is untouched
+        _nudge_widget(a, "steps", "ArrowRight", 1)  # A retrains; B is untouched
         _expect_points(a, POINTS_A, "A after a rerun")
         _expect_points(b, POINTS_B, "B after A's rerun")
 

@@ -67,6 +67,7 @@ function create(parent, data) {
   view.draw = () => {
     const s = view.state;
     const k = s.k;
+    root.classList.toggle("many", k > 6);  // wide charts: see live.css
     s.y = Math.min(s.y, k - 1);
     s.cell = s.cell.map((index) => Math.min(index, k - 1));
     view.k.input.value = k;

@@ -198,3 +198,11 @@ def test_property_lines_report_the_jacobian_of_the_synced_state():
     text = all_markdown(at)
     assert f"{np.abs(jac).max():.4g}" in text
     assert f"rank K − 1 = {DEFAULT_K - 1}" in text
+
+
+def test_presentation_mode_reaches_the_component_as_a_flag():
+    at = open_page()
+    assert component_data(at)["present"] is False
+    at.session_state["present"] = True
+    at.run()
+    assert component_data(at)["present"] is True

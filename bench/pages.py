@@ -36,6 +36,10 @@ class PageSpec:
         URL settings for the browser run; they put the slider at the low end of its
         range, so that every ArrowRight press gives a value not seen recently (a value
         seen in the last two runs would come from the browser's message cache).
+    live : bool
+        The page is a live view (explorer/pages/live.py): its slider is a range input
+        ``[data-key=<key>]`` inside the component and ``chart`` is a ``data-chart`` name;
+        a press is timed to the frame after the component's ``live-drawn`` event.
     """
 
     name: str
@@ -44,6 +48,11 @@ class PageSpec:
     chart: str = ""
     largest: dict[str, str] = field(default_factory=dict)
     browser_query: dict[str, str] = field(default_factory=dict)
+    live: bool = False
+    #: For a live page: the component's key and where the slider's value sits in the state
+    #: the browser syncs (see explorer/pages/live.py).
+    component: str = ""
+    state_path: tuple = ()
 
     @property
     def slider(self) -> str:
@@ -66,11 +75,13 @@ PAGES: dict[str, PageSpec] = {
         "softmax", _script("softmax"), state.SOFTMAX_LOGITS[0], "jacobian",
         largest={state.SOFTMAX_K.key: str(state.MAX_CLASSES)},
         browser_query={state.SOFTMAX_LOGITS[0].key: _low_end(state.SOFTMAX_LOGITS[0])},
+        live=True, component="softmax_live", state_path=("z", 0),
     ),
     "weights": PageSpec(
         "weights", _script("weights"), state.WEIGHT_SLIDERS[0][0], "dweights",
         largest={state.WEIGHTS_K.key: str(state.WEIGHTS_MAX_CLASSES)},
         browser_query={state.WEIGHT_SLIDERS[0][0].key: _low_end(state.WEIGHT_SLIDERS[0][0])},
+        live=True, component="weights_live", state_path=("W", 0, 0),
     ),
     "training": PageSpec(
         "training", _script("training"), state.LEARNING_RATE, "loss_curve",
@@ -97,3 +108,18 @@ BARE = PageSpec(
 
 #: Pages of the browser benchmark (those with a chart to watch).
 BROWSER_PAGES = ("softmax", "weights", "training")
+
+
+def open_page(session, spec: PageSpec, query: dict[str, str] | None = None):
+    """Open ``spec``'s page in a :class:`bench.protocol.Session`; return the first run.
+
+    On a live page the slider is a control of the component, moved through the state the
+    browser would sync back (``Session.use_live_control``).
+    """
+    first = session.open(spec.name, query)
+    if spec.live:
+        setting = spec.setting
+        size = round((setting.max_value - setting.min_value) / setting.step)
+        walk = [round(setting.min_value + index * setting.step, 10) for index in range(size + 1)]
+        session.use_live_control(spec.slider, spec.component, spec.state_path, walk)
+    return first

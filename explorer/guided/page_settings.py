@@ -13,17 +13,17 @@ from typing import Any
 from explorer import state
 from explorer.datasets import DATASETS
 
-#: The settings of every page, in the order the page creates its widgets. Each tuple is the
-#: page script's own ``SETTINGS`` (tests/unit/test_lesson_files.py checks they stay equal).
+#: The settings of every page, in URL order: the one home of each page's list (the page
+#: scripts read their ``SETTINGS`` from here).
 PAGE_SETTINGS: dict[str, tuple[state.Setting, ...]] = {
     "softmax": (
         state.SOFTMAX_K, *state.SOFTMAX_LOGITS, state.TEMPERATURE, state.SOFTMAX_TARGET,
-        state.OVERFLOW_DEMO,
+        state.OVERFLOW_DEMO, state.JACOBIAN_CELL,
     ),
     "weights": (
         state.WEIGHTS_K, state.EXAMPLE_X1, state.EXAMPLE_X2, state.WEIGHTS_TARGET,
         *state.WEIGHT_SLIDERS[0], *state.WEIGHT_SLIDERS[1], *state.BIAS_SLIDERS,
-        state.WEIGHTS_REG, state.PROB_CLASS, state.COMMON_MISTAKE,
+        state.WEIGHTS_REG, state.PROB_CLASS, state.COMMON_MISTAKE, state.WEIGHTS_LR,
     ),
     "training": (
         state.DATASET, state.POINTS, state.CLASSES, state.NOISE, state.DATA_SEED,

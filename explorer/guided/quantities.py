@@ -132,7 +132,7 @@ PAGES: dict[str, tuple[type, dict[str, Quantity]]] = {
         "K": Quantity("number of classes", lambda s: s.view.classes),
         "T": Quantity("temperature", lambda s: s.view.temperature),
         "y": Quantity("target class", lambda s: s.view.target),
-        "z": Quantity("logits used (×1000 in the overflow demo), shape (K,)",
+        "z": Quantity("logits used (+1000 in the overflow demo), shape (K,)",
                       lambda s: s.view.logits),
         "p": Quantity("stable softmax probabilities, shape (K,)", lambda s: s.view.p),
         "p_max": Quantity("largest probability", lambda s: float(s.view.p.max())),

@@ -12,7 +12,6 @@ import math
 import pandas as pd
 import streamlit as st
 
-from explorer import state
 from explorer.check_runner import (
     NOISE_FLOOR,
     PASS_THRESHOLD,
@@ -24,11 +23,12 @@ from explorer.check_runner import (
 )
 from explorer.figures.check_figs import timing_figure
 from explorer.figures.style import PLOTLY_CONFIG
+from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.losses import loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook
 from explorer.pages.controls import control, lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
 
-SETTINGS = (state.CHECK_N, state.CHECK_D, state.CHECK_K, state.CHECK_SEED, state.CHECK_REG)
+SETTINGS = PAGE_SETTINGS["check"]
 
 EXPLANATION = f"""
 **The problem.** N examples with D standard-normal features, labels drawn uniformly from
@@ -79,9 +79,8 @@ def format_error(value: float | None) -> str:
 def problem_controls() -> tuple[int, int, int, int, float]:
     """N, D, K, seed and reg in one row."""
     columns = st.columns([1.4, 1, 1, 1, 1.2])
-    settings = (state.CHECK_N, state.CHECK_D, state.CHECK_K, state.CHECK_SEED, state.CHECK_REG)
     values = []
-    for column, setting in zip(columns, settings, strict=True):
+    for column, setting in zip(columns, SETTINGS, strict=True):
         with column:
             values.append(control(setting))
     return tuple(values)

@@ -26,6 +26,7 @@ from explorer.guided.lesson_file import (
 from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.guided.quantities import quantities
 from explorer.guided.template import TemplateError, render
+from explorer.pages import live
 from explorer.pages.controls import set_controls
 from explorer.pages.lessons import LESSONS
 from explorer.state import check_query, plain_text, quote_value
@@ -84,14 +85,16 @@ def _apply_step(lesson: Lesson, number: int) -> None:
     if applied == marker:
         return
     defaults = lesson.states[0]
-    values = {
-        key: value for key, value in lesson.states[number].items()
+    wanted = {key: value for key, value in lesson.states[number].items()
+              if not (applied is None and key in st.query_params)}
+    # The controls of a live view are its state (namespaced per view): set them all.
+    widgets = live.apply_values(wanted)
+    set_controls({
+        key: value for key, value in widgets.items()
         # Only what changes: a value written through the session state outlives the page
         # (another page's widget with the same key, e.g. K, would start from it).
         if st.session_state.get(key, defaults[key]) != value
-        and not (applied is None and key in st.query_params)
-    }
-    set_controls(values)
+    })
     st.session_state[APPLIED_KEY] = marker
 
 
@@ -125,7 +128,8 @@ def _revealed_answer(lesson: Lesson, number: int) -> int | None:
 def _live_settings(lesson: Lesson, number: int) -> dict[str, Any]:
     """The page's settings as the controls hold them now (the step's values by default)."""
     state = lesson.states[number]
-    return {key: st.session_state.get(key, value) for key, value in state.items()}
+    return {key: live.session_value(key, st.session_state.get(key, value))
+            for key, value in state.items()}
 
 
 def _show_reveal(lesson: Lesson, number: int, chosen: int) -> None:

@@ -237,6 +237,9 @@ def _page_settings_names(script: Path) -> list[str]:
 
 @pytest.mark.parametrize("page", sorted(PAGE_SETTINGS))
 def test_page_settings_are_the_page_scripts_settings(page):
+    source = (REPO / "explorer" / "pages" / f"{page}_page.py").read_text(encoding="utf-8")
+    if f'SETTINGS = PAGE_SETTINGS["{page}"]' in source:
+        return  # the page reads its list from the one home
     names = _page_settings_names(REPO / "explorer" / "pages" / f"{page}_page.py")
     expected = []
     for name in names:

@@ -10,7 +10,8 @@ const BUTTONS = { PageDown: "lesson_next", PageUp: "lesson_previous" };
 function onKeyDown(event) {
   const key = BUTTONS[event.key];
   if (!key || event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
-  const target = event.target;
+  // The real target, also inside a live view's shadow root (event.target is its host).
+  const target = event.composedPath()[0];
   // Anywhere else the buttons' own shortcuts already answer.
   if (!(target instanceof Element) || !target.closest(CONTROL)) return;
   const button = document.querySelector(`.st-key-${key} button`);

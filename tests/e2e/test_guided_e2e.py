@@ -22,7 +22,8 @@ def link(page) -> dict[str, list[str]]:
 
 
 def slider_value(page, key: str) -> float:
-    return float(page.locator(f".st-key-{key}").get_by_role("slider").input_value())
+    """A live control's value (Playwright's locators reach into the component's shadow root)."""
+    return float(page.locator(f"input[data-key={key}]").input_value())
 
 
 def panel_heading(page) -> str:
@@ -69,7 +70,7 @@ def test_page_down_on_a_focused_control_still_means_next(page, app_url):
     settle(page)
     press(page, "PageDown")
     assert f"step 2 of {len(LESSON)}" in panel_heading(page)
-    page.locator(".st-key-z0").get_by_role("slider").focus()
+    page.locator("input[data-key=z0]").focus()
     press(page, "PageDown")
     assert f"step 3 of {len(LESSON)}" in panel_heading(page)
     # The key moved the lesson, not the focused slider: z0 has step 3's value.

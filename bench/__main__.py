@@ -18,7 +18,7 @@ import time
 import traceback
 from pathlib import Path
 
-SECTIONS = ("kernels", "server", "payload", "browser", "classroom")
+SECTIONS = ("kernels", "server", "payload", "browser", "classroom", "scale")
 BENCH = Path(__file__).resolve().parent
 
 
@@ -104,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         from bench import classroom
 
         sections.append(_guarded("Classroom", classroom.run, quick=quick))
+    if "scale" in args.only:
+        from bench import scale
+
+        sections.append(_guarded("Scale", scale.run, quick=quick))
 
     seconds = time.perf_counter() - begin
     print(report.table(sections))

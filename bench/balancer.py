@@ -42,7 +42,7 @@ def _sections(text: str) -> Iterator[tuple[str, str]]:
         yield current, line
 
 
-def _directives(text: str, section: str) -> list[list[str]]:
+def directives(text: str, section: str) -> list[list[str]]:
     """The words of every directive in the sections whose header starts with ``section``."""
     return [line.split() for header, line in _sections(text)
             if header.split()[:1] == [section] and line[:1].isspace()
@@ -51,7 +51,7 @@ def _directives(text: str, section: str) -> list[list[str]]:
 
 def affinity_cookie(text: str) -> str:
     """The name of the cookie the backend inserts (``cookie <name> insert ...``)."""
-    for words in _directives(text, "backend"):
+    for words in directives(text, "backend"):
         if words[0] == "cookie" and "insert" in words:
             return words[1]
     raise LookupError("the backend inserts no affinity cookie")
@@ -60,7 +60,7 @@ def affinity_cookie(text: str) -> str:
 def health_check(text: str) -> tuple[str, str]:
     """The backend's health check: ``(path, expected body text)``."""
     path = expected = ""
-    for words in _directives(text, "backend"):
+    for words in directives(text, "backend"):
         if words[:2] == ["http-check", "send"] and "uri" in words:
             path = words[words.index("uri") + 1]
         if words[:3] == ["http-check", "expect", "string"]:
@@ -73,7 +73,7 @@ def health_check(text: str) -> tuple[str, str]:
 def servers(text: str) -> list[dict[str, str]]:
     """The backend's ``server`` lines: ``name``, ``address`` and ``cookie`` of each."""
     out = []
-    for words in _directives(text, "backend"):
+    for words in directives(text, "backend"):
         if words[0] == "server":
             cookie = words[words.index("cookie") + 1] if "cookie" in words else ""
             out.append({"name": words[1], "address": words[2], "cookie": cookie})

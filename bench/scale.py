@@ -481,25 +481,28 @@ def _summary(replicas: int, pages: Sequence[str], load: Lecture) -> dict:
             "cpu_ms": load.cpu_ms_per_change, "client": load.client_percent,
             "per_page": {name: percentile([1000 * v for v in values], 95)
                          for name, values in load.latencies.items()},
-            "first_error": load.errors[0] if load.errors else "", "load": load}
+            "first_error": load.errors[0] if load.errors else "", "load": load,
+            "loadavg": os.getloadavg()[0]}
 
 
 def _table(rows: list[dict]) -> str:
     lines = ["| replicas | sessions | pages | p50 ms | p95 ms | p95 per page (ms) | errors | "
-             "answered | CPU per replica (% of a core) | server CPU per change | client CPU |",
-             "|---:|---:|---|---:|---:|---|---:|---:|---|---:|---:|"]
+             "answered | CPU per replica (% of a core) | server CPU per change | client CPU | "
+             "load average |",
+             "|---:|---:|---|---:|---:|---|---:|---:|---|---:|---:|---:|"]
     for row in rows:
         if row.get("skipped"):
             lines.append(f"| {row['replicas']} | {row['sessions']} | {row['pages']} | "
-                         f"not run: {row['skipped']} | | | | | | | |")
+                         f"not run: {row['skipped']} | | | | | | | | |")
             continue
         per_page = ", ".join(f"{name} {value:.0f}" for name, value in row["per_page"].items())
         cpu = ", ".join(f"{value:.0f}" for value in row["cpu"].values())
+        # (The killed replica's CPU is counted up to the kill.)
         lines.append(
             f"| {row['replicas']} | {row['sessions']} | {row['pages']} | {row['p50']:.0f} | "
             f"{row['p95']:.0f} | {per_page} | {row['errors']} | "
             f"{row['answered']}/{row['expected']} | {cpu} | {row['cpu_ms']:.0f} ms | "
-            f"{row['client']:.0f}% |")
+            f"{row['client']:.0f}% | {row['loadavg']:.1f} |")
     return "\n".join(lines)
 
 

@@ -65,6 +65,8 @@ CORE_BUDGET = 0.6
 #: What breaks when the replica behind a websocket dies (and what a reconnect may hit).
 CONNECTION_LOST = (websocket.WebSocketConnectionClosedException, ConnectionError,
                    BrokenPipeError, ProtocolError, urllib.error.URLError)
+#: What a reconnecting browser tab tries again after (the frontend retries with back-off).
+RETRY_AFTER = (*CONNECTION_LOST, websocket.WebSocketBadStatusException, OSError)
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
@@ -155,7 +157,7 @@ class Tab:
             try:
                 self.connect(query)
                 return time.monotonic()
-            except (*CONNECTION_LOST, OSError) as error:
+            except RETRY_AFTER as error:
                 if time.monotonic() + 0.2 > deadline:
                     raise TimeoutError(f"no reconnect within {limit} s: {error}") from None
                 time.sleep(0.2)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import balancer, replicas, scale
+from bench import balancer, lecture, replicas, slow_start, tab
 from bench.pages import PAGES
 from explorer import state
 
@@ -75,19 +75,19 @@ def test_a_replica_runs_the_dockerfiles_command_on_localhost():
 def test_cookie_from_reads_the_balancers_cookie_among_others():
     headers = ["_streamlit_xsrf=2|abc|def|123; Path=/; SameSite=Lax",
                "explorer_replica=replica-2; path=/; HttpOnly; SameSite=Lax"]
-    assert scale.cookie_from(headers, "explorer_replica") == "replica-2"
-    assert scale.cookie_from(headers[:1], "explorer_replica") is None
+    assert tab.cookie_from(headers, "explorer_replica") == "replica-2"
+    assert tab.cookie_from(headers[:1], "explorer_replica") is None
 
 
 def test_url_text_is_how_the_address_bar_writes_a_value():
-    assert scale.url_text(2.0) == "2" and scale.url_text(-0.5) == "-0.5"
-    assert scale.url_text("0.07") == "0.07"
+    assert tab.url_text(2.0) == "2" and tab.url_text(-0.5) == "-0.5"
+    assert tab.url_text("0.07") == "0.07"
 
 
-@pytest.mark.parametrize("page", scale.STUDENT_PAGES)
+@pytest.mark.parametrize("page", lecture.STUDENT_PAGES)
 def test_students_get_distinct_valid_settings(page):
     spec = PAGES[page]
-    queries = [scale.student_query(spec, index) for index in range(60)]
+    queries = [tab.student_query(spec, index) for index in range(60)]
     assert len({tuple(sorted(query.items())) for query in queries}) == 60
     settings = {setting.key: setting for setting in (
         *state.SOFTMAX_LOGITS, state.EXAMPLE_X1, state.DATA_SEED)}
@@ -100,19 +100,19 @@ def test_students_get_distinct_valid_settings(page):
 @needs_haproxy
 def test_through_the_balancer_a_killed_replicas_tabs_come_back_on_their_view():
     with replicas.cluster(2) as hall:
-        load = scale.lecture(hall, 6, changes=3, period=0.5, ramp_seconds=0.5,
+        load = lecture.lecture(hall, 6, changes=3, period=0.5, ramp_seconds=0.5,
                              max_seconds=90, kill_after=0.7)
         assert load.errors == [] and load.lost == {}
         assert set(load.by_replica) == {"replica-1", "replica-2"}  # both served tabs
         assert load.affected > 0 and len(load.recovered) == load.affected
-        assert all(0 < seconds < scale.RECOVERY_LIMIT for seconds in load.recovered)
+        assert all(0 < seconds < tab.RECOVERY_LIMIT for seconds in load.recovered)
         assert load.answered == 6 * 3  # every change answered, the interrupted ones re-sent
         dead = hall.replicas[-1]
         assert hall.balancer.wait_status(dead.name, "DOWN", timeout=30) >= 0
-        landed = scale.open_tabs(hall, 2, replica=dead.name)
+        landed = slow_start.open_tabs(hall, 2, replica=dead.name)
         assert landed == ["replica-1", "replica-1"]  # the stale cookie is replaced
-        with scale.not_ready_stand_in(dead.port, "/_stcore/health") as requests:
-            assert scale.open_tabs(hall, 4) == ["replica-1"] * 4
+        with slow_start.not_ready_stand_in(dead.port, "/_stcore/health") as requests:
+            assert slow_start.open_tabs(hall, 4) == ["replica-1"] * 4
             assert hall.balancer.states()[dead.name]["status"] == "DOWN"
         assert requests == []
 

@@ -197,7 +197,7 @@ def _kill(section: Section, hall: Cluster, measure, *, sessions: int, changes: i
     problems = [*(f"tab {index}: {why}" for index, why in load.lost.items()), *load.errors]
     section.add(f"{label}: lost sessions", float(len(load.lost)), "", "0" if judged else "",
                 judge(len(load.lost), at_most=0, judged=judged),
-                note=(f"{len(load.errors)} errors; " + "; ".join(problems[:1]))[:120])
+                note="; ".join([f"{len(load.errors)} errors", *problems[:1]])[:120])
     if quick:  # the harness must work; in a full run a lost tab is a measured failure
         section.check(not load.lost and len(load.recovered) == load.affected,
                       f"kill: {problems[:2]}")

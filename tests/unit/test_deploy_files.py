@@ -22,7 +22,12 @@ import pytest
 from bench import balancer
 from tests.unit.test_deployment_docs import DOCKERFILE, README, command_words, instructions, section
 
-yaml = pytest.importorskip("yaml")
+try:
+    import yaml
+except ImportError:
+    if os.environ.get("CI"):
+        raise  # requirements-dev.txt installs PyYAML: CI must check these files
+    pytest.skip("PyYAML is not installed (requirements-dev.txt)", allow_module_level=True)
 
 REPO = Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench import balancer
 from bench.pages import REPO
-from tests.support.live import _wait_healthy, free_port
+from tests.support.live import free_port, wait_healthy
 
 COOKIE_SECRET_VARIABLE = "STREAMLIT_SERVER_COOKIE_SECRET"
 START_TIMEOUT = 90.0
@@ -75,7 +75,7 @@ class Replica:
                                             stdout=log, stderr=subprocess.STDOUT)
 
     def wait_healthy(self, timeout: float = START_TIMEOUT) -> None:
-        _wait_healthy(self.url, self.process, timeout)
+        wait_healthy(self.url, self.process, timeout)
 
     def kill(self) -> None:
         """SIGKILL, as a crash would: no goodbye to its sessions."""

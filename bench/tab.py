@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import websocket
 
-from bench.classroom import _student_query as softmax_query
+from bench.classroom import softmax_student_query
 from bench.pages import PageSpec
 from bench.protocol import ProtocolError, Session
 from explorer import state
@@ -38,7 +38,7 @@ _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 def student_query(spec: PageSpec, index: int) -> dict[str, str]:
     """URL settings of student ``index`` on ``spec``'s page, different for every student."""
     if spec.name == "softmax":
-        return softmax_query(index)
+        return softmax_student_query(index)
     if spec.name == "weights":
         x1 = state.EXAMPLE_X1
         steps = round((x1.max_value - x1.min_value) / x1.step)

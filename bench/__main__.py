@@ -1,5 +1,8 @@
 """``python -m bench``: run every benchmark, print one table, write ``bench/RESULTS.md``.
 
+``python -m bench --only scale`` (any sections) replaces only those sections of
+``bench/RESULTS.md`` and keeps the others.
+
 ``python -m bench --quick`` runs each piece on tiny sizes (one page, few sessions) to
 check that the harness works, without judging times; it writes ``bench/out/quick.md``
 (git-ignored) and never ``RESULTS.md``. The exit status is 1 when a benchmark could not
@@ -18,7 +21,7 @@ import time
 import traceback
 from pathlib import Path
 
-SECTIONS = ("kernels", "server", "payload", "browser", "classroom")
+SECTIONS = ("kernels", "server", "payload", "browser", "classroom", "scale")
 BENCH = Path(__file__).resolve().parent
 
 
@@ -104,13 +107,21 @@ def main(argv: list[str] | None = None) -> int:
         from bench import classroom
 
         sections.append(_guarded("Classroom", classroom.run, quick=quick))
+    if "scale" in args.only:
+        from bench import scale
+
+        sections.append(_guarded("Scale", scale.run, quick=quick))
 
     seconds = time.perf_counter() - begin
     print(report.table(sections))
     out = args.out or (BENCH / "out" / "quick.md" if quick else BENCH / "RESULTS.md")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(report.markdown(sections, mode="quick" if quick else "full",
-                                   started=started, seconds=seconds, commit=commit))
+    text = report.markdown(sections, mode="quick" if quick else "full", started=started,
+                           seconds=seconds, commit=commit)
+    if not quick and args.out is None and set(args.only) != set(SECTIONS) and out.exists():
+        # Some sections only: put them into the full report, keep the others.
+        text = report.merge(out.read_text(), text, "python -m bench --only " + " ".join(args.only))
+    out.write_text(text)
     errors = [f"{section.title}: {error}" for section in sections for error in section.errors]
     for error in errors:
         print(f"error: {error}", file=sys.stderr)

@@ -92,7 +92,7 @@ def _monitor(pid: int) -> Iterator[dict]:
         result["client_percent"] = 100.0 * (procstat.cpu_seconds(me) - start["client"]) / wall
 
 
-def _student_query(index: int) -> dict[str, str]:
+def softmax_student_query(index: int) -> dict[str, str]:
     """Distinct URL logits for student ``index`` (z1 differs; z0 starts somewhere else)."""
     z0, z1 = PAGE.setting, PER_STUDENT
     steps = round((z1.max_value - z1.min_value) / z1.step)
@@ -103,7 +103,7 @@ def _student_query(index: int) -> dict[str, str]:
 
 def classroom(base_url: str, sessions: int, *, changes: int = 20, period: float = 1.0,
               ramp_seconds: float = 5.0, max_seconds: float = 300.0, spec: PageSpec = PAGE,
-              query: Callable[[int], dict[str, str]] = _student_query,
+              query: Callable[[int], dict[str, str]] = softmax_student_query,
               on_start: Callable[[], object] | None = None) -> Load:
     """Run ``sessions`` students, each making ``changes`` slider changes every ``period`` s.
 

@@ -101,15 +101,19 @@ class Session:
         ``http://127.0.0.1:<port>``.
     timeout : float
         Seconds to wait for any one message before giving up.
+    cookie : str
+        A ``Cookie`` header value for the websocket handshake (a load balancer's
+        affinity cookie, ``name=value``); "" for none.
     """
 
-    def __init__(self, base_url: str, *, timeout: float = 60.0) -> None:
+    def __init__(self, base_url: str, *, timeout: float = 60.0, cookie: str = "") -> None:
         if not base_url.startswith("http://127.0.0.1:"):
             raise ValueError(f"only local servers are benchmarked, got {base_url!r}")
         self.timeout = timeout
         self.socket = websocket.create_connection(
             "ws://" + base_url.removeprefix("http://") + "/_stcore/stream",
             subprotocols=["streamlit"], origin=base_url, timeout=timeout,
+            cookie=cookie or None,
         )
         self.page_name = ""
         self.page_hash = ""
@@ -228,6 +232,9 @@ class Session:
             if proto.type == Slider.Type.SELECT_SLIDER:
                 return list(proto.options).index(state.string_array_value.data[0])
             value = state.double_array_value.data[0]
+        elif proto.set_value and not proto.value and proto.raw_value:
+            # A select slider given its value in the URL gets the option's text.
+            return list(proto.options).index(proto.raw_value[0])
         else:
             value = (proto.value if proto.set_value else proto.default)[0]
             if proto.type == Slider.Type.SELECT_SLIDER:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import os
 import platform
+import re
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -130,3 +131,44 @@ def markdown(sections: Sequence[Section], *, mode: str, started: datetime.dateti
         for note in section.notes:
             lines += [note, ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _split(markdown_text: str) -> tuple[str, dict[str, str]]:
+    """The header (up to the first level-2 heading) and each section's text by title."""
+    header, *parts = markdown_text.split("\n## ")
+    sections = {}
+    for part in parts:
+        title = part.split("\n", 1)[0].strip()
+        sections[title] = "## " + part.rstrip() + "\n"
+    return header.rstrip() + "\n", sections
+
+
+def _goal_line(markdown_text: str) -> str:
+    verdicts = []
+    for line in markdown_text.splitlines():
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line)]
+        if len(cells) == 7 and cells[0] == "" and cells[4] in ("pass", "**FAIL**"):
+            verdicts.append(cells[4] == "pass")
+    return f"**Goals met: {sum(verdicts)} of {len(verdicts)}.**"
+
+
+def merge(existing: str, fresh: str, command: str) -> str:
+    """``existing`` report with the sections of ``fresh`` put in, the others kept.
+
+    A section of ``fresh`` replaces the one with the same title, or is appended. Each
+    carries a line saying it was measured separately (``command``, date, commit, run time
+    and load, from ``fresh``'s header), and the goal count is made over every section.
+    """
+    header, sections = _split(existing)
+    fresh_header, fresh_sections = _split(fresh)
+    facts = dict(re.findall(r"^- \*\*(.+?)\*\*: (.*)$", fresh_header, re.M))
+    provenance = (f"Measured separately by `{command}`: {facts.get('date', '?')}, commit "
+                  f"{facts.get('git commit at start', '?')}, run time "
+                  f"{facts.get('run time', '?')}, load average at start "
+                  f"{facts.get('load average at start (1, 5, 15 min)', '?')}.")
+    for title, text in fresh_sections.items():
+        heading, _, body = text.partition("\n")
+        sections[title] = f"{heading}\n\n{provenance}\n{body}"
+    merged = header + "\n" + "\n".join(sections.values())
+    return re.sub(r"^\*\*Goals met: \d+ of \d+\.\*\*$", _goal_line(merged).replace("\\", r"\\"),
+                  merged, count=1, flags=re.M)

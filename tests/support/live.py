@@ -55,7 +55,7 @@ def streamlit_server(script: str | Path = "app.py", *, timeout: float = 60.0) ->
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(base, process, timeout)
+        wait_healthy(base, process, timeout)
         yield base
     finally:
         process.terminate()
@@ -66,7 +66,9 @@ def streamlit_server(script: str | Path = "app.py", *, timeout: float = 60.0) ->
             process.wait()
 
 
-def _wait_healthy(base: str, process: subprocess.Popen, timeout: float) -> None:
+def wait_healthy(base: str, process: subprocess.Popen, timeout: float) -> None:
+    """Wait until ``base`` answers ``/_stcore/health``; RuntimeError if ``process`` exits
+    first or ``timeout`` seconds pass."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:

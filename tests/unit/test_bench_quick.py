@@ -202,7 +202,7 @@ def test_explain_tail_tells_saturation_from_bursts():
 
 
 def test_student_queries_differ_and_are_valid_urls():
-    queries = [classroom._student_query(index) for index in range(60)]
+    queries = [classroom.softmax_student_query(index) for index in range(60)]
     setting = PAGES["softmax"].setting
     assert len({tuple(sorted(query.items())) for query in queries}) == 60
     for query in queries:

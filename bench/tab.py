@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 import websocket
 
 from bench.classroom import softmax_student_query
-from bench.pages import PageSpec
+from bench.pages import PageSpec, open_page
 from bench.protocol import ProtocolError, Session
 from explorer import state
 
@@ -101,7 +101,7 @@ class Tab:
         fresh = cookie_from([headers.get("set-cookie", "")], self.cookie_name)
         self.replica = fresh or self.replica
         self.address = dict(query)
-        return self.session.open(self.spec.name, query)
+        return open_page(self.session, self.spec, query)
 
     def change(self, value):
         """Move the page's slider to ``value``; the run it caused."""

@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from explorer.pages.controls import show_url_notes
 from explorer.pages.lessons import LESSONS
 
 st.title("Softmax gradient explorer")
+notes_slot = st.empty()
 st.markdown(
     "Softmax turns scores into probabilities; cross-entropy turns probabilities into a loss; "
     "gradient descent follows the derivative of that loss back to the weights. "
@@ -26,3 +28,4 @@ st.caption(
     "Formulas follow the row-per-example convention: X is (N, D), W is (D, K), b is (K,), "
     "logits Z = XW + b. Built with numpy, Plotly and Streamlit."
 )
+show_url_notes(notes_slot)

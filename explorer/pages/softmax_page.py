@@ -6,10 +6,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import state
+from explorer import chart_text, state
 from explorer.figures import softmax_figs
-from explorer.figures.style import CLASS_COLORS, PLOTLY_CONFIG
+from explorer.figures.style import CLASS_COLORS
+from explorer.pages.charts import show_chart
 from explorer.pages.controls import control, lesson_header, show_url_notes
+from explorer.pages.presentation import presenting, secondary_panel
 from explorer.softmax_lesson import (
     EXP_OVERFLOW,
     OVERFLOW_SCALE,
@@ -34,6 +36,9 @@ DEFAULT_CELL = (0, 1)
 #: Below this a row sum or an asymmetry is rounding error (the entries are at most 1/(4T) = 5).
 ROUNDING = 1e-12
 FLEX_BASIS = {"probs_box": 520, "grad_box": 360, "jacobian_box": 540, "story_box": 400}
+#: In presentation mode the main picture, p beside J, leads the row (then p - y, the story).
+PRESENT_ORDER = {"probs_box": (1, 420), "jacobian_box": (2, 420), "grad_box": (3, 360),
+                 "story_box": (4, 400)}
 
 LESSON = (
     "Softmax turns K scores (logits) into probabilities. Move a logit and watch **every** "
@@ -60,7 +65,7 @@ EXPLANATION = r"""
 """
 
 
-def _page_css(k: int) -> str:
+def _page_css(k: int, present: bool = False) -> str:
     """Constant CSS (no user input): class colours on the sliders, a layout that adapts.
 
     - each logit slider's thumb, and a square before its label, take the class colour;
@@ -88,6 +93,12 @@ def _page_css(k: int) -> str:
     rules.append(
         f"@container (max-width:{wide}px){{div:has(> .st-key-grad_box){{order:3;}}}}"
     )
+    if present:
+        for key, (order, basis) in PRESENT_ORDER.items():
+            rules.append(
+                f"div:has(> .st-key-{key}){{order:{order} !important;"
+                f"flex:1 1 {basis}px !important;}}"
+            )
     return "<style>" + "".join(rules) + "</style>"
 
 
@@ -208,18 +219,19 @@ def _checks(view: SoftmaxView) -> None:
 
 def _probs_chart(view: SoftmaxView, big: bool) -> None:
     logits_title = f"logits z × {OVERFLOW_SCALE:g}" if big else "logits z"
-    st.plotly_chart(
+    show_chart(
         softmax_figs.probs_figure(view.logits, view.p, view.target, logits_title=logits_title),
-        key="probs", config=PLOTLY_CONFIG, width="stretch",
+        key="probs", alt=chart_text.probabilities_text(view.logits, view.p, view.target),
+        width="stretch",
     )
     st.caption(f"The outlined bars are the target class y = {view.target}.")
 
 
 def _dlogits_chart(view: SoftmaxView) -> None:
     _loss(view)
-    st.plotly_chart(
+    show_chart(
         softmax_figs.dlogits_figure(view.one_hot, view.error),
-        key="dlogits", config=PLOTLY_CONFIG, width="stretch",
+        key="dlogits", alt=chart_text.error_text(view.error, view.target), width="stretch",
     )
     st.caption(
         "p − y is T times the gradient of the loss: ∂L/∂z = (p − y)/T. "
@@ -229,12 +241,14 @@ def _dlogits_chart(view: SoftmaxView) -> None:
 
 def _jacobian_chart(view: SoftmaxView, cell: tuple[int, int]) -> None:
     st.markdown("#### Jacobian $J_{ij} = \\partial p_i / \\partial z_j$")
-    st.plotly_chart(
+    show_chart(
         softmax_figs.jacobian_figure(view.jacobian, selected=cell),
-        key="jacobian", on_select=_remember_cell, selection_mode="points",
-        config=PLOTLY_CONFIG, width="stretch",
+        key="jacobian", on_select=_remember_cell, selection_mode="points", width="stretch",
+        alt=chart_text.matrix_text("the Jacobian J = dp_i/dz_j", view.jacobian, rows="i",
+                                   columns="j", decimals=3),
     )
-    _checks(view)
+    with secondary_panel("Checks: rows sum to 0, symmetric, rank K − 1"):
+        _checks(view)
 
 
 @st.fragment
@@ -257,13 +271,13 @@ def _panel() -> None:
                 _dlogits_chart(view)
             with st.container(key="jacobian_box"):
                 _jacobian_chart(view, cell)
-            with st.container(key="story_box"):
+            with st.container(key="story_box"), secondary_panel("Where the entry comes from"):
                 _derivation(view, cell, chosen)
 
 
 notes_slot = lesson_header(
     "Softmax and its Jacobian", LESSON, EXPLANATION, SETTINGS, forget=(CELL_KEY,)
 )
-st.html(_page_css(state.MAX_CLASSES))
+st.html(_page_css(state.MAX_CLASSES, presenting()))
 _panel()
 show_url_notes(notes_slot)

@@ -11,15 +11,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import state
+from explorer import chart_text, state
 from explorer.check_runner import NOISE_FLOOR, PASS_THRESHOLD
-from explorer.figures.style import PLOTLY_CONFIG, class_color, symmetric_range
+from explorer.figures.style import class_color, symmetric_range, text_on
 from explorer.figures.weights_figs import plane_figure, weight_gradient_heatmap
 from explorer.one_example import (
     check_loss_gradient,
     check_probability_gradient,
     forward,
 )
+from explorer.pages.charts import show_chart
 from explorer.pages.controls import control, lesson_header, show_url_notes
 
 SETTINGS = (
@@ -49,10 +50,16 @@ Switch on the *common mistake* to see a wrong formula fail the check.
 """
 
 
+def _gradient_text(name: str, values: np.ndarray) -> str:
+    """The text alternative of a (2, K) weight-gradient heatmap."""
+    return chart_text.matrix_text(name, values, rows="feature x", columns="class", decimals=3)
+
+
 def class_chip(k: int) -> str:
     """A small class-coloured label (fixed markup: no user text goes into it)."""
     return (
-        f"<span style='background:{class_color(k)};color:white;border-radius:0.4rem;"
+        f"<span style='background:{class_color(k)};color:{text_on(class_color(k))};"
+        f"border-radius:0.4rem;"
         f"padding:0.1rem 0.45rem;font-weight:600;white-space:nowrap'>class {k}</span>"
     )
 
@@ -132,20 +139,22 @@ def gradient_section(result, W, b, x, y: int, reg: float) -> None:
     half = symmetric_range(np.concatenate([result.dW, result.data_term, result.reg_term]))
     total, data, regular = st.columns(3, gap="small")
     with total:
-        st.plotly_chart(
+        show_chart(
             weight_gradient_heatmap(result.dW, title="dL/dW (total)", zmax=half),
-            key="dweights", config=PLOTLY_CONFIG,
+            key="dweights", alt=_gradient_text("dL/dW", result.dW),
         )
     with data:
-        st.plotly_chart(
+        show_chart(
             weight_gradient_heatmap(result.data_term, title="= data term: x·(p_k − y_k)",
                                     zmax=half),
-            key="dweights_data", config=PLOTLY_CONFIG,
+            key="dweights_data", alt=_gradient_text("the data term x·(p − y)ᵀ",
+                                                    result.data_term),
         )
     with regular:
-        st.plotly_chart(
+        show_chart(
             weight_gradient_heatmap(result.reg_term, title=f"+ reg term: {reg:g}·W", zmax=half),
-            key="dweights_reg", config=PLOTLY_CONFIG,
+            key="dweights_reg", alt=_gradient_text("the regularisation term reg·W",
+                                                   result.reg_term),
         )
     check = check_loss_gradient(W, b, x, y, reg)
     explain, badge = st.columns([3, 1], vertical_alignment="center")
@@ -179,18 +188,19 @@ def probability_panel(W: np.ndarray, b: np.ndarray, x: np.ndarray, k: int) -> No
     half = symmetric_range(np.concatenate([check.analytic, check.numeric]))
     left, right = st.columns(2, gap="medium")
     with left:
-        st.plotly_chart(
+        show_chart(
             weight_gradient_heatmap(
                 check.analytic, zmax=half, highlight=wrong_cells,
                 title=f"∂p{j}/∂w_i from the {'mistaken ' if mistake else ''}formula",
             ),
-            key="dprob", config=PLOTLY_CONFIG,
+            key="dprob", alt=_gradient_text(f"dp{j}/dw_i from the formula", check.analytic),
         )
     with right:
-        st.plotly_chart(
+        show_chart(
             weight_gradient_heatmap(check.numeric, zmax=half,
                                     title=f"∂p{j}/∂w_i by central differences"),
-            key="dprob_numeric", config=PLOTLY_CONFIG,
+            key="dprob_numeric",
+            alt=_gradient_text(f"dp{j}/dw_i by central differences", check.numeric),
         )
     if not np.any(x):
         st.info("With x = 0 every derivative is 0, so no check can tell a right formula "
@@ -219,10 +229,13 @@ def weights_panel() -> None:
         W, b = weight_controls(k)
     result = forward(W, b, x, y, reg)
     with plane:
-        st.plotly_chart(
+        show_chart(
             cached_plane(tuple(map(tuple, W)), tuple(b), tuple(x), y,
                          tuple(map(tuple, -result.dW))),
-            key="regions", config=PLOTLY_CONFIG,
+            key="regions", alt=chart_text.regions_text(
+                k, points=1, accuracy=float(np.argmax(result.p) == y),
+                extra=f"The example x = ({x[0]:g}, {x[1]:g}) of class {y}; arrows: the "
+                      f"weight vectors w_k and the descent step −dL/dw_k."),
         )
         st.caption("Regions: the class the model picks (paler = less sure). Arrows: the "
                    "weight vectors w_k; dashed: the gradient-descent step −∂L/∂w_k.")

@@ -11,6 +11,7 @@ Only constant files from ``explorer/static/`` are written into the page.
 
 from __future__ import annotations
 
+import contextlib
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -51,10 +52,9 @@ def _follow_url() -> None:
     key = state.PRESENT.key
     raw = tuple(st.query_params.get_all(key))
     if raw and raw != st.session_state.get(_SEEN_KEY):
-        try:
+        # An invalid value is left alone: control() names it in the page's URL notes.
+        with contextlib.suppress(ValueError):
             st.session_state[key] = bool(state.resolve_query(state.PRESENT, raw))
-        except ValueError:
-            pass  # control() names the ignored value in the page's URL notes
     st.session_state[_SEEN_KEY] = raw
 
 

@@ -37,7 +37,7 @@ DEFAULT_CELL = (0, 1)
 ROUNDING = 1e-12
 FLEX_BASIS = {"probs_box": 520, "grad_box": 360, "jacobian_box": 540, "story_box": 400}
 #: In presentation mode the main picture, p beside J, leads the row (then p - y, the story).
-PRESENT_ORDER = {"probs_box": (1, 420), "jacobian_box": (2, 420), "grad_box": (3, 360),
+PRESENT_ORDER = {"probs_box": (1, 380), "jacobian_box": (2, 380), "grad_box": (3, 360),
                  "story_box": (4, 400)}
 
 LESSON = (

@@ -70,23 +70,34 @@ CHART_TEXT_JS = """
 }
 """
 
-#: JavaScript: the focus ring of the focused element (outline or box-shadow), in px and
-#: its colour, plus the background behind it.
+#: JavaScript: the focus ring around the focused control: its kind, the outline's width
+#: and colour (on the element itself or, for a hidden input, the visible box around it), and
+#: the first opaque background behind it.
 FOCUS_RING_JS = """
 () => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
-  const style = getComputedStyle(el);
-  let bg = null;
+  const kind = el.matches('[data-testid="stSidebarNavLink"]') ? 'sidebar link'
+    : el.getAttribute('role') === 'slider' ? 'slider'
+    : el.matches('input[type="checkbox"]') ? 'toggle'
+    : el.closest('[data-baseweb="select"]') ? 'select'
+    : el.tagName === 'BUTTON' ? 'button' : el.tagName.toLowerCase();
+  const hosts = [el, el.closest('label[data-baseweb]'),
+                 el.closest('[data-baseweb="select"] > div'), el.closest('[data-baseweb="input"]')];
+  let ring = {width: 0, color: 'rgb(0, 0, 0)'};
+  for (const host of hosts) {
+    if (!host) continue;
+    const style = getComputedStyle(host);
+    const width = style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth) || 0;
+    if (width > ring.width) ring = {width, color: style.outlineColor};
+  }
+  let background = 'rgb(255, 255, 255)';
   for (let node = el.parentElement; node; node = node.parentElement) {
     const colour = getComputedStyle(node).backgroundColor;
-    if (colour && !/rgba\\(0, 0, 0, 0\\)|transparent/.test(colour)) { bg = colour; break; }
+    if (colour && !/rgba\\(0, 0, 0, 0\\)|transparent/.test(colour)) { background = colour; break; }
   }
-  return {tag: el.tagName, role: el.getAttribute('role'), label: el.getAttribute('aria-label'),
-          text: (el.textContent || '').trim().slice(0, 30),
-          outlineWidth: parseFloat(style.outlineWidth) || 0,
-          outlineStyle: style.outlineStyle, outlineColor: style.outlineColor,
-          boxShadow: style.boxShadow, background: bg || 'rgb(255, 255, 255)'};
+  return {kind, tag: el.tagName, text: (el.getAttribute('aria-label') || el.textContent || '')
+          .trim().slice(0, 30), width: ring.width, color: ring.color, background};
 }
 """
 

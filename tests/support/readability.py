@@ -78,21 +78,26 @@ FOCUS_RING_JS = """
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   const kind = el.matches('[data-testid="stSidebarNavLink"]') ? 'sidebar link'
-    : el.getAttribute('role') === 'slider' ? 'slider'
+    : el.getAttribute('role') === 'slider' || el.matches('input[type="range"]') ? 'slider'
     : el.matches('input[type="checkbox"]') ? 'toggle'
     : el.closest('[data-baseweb="select"]') ? 'select'
     : el.tagName === 'BUTTON' ? 'button' : el.tagName.toLowerCase();
-  const hosts = [el, el.closest('label[data-baseweb]'),
-                 el.closest('[data-baseweb="select"] > div'), el.closest('[data-baseweb="input"]')];
-  let ring = {width: 0, color: 'rgb(0, 0, 0)'};
+  // A hidden input (slider, toggle) is ringed through the visible box around it.
+  const hidden = el.matches('input[type="range"], input[type="checkbox"], input[type="radio"]');
+  const thumb = el.closest('[data-testid="stSlider"] [data-rac][style*="absolute"]');
+  const hosts = [hidden ? null : el, thumb,
+                 el.closest('label'), el.closest('[data-baseweb="select"] > div'),
+                 el.closest('[data-baseweb="input"]')];
+  let ring = {width: 0, color: 'rgb(0, 0, 0)', host: el};
   for (const host of hosts) {
     if (!host) continue;
     const style = getComputedStyle(host);
     const width = style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth) || 0;
-    if (width > ring.width) ring = {width, color: style.outlineColor};
+    if (width > ring.width) ring = {width, color: style.outlineColor, host};
   }
+  // The ring is drawn outside its host (outline-offset): measure what is behind it there.
   let background = 'rgb(255, 255, 255)';
-  for (let node = el.parentElement; node; node = node.parentElement) {
+  for (let node = ring.host.parentElement; node; node = node.parentElement) {
     const colour = getComputedStyle(node).backgroundColor;
     if (colour && !/rgba\\(0, 0, 0, 0\\)|transparent/.test(colour)) { background = colour; break; }
   }

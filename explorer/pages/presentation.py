@@ -12,6 +12,7 @@ Only constant files from ``explorer/static/`` are written into the page.
 from __future__ import annotations
 
 import contextlib
+import functools
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,13 @@ def presenting() -> bool:
         return bool(state.resolve_query(state.PRESENT, st.query_params.get_all(key)))
     except ValueError:
         return bool(state.PRESENT.default)
+
+
+@functools.cache
+def _stylesheet(present: bool) -> str:
+    """The page's constant CSS: base.css, and present.css after it in presentation mode."""
+    files = (BASE_CSS, PRESENT_CSS) if present else (BASE_CSS,)
+    return "<style>" + "\n".join(path.read_text(encoding="utf-8") for path in files) + "</style>"
 
 
 def _follow_url() -> None:
@@ -70,9 +78,7 @@ def apply_page_look() -> bool:
         # "auto" folds the sidebar on narrow screens (phones) and opens it on wide ones.
         initial_sidebar_state="collapsed" if present else "auto",
     )
-    st.html(BASE_CSS)
-    if present:
-        st.html(PRESENT_CSS)
+    st.html(_stylesheet(present))
     with st.sidebar:
         control(state.PRESENT)
     return present

@@ -21,10 +21,12 @@ from tests.support.live import wait_idle
 from tests.support.readability import (
     FOCUS_RING_JS,
     MAIN_PICTURES,
+    SETTLED_JS,
     box,
     chart_text,
     contrast,
     foreign_hosts,
+    settle,
     title_top,
 )
 
@@ -47,23 +49,6 @@ SIZE_ROLE = {"tick": "tick", "axis_title": "axis_title", "legend": "legend",
              "bar_value": "cell", "cell": "cell"}
 #: axe-core impacts that fail the page.
 BLOCKING = ("serious", "critical")
-
-SETTLED_JS = """
-() => !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')
-      && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-           .every(chart => chart.querySelector('.main-svg'))
-"""
-
-
-def settle(page, url: str) -> None:
-    """Open ``url`` and wait until the script is idle, nothing is stale and every chart is
-    drawn (a busy machine can be seconds behind the idle marker)."""
-    page.goto(url)
-    wait_idle(page, 60_000)
-    page.wait_for_function(SETTLED_JS, timeout=60_000)
-    page.evaluate("() => document.fonts.ready")
-    page.wait_for_timeout(500)
-
 
 def open_tab(browser, width: int, height: int):
     context = browser.new_context(viewport={"width": width, "height": height})

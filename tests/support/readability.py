@@ -107,6 +107,26 @@ FOCUS_RING_JS = """
 """
 
 
+#: JavaScript: true when nothing is stale or loading and every Plotly chart is drawn.
+SETTLED_JS = """
+() => !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')
+      && [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+           .every(chart => chart.querySelector('.main-svg'))
+"""
+
+
+def settle(page, url: str) -> None:
+    """Open ``url`` and wait until the script is idle, nothing is stale and every chart is
+    drawn (a busy machine can be seconds behind the idle marker)."""
+    from tests.support.live import wait_idle
+
+    page.goto(url)
+    wait_idle(page, 60_000)
+    page.wait_for_function(SETTLED_JS, timeout=60_000)
+    page.evaluate("() => document.fonts.ready")
+    page.wait_for_timeout(500)
+
+
 def parse_colour(text: str) -> tuple[float, float, float, float]:
     """``rgb(r, g, b)``, ``rgba(r, g, b, a)`` or ``#rrggbb`` as (r, g, b, alpha)."""
     text = text.strip()
@@ -201,7 +221,7 @@ def foreign_hosts(urls: list[str], own: str) -> list[str]:
 def _main() -> None:  # pragma: no cover - a measuring aid, not a test
     from playwright.sync_api import sync_playwright
 
-    from tests.support.live import launch_chromium, wait_idle
+    from tests.support.live import launch_chromium
 
     base = sys.argv[1]
     query = sys.argv[2] if len(sys.argv) > 2 else ""
@@ -214,9 +234,7 @@ def _main() -> None:  # pragma: no cover - a measuring aid, not a test
             context = browser.new_context(viewport={"width": width, "height": height})
             page = context.new_page()
             for path in ("softmax", "weights", "training", "check"):
-                page.goto(f"{base}/{path}{query}")
-                wait_idle(page, 60_000)
-                page.wait_for_timeout(1500)
+                settle(page, f"{base}/{path}{query}")
                 wanted = MAIN_PICTURES.get(path, {"charts": (), "controls": ()})
                 report[f"{name}/{path}"] = {
                     "title_top": title_top(page),

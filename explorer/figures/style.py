@@ -235,6 +235,7 @@ def _luminance(red: float, green: float, blue: float) -> float:
     return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
 
 
+@functools.lru_cache(maxsize=256)
 def contrast_ratio(colour: str, background: str = "#ffffff") -> float:
     """WCAG 2.1 contrast ratio of ``colour`` (its alpha painted over ``background``) on
     ``background``; both as hex or ``rgb()``/``rgba()``."""
@@ -248,6 +249,7 @@ def contrast_ratio(colour: str, background: str = "#ffffff") -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
+@functools.lru_cache(maxsize=256)
 def legible_on_white(colour: str, minimum: float = MIN_TEXT_CONTRAST) -> str:
     """``colour`` itself when text in it reads on white (contrast >= ``minimum``), else the
     same hue darkened just enough (as ``#rrggbb``). Colours that are not hex or rgb() (named

@@ -40,8 +40,12 @@ def show_chart(figure: go.Figure, *, key: str, alt: str, **kwargs: Any) -> Any:
     -------
     The value of ``st.plotly_chart`` (the selection when ``on_select`` is set).
     """
-    spec = _spec(figure)
-    shown = PrebuiltFigure(presented(spec) if presenting() else readable_spec(spec))
+    if presenting():
+        shown = PrebuiltFigure(presented(_spec(figure)))
+    elif isinstance(figure, PrebuiltFigure):
+        shown = figure  # readable as built (PrebuiltFigure applies readable_spec)
+    else:
+        shown = PrebuiltFigure(readable_spec(_spec(figure)))
     kwargs.setdefault("config", PLOTLY_CONFIG)
     # theme=None: Streamlit's chart theme would put its own (smaller, greyer) axis fonts
     # into the template; the figure's own readable text is the one look.

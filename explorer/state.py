@@ -345,6 +345,14 @@ def log_stops(low: float, high: float) -> tuple[float, ...]:
 
 
 # ----------------------------------------------------------------------------------------
+# Every page
+PRESENT = Setting(
+    "present", "Presentation mode", False, "toggle",
+    help="For a projector: larger, darker chart text, the sidebar folded away, the main "
+         "picture and its controls on one screen, secondary panels collapsed.",
+)
+
+# ----------------------------------------------------------------------------------------
 # /softmax
 MAX_CLASSES = 10
 DEFAULT_LOGITS = (2.0, 1.0, 0.1, -1.0, 0.5, -0.5, 1.5, -2.0, 0.0, 3.0)

@@ -12,6 +12,7 @@ import math
 import pandas as pd
 import streamlit as st
 
+from explorer import chart_text
 from explorer.check_runner import (
     NOISE_FLOOR,
     PASS_THRESHOLD,
@@ -22,9 +23,9 @@ from explorer.check_runner import (
     make_problem,
 )
 from explorer.figures.check_figs import timing_figure
-from explorer.figures.style import PLOTLY_CONFIG
 from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.losses import loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook
+from explorer.pages.charts import show_chart
 from explorer.pages.controls import control, lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
 
@@ -141,9 +142,11 @@ def check_panel() -> None:
                       help=f"Numerical time ÷ vectorised time: central differences evaluate "
                            f"the loss {2 * d * k} times (2·D·K).")
     with timing:
-        st.plotly_chart(
+        show_chart(
             timing_figure([m.name for m in methods], [m.seconds * 1e3 for m in methods]),
-            key="timings", config=PLOTLY_CONFIG,
+            key="timings", alt=chart_text.bars_text(
+                "the best time per call", [m.name for m in methods],
+                [m.seconds * 1e3 for m in methods], unit=" ms", decimals=3),
         )
         st.button("Measure again", icon=":material/timer:", key="measure_again",
                   help="Rerun and retime every method.", width="stretch")

@@ -155,9 +155,11 @@ def _finish_reset() -> None:
 
 def share_hint() -> None:
     """A one-line reminder that the address bar reproduces this exact view."""
-    st.caption(
-        ":material/link: The address bar is a shareable link: it reproduces exactly this view."
-    )
+    with st.container(key="share_hint"):
+        st.caption(
+            ":material/link: The address bar is a shareable link: it reproduces exactly this "
+            "view."
+        )
 
 
 def lesson_header(

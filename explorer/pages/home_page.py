@@ -2,10 +2,12 @@
 
 import streamlit as st
 
+from explorer.pages.controls import show_url_notes
 from explorer.pages.guided import lesson_list
 from explorer.pages.lessons import LESSONS
 
 st.title("Softmax gradient explorer")
+notes_slot = st.empty()
 st.markdown(
     "Softmax turns scores into probabilities; cross-entropy turns probabilities into a loss; "
     "gradient descent follows the derivative of that loss back to the weights. "
@@ -29,3 +31,4 @@ st.caption(
     "Formulas follow the row-per-example convention: X is (N, D), W is (D, K), b is (K,), "
     "logits Z = XW + b. Built with numpy, Plotly and Streamlit."
 )
+show_url_notes(notes_slot)

@@ -18,6 +18,7 @@ from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.pages import live
 from explorer.pages.controls import lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
+from explorer.pages.presentation import presenting, secondary_panel
 from explorer.softmax_lesson import (
     EXP_OVERFLOW,
     OVERFLOW_SHIFT,
@@ -33,8 +34,6 @@ from explorer.softmax_lesson import (
 SETTINGS = PAGE_SETTINGS["softmax"]
 #: Below this a row sum or an asymmetry is rounding error (the entries are at most 1/(4T) = 5).
 ROUNDING = 1e-12
-#: Session key that a presentation mode sets to enlarge the live view's text.
-PRESENT_KEY = "present"
 
 LESSON = (
     "Softmax turns K scores (logits) into probabilities. Move a logit and watch **every** "
@@ -204,7 +203,7 @@ def _checks(view: SoftmaxView) -> None:
 @st.fragment
 def _panel() -> None:
     """The live view, then the server's part computed from the state it synced."""
-    values = live.mount(VIEW, LIVE_DATA, present=bool(st.session_state.get(PRESENT_KEY)))
+    values = live.mount(VIEW, LIVE_DATA, present=presenting())
     k = values[state.SOFTMAX_K.key]
     logits = tuple(values[setting.key] for setting in state.SOFTMAX_LOGITS[:k])
     big = values[state.OVERFLOW_DEMO.key]
@@ -220,7 +219,8 @@ def _panel() -> None:
         story, checks = st.columns([1.2, 1], gap="large")
         with story, st.container(key="story_box"):
             _derivation(view, cell, chosen=cell_text != state.JACOBIAN_CELL.default)
-        with checks, st.container(key="checks_box"):
+        with checks, st.container(key="checks_box"), secondary_panel(
+                "Checks: rows sum to 0, symmetric, rank K − 1"):
             _checks(view)
     live.write_url(VIEW, values)
 

@@ -16,16 +16,17 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import state
+from explorer import chart_text, state
 from explorer.boundaries import boundary_lines
 from explorer.datasets import DATASETS
 from explorer.export import dataset_csv, points_csv, reproduce_script, trajectory_csv
 from explorer.figures import training_figs as figs
-from explorer.figures.style import PLOTLY_CONFIG
 from explorer.landscape import landscape, project_path
 from explorer.optim import OPTIMIZER_DESCRIPTIONS
+from explorer.pages.charts import show_chart
 from explorer.pages.controls import control, lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
+from explorer.pages.presentation import secondary_panel
 from explorer.state import plain_text
 from explorer.training_run import (
     Data,
@@ -382,14 +383,20 @@ def training_section(data_settings: DataSettings, custom_csv: str | None) -> Non
         st.markdown("**Learning curves** — solid: training points, dashed: test points")
         diverged = [(label, each.diverged_at) for label, each in runs
                     if each.diverged_at is not None]
-        st.plotly_chart(figs.loss_curve_figure(runs, diverged=diverged), key="loss_curve",
-                        config=PLOTLY_CONFIG)
+        show_chart(figs.loss_curve_figure(runs, diverged=diverged), key="loss_curve",
+                   alt=" ".join(chart_text.curve_text(f"Training loss of {label}",
+                                                      each.train_loss)
+                                for label, each in runs))
     with left:
         st.markdown("**Decision regions** — filled points train, hollow points test; "
                     "press ▶ Play to watch the training")
-        st.plotly_chart(cached_regions(data_settings, key, first, custom_csv), key="regions",
-                        config=PLOTLY_CONFIG)
-    with metrics:
+        show_chart(cached_regions(data_settings, key, first, custom_csv), key="regions",
+                   alt=chart_text.regions_text(
+                       data.classes, points=data.X_train.shape[0] + data.X_test.shape[0],
+                       accuracy=float(run.train_accuracy[-1]),
+                       extra=f"After {run.steps_taken} steps of {_run_label(first)}; an "
+                             "animation shows every step."))
+    with metrics, secondary_panel("Loss, accuracy and steps"):
         _metrics(data, run)
     inspect_section(data_settings, custom_csv, first, second)
 
@@ -473,9 +480,12 @@ def landscape_panel(data: Data, run: Run, step: int, other: Run | None) -> None:
         note.warning(f"The landscape cannot be drawn here: {error}.", icon=":material/info:")
         return
     with chart:
-        st.plotly_chart(
+        show_chart(
             figs.landscape_figure(grid, paths, at_point=paths[0][1][step], at_step=step),
-            key="landscape", config=PLOTLY_CONFIG,
+            key="landscape",
+            alt=f"Contour map of the loss over {px} and {py} at step {step}, with the "
+                f"optimiser's path. " + chart_text.curve_text("Loss along the path",
+                                                              run.train_loss[:step + 1]),
         )
     text = (f"The loss as {px} and {py} vary, with every other weight and bias frozen at "
             f"step {step}: exact for that step only. The line is the optimiser's path in "
@@ -503,8 +513,9 @@ def pulls_panel(data: Data, run: Run, step: int) -> None:
     W, b = run.trajectory.W[step], run.trajectory.b[step]
     lines = boundary_lines(W, b, data.features, data.bounds)
     with chart:
-        st.plotly_chart(figs.pulls_figure(result, k, lines, data.bounds), key="pulls",
-                        config=PLOTLY_CONFIG)
+        show_chart(figs.pulls_figure(result, k, lines, data.bounds), key="pulls",
+                   alt=f"Arrows: how each training point pulls the weights of class {k} at "
+                       f"step {step}, over the decision boundaries.")
 
 
 def examples_panel(data: Data, run: Run, step: int) -> None:
@@ -520,8 +531,10 @@ def examples_panel(data: Data, run: Run, step: int) -> None:
         split = "test" if data.y_test.size else "train"
         y_true, y_pred = predictions(data, run, step, split)
         st.markdown(f"**Confusion matrix on the {split} points at step {step}**")
-        st.plotly_chart(figs.confusion_figure(confusion_matrix(y_true, y_pred, data.classes)),
-                        key="confusion", config=PLOTLY_CONFIG)
+        matrix = confusion_matrix(y_true, y_pred, data.classes)
+        show_chart(figs.confusion_figure(matrix), key="confusion",
+                   alt=chart_text.matrix_text("the confusion matrix", matrix, rows="true class",
+                                              columns="predicted class", decimals=0))
 
 
 def downloads_panel(data_settings: DataSettings, custom_csv: str | None,

@@ -11,9 +11,13 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer import state
+from explorer import chart_text, state
 from explorer.check_runner import NOISE_FLOOR, PASS_THRESHOLD
-from explorer.figures.style import CLASS_COLORS, DIVERGING, PLOTLY_CONFIG, symmetric_range
+from explorer.figures.style import (
+    CLASS_COLORS,
+    DIVERGING,
+    symmetric_range,
+)
 from explorer.figures.weights_figs import PLANE_EXTENT, weight_gradient_heatmap
 from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.one_example import (
@@ -22,14 +26,14 @@ from explorer.one_example import (
     forward,
 )
 from explorer.pages import live
+from explorer.pages.charts import show_chart
 from explorer.pages.controls import lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
+from explorer.pages.presentation import presenting, secondary_panel
 
 SETTINGS = PAGE_SETTINGS["weights"]
 #: Cells per side of the region grid the browser computes (row 0 at the top).
 REGION_CELLS = 64
-#: Session key that a presentation mode sets to enlarge the live view's text.
-PRESENT_KEY = "present"
 
 EXPLANATION = """
 **The model.** One example x = (x1, x2) gets one score per class, z_k = x·w_k + b_k, where
@@ -169,10 +173,13 @@ def probability_check(W, b, x, j: int, mistake: bool) -> None:
     check = check_probability_gradient(W, b, x, j, mistake=mistake)
     left, right = st.columns([1.3, 1], gap="medium")
     with left:
-        st.plotly_chart(
+        show_chart(
             weight_gradient_heatmap(check.numeric, zmax=symmetric_range(check.numeric),
                                     title=f"∂p{j}/∂W[i][k] by central differences"),
-            key="dprob_numeric", config=PLOTLY_CONFIG,
+            key="dprob_numeric",
+            alt=chart_text.matrix_text(f"dp{j}/dW[i][k] by central differences",
+                                       check.numeric, rows="feature i", columns="class k",
+                                       decimals=3),
         )
     with right:
         show_check(f"∂p{j}/∂W: relative error", check)
@@ -198,12 +205,13 @@ def probability_check(W, b, x, j: int, mistake: bool) -> None:
 @st.fragment
 def weights_panel() -> None:
     """The live view, then the server's checks of the state it synced."""
-    values = live.mount(VIEW, LIVE_DATA, present=bool(st.session_state.get(PRESENT_KEY)))
+    values = live.mount(VIEW, LIVE_DATA, present=presenting())
     W, b, x, y, reg = model(values)
     with st.container(key="server_panel"):
         gradient_check(W, b, x, y, reg)
-        probability_check(W, b, x, values[state.PROB_CLASS.key],
-                          values[state.COMMON_MISTAKE.key])
+        with secondary_panel("Gradient check of dp_j/dW"):
+            probability_check(W, b, x, values[state.PROB_CLASS.key],
+                              values[state.COMMON_MISTAKE.key])
     live.write_url(VIEW, values)
 
 

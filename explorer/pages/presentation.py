@@ -1,0 +1,95 @@
+"""The look every page shares: page icon, stylesheets, and presentation mode.
+
+Presentation mode (``present=true`` in the URL, or the toggle in the sidebar) is for a
+lecture hall: the sidebar starts folded, the title starts at the top, chart text is
+large and dark (:func:`explorer.figures.style.presented`), and secondary panels are
+folded away (:func:`secondary_panel`). Pages ask :func:`presenting` and pass the answer
+on to their components as ``present``.
+
+Only constant files from ``explorer/static/`` are written into the page.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from explorer import state
+from explorer.pages.controls import control
+
+STATIC = Path(__file__).resolve().parents[1] / "static"
+#: The page icon, served by the app itself (a Material icon would be fetched from the web).
+ICON = STATIC / "icon.png"
+BASE_CSS = STATIC / "base.css"
+PRESENT_CSS = STATIC / "present.css"
+PAGE_TITLE = "Softmax gradient explorer"
+_SEEN_KEY = "_present_url_seen"
+
+
+def presenting() -> bool:
+    """Whether presentation mode is on: the toggle's value, else the URL's, else off."""
+    key = state.PRESENT.key
+    if key in st.session_state:
+        return bool(st.session_state[key])
+    try:
+        return bool(state.resolve_query(state.PRESENT, st.query_params.get_all(key)))
+    except ValueError:
+        return bool(state.PRESENT.default)
+
+
+@functools.cache
+def _stylesheet(present: bool) -> str:
+    """The page's constant CSS: base.css, and present.css after it in presentation mode."""
+    files = (BASE_CSS, PRESENT_CSS) if present else (BASE_CSS,)
+    return "<style>" + "\n".join(path.read_text(encoding="utf-8") for path in files) + "</style>"
+
+
+def _follow_url() -> None:
+    """Take a new URL value of the toggle (set by code between runs, or a test).
+
+    The toggle lives in the entry script, so it exists before any page reads the URL, and
+    a bound widget that already exists keeps its own value. A URL value that differs from
+    the one seen on the previous run is therefore applied before the widget is made; a value
+    the toggle itself wrote is the one seen, so a click is never undone.
+    """
+    key = state.PRESENT.key
+    raw = tuple(st.query_params.get_all(key))
+    if raw and raw != st.session_state.get(_SEEN_KEY):
+        # An invalid value is left alone: control() names it in the page's URL notes.
+        with contextlib.suppress(ValueError):
+            st.session_state[key] = bool(state.resolve_query(state.PRESENT, raw))
+    st.session_state[_SEEN_KEY] = raw
+
+
+def apply_page_look() -> bool:
+    """Page config, the shared stylesheets and the presentation toggle; call once per run,
+    before the page runs. Returns whether presentation mode is on."""
+    _follow_url()
+    present = presenting()
+    st.set_page_config(
+        page_title=PAGE_TITLE,
+        page_icon=str(ICON),
+        layout="wide",
+        # "auto" folds the sidebar on narrow screens (phones) and opens it on wide ones.
+        initial_sidebar_state="collapsed" if present else "auto",
+    )
+    st.html(_stylesheet(present))
+    with st.sidebar:
+        control(state.PRESENT)
+    return present
+
+
+def secondary_panel(title: str, *, key: str | None = None) -> AbstractContextManager[Any]:
+    """A panel the lesson can do without on a projector.
+
+    Returns a plain container normally and an expander labelled ``title``, folded, in
+    presentation mode; use it as ``with secondary_panel("Where J comes from"):``.
+    """
+    if presenting():
+        return st.expander(title, expanded=False)
+    return st.container(key=key)

@@ -1,0 +1,260 @@
+"""Readable from the back row, in a real browser: chart text sizes and contrast, the main
+picture above the fold in presentation mode, focus rings, axe-core, no request to any
+other host, chart text alternatives, and screenshots of every page.
+
+Charts are found by ``data-chart`` or their Streamlit key class (tests/support/readability.py),
+so the fold checks follow a chart when it becomes an in-browser component.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import numpy as np
+import pytest
+
+from explorer import state
+from explorer.figures.style import MIN_TEXT_CONTRAST, PRESENT_TEXT_SIZES, TEXT_SIZES
+from explorer.pages.lessons import LESSONS
+from tests.support.live import wait_idle
+from tests.support.readability import (
+    FOCUS_RING_JS,
+    MAIN_PICTURES,
+    SETTLED_JS,
+    box,
+    chart_text,
+    contrast,
+    foreign_hosts,
+    settle,
+    title_top,
+)
+
+pytestmark = pytest.mark.e2e
+
+PATHS = ["", *[lesson.url_path for lesson in LESSONS]]
+PRESENT = f"?{state.PRESENT.key}=true"
+#: (width, height, query) of each screenshot: a projector in presentation mode, a laptop,
+#: a phone.
+SHOTS = {
+    "present-1920x1080": (1920, 1080, PRESENT),
+    "laptop-1280x800": (1280, 800, ""),
+    "phone-390x844": (390, 844, ""),
+}
+#: Chart text whose size and contrast on white are checked (cells sit on coloured cells:
+#: Plotly picks black or white text for each; only their size is checked).
+ON_WHITE = ("tick", "axis_title", "legend", "annotation", "title", "colorbar", "bar_value")
+SIZE_ROLE = {"tick": "tick", "axis_title": "axis_title", "legend": "legend",
+             "annotation": "annotation", "title": "annotation", "colorbar": "tick",
+             "bar_value": "cell", "cell": "cell"}
+#: axe-core impacts that fail the page.
+BLOCKING = ("serious", "critical")
+
+def open_tab(browser, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    tab = context.new_page()
+    tab.set_default_timeout(60_000)
+    return context, tab
+
+
+# ----------------------------------------------------------------------------------------
+# Self-contained and accessible
+
+
+@pytest.mark.parametrize("query", ["", PRESENT], ids=["normal", "present"])
+@pytest.mark.parametrize("path", PATHS, ids=[path or "home" for path in PATHS])
+def test_page_asks_only_its_own_host_and_axe_finds_nothing_serious(browser, app_url, path,
+                                                                     query):
+    pytest.importorskip("axe_playwright_python")
+    context, page = open_tab(browser, 1280, 800)
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    try:
+        settle(page, f"{app_url}/{path}{query}")
+        icon = page.evaluate("() => document.querySelector('link[rel~=\"icon\"]')?.href")
+        assert icon and icon.startswith(app_url), f"page icon from {icon}"
+        axe = resources.files("axe_playwright_python").joinpath("axe.min.js").read_text()
+        page.evaluate(axe)
+        results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    finally:
+        context.close()
+    assert not foreign_hosts(requested, app_url)
+    serious = [
+        f"{violation['impact']} {violation['id']}: "
+        + json.dumps([node["target"] for node in violation["nodes"][:3]])
+        for violation in results["violations"] if violation["impact"] in BLOCKING
+    ]
+    assert not serious, "\n".join(serious)
+
+
+def test_every_control_shows_a_focus_ring_of_2px_at_3_to_1(browser, app_url):
+    """Tab through the sidebar links and the /softmax controls: each focused control has an
+    outline of at least 2 px whose colour has contrast >= 3:1 with what is behind it."""
+    context, page = open_tab(browser, 1280, 800)
+    try:
+        settle(page, f"{app_url}/softmax")
+        rings, kinds = [], set()
+        for _ in range(30):
+            page.keyboard.press("Tab")
+            ring = page.evaluate(FOCUS_RING_JS)
+            if ring is None:
+                continue
+            rings.append(ring)
+            kinds.add(ring["kind"])
+    finally:
+        context.close()
+    assert {"sidebar link", "slider"} <= kinds, kinds
+    for ring in rings:
+        where = f"{ring['kind']} {ring['tag']} {ring['text']!r}"
+        assert ring["width"] >= 2, f"{where}: focus ring {ring['width']} px"
+        assert contrast(ring["color"], ring["background"]) >= 3, (
+            f"{where}: ring {ring['color']} on {ring['background']}")
+
+
+# ----------------------------------------------------------------------------------------
+# Chart text
+
+
+@pytest.mark.parametrize("mode", ["normal", "present"])
+@pytest.mark.parametrize("path", [lesson.url_path for lesson in LESSONS])
+def test_chart_text_is_large_and_dark(browser, app_url, path, mode):
+    width, height, query, sizes = ((1280, 800, "", TEXT_SIZES) if mode == "normal"
+                                   else (1920, 1080, PRESENT, PRESENT_TEXT_SIZES))
+    context, page = open_tab(browser, width, height)
+    try:
+        settle(page, f"{app_url}/{path}{query}")
+        texts = chart_text(page)
+    finally:
+        context.close()
+    checked = [text for text in texts if text["role"] in SIZE_ROLE]
+    if not checked:
+        pytest.skip(f"/{path} draws no Plotly chart")
+    small = [text for text in checked if text["size"] < sizes[SIZE_ROLE[text["role"]]]]
+    assert not small, small[:5]
+    faint = [text for text in checked
+             if text["role"] in ON_WHITE and text["contrast"] < MIN_TEXT_CONTRAST]
+    assert not faint, faint[:5]
+    ticks = [text for text in checked if text["role"] == "tick"]
+    assert ticks, "no tick labels measured"
+
+
+def test_chart_text_alternative_states_the_numbers(browser, app_url):
+    """Every chart is followed by a text alternative (not drawn); the probabilities' text
+    gives p of the default logits, computed here with numpy."""
+    context, page = open_tab(browser, 1280, 800)
+    try:
+        settle(page, f"{app_url}/softmax")
+        charts = page.evaluate(
+            "() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
+            ".map(c => [...c.closest('[class*=st-key-]').classList]"
+            ".find(n => n.startsWith('st-key-')).slice(7))")
+        texts = {key: page.evaluate(
+            "(k) => { const e = document.querySelector(`.st-key-chart_text_${k}`);"
+            " return e && {text: e.innerText || e.textContent,"
+            " width: e.getBoundingClientRect().width}; }", key) for key in charts}
+    finally:
+        context.close()
+    assert charts
+    for key, found in texts.items():
+        assert found and found["text"].strip(), f"chart {key} has no text alternative"
+        assert found["width"] <= 1, f"the text of {key} is drawn"
+    z = np.array(state.DEFAULT_LOGITS[:state.SOFTMAX_K.default])
+    p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    expected = ", ".join(f"{value:.2f}" for value in p)
+    assert f"p = {expected}" in texts["probs"]["text"]
+    assert f"largest: class {int(np.argmax(p))}" in texts["probs"]["text"]
+
+
+# ----------------------------------------------------------------------------------------
+# Presentation mode: the main picture above the fold
+
+
+#: Pages whose main picture is still a tall server-drawn Plotly chart that cannot fit a
+#: 1280x720 screen; the in-browser views replace them. Strict: once a replacement fits, the
+#: test passes unexpectedly and fails, so the entry is removed.
+FOLD_PENDING = {
+    ("weights", "1280x720"): "the 600 px regions chart; its in-browser view replaces it",
+    ("training", "1280x720"): "the 580 px animated regions chart; the player replaces it",
+}
+FOLD_CASES = [
+    pytest.param(path, viewport, id=f"{path}-{name}", marks=[
+        pytest.mark.xfail(strict=True, reason=FOLD_PENDING[(path, name)])
+    ] if (path, name) in FOLD_PENDING else [])
+    for path in sorted(MAIN_PICTURES)
+    for name, viewport in (("1920x1080", (1920, 1080)), ("1280x720", (1280, 720)))
+]
+
+
+@pytest.mark.parametrize(("path", "viewport"), FOLD_CASES)
+def test_presentation_shows_the_main_picture_and_its_controls_without_scrolling(
+        browser, app_url, path, viewport):
+    width, height = viewport
+    context, page = open_tab(browser, width, height)
+    try:
+        settle(page, f"{app_url}/{path}{PRESENT}")
+        wanted = MAIN_PICTURES[path]
+        boxes = {name: box(page, name) for name in (*wanted["charts"], *wanted["controls"])}
+        top = title_top(page)
+        sidebar = page.evaluate(
+            "() => document.querySelector('[data-testid=stSidebar]')"
+            "?.getAttribute('data-collapsed')")
+    finally:
+        context.close()
+    assert sidebar == "true", "the sidebar is open in presentation mode"
+    assert top is not None and top <= 40, f"title starts {top} px down"
+    for name, found in boxes.items():
+        assert found is not None, f"{name} not found"
+        assert found["top"] >= 0 and found["bottom"] <= height, (
+            f"{name} spans {found['top']:.0f}-{found['bottom']:.0f} px; the screen is "
+            f"{height} px")
+        assert found["right"] <= width + 1, f"{name} ends at x = {found['right']:.0f}"
+
+
+def test_phone_starts_with_the_sidebar_folded(browser, app_url):
+    context, page = open_tab(browser, 390, 844)
+    try:
+        settle(page, f"{app_url}/softmax")
+        collapsed = page.evaluate(
+            "() => document.querySelector('[data-testid=stSidebar]')"
+            "?.getAttribute('data-collapsed')")
+        overflow = page.evaluate("() => document.documentElement.scrollWidth")
+    finally:
+        context.close()
+    assert collapsed == "true"
+    assert overflow <= 390, f"the page is {overflow} px wide on a 390 px phone"
+
+
+def test_the_toggle_turns_presentation_mode_on_and_off(browser, app_url):
+    context, page = open_tab(browser, 1280, 800)
+    try:
+        settle(page, f"{app_url}/softmax")
+        normal = chart_text(page)
+        page.locator(f".st-key-{state.PRESENT.key} label").first.click()
+        page.wait_for_url(f"**{state.PRESENT.key}=true**")
+        page.wait_for_function(SETTLED_JS)
+        wait_idle(page)
+        page.wait_for_timeout(800)
+        presented = chart_text(page)
+    finally:
+        context.close()
+    ticks = [text["size"] for text in normal if text["role"] == "tick"]
+    big_ticks = [text["size"] for text in presented if text["role"] == "tick"]
+    assert max(ticks) < PRESENT_TEXT_SIZES["tick"] <= min(big_ticks)
+
+
+# ----------------------------------------------------------------------------------------
+# Screenshots: every page as a projector, a laptop and a phone show it
+
+
+@pytest.mark.parametrize("shot", sorted(SHOTS))
+@pytest.mark.parametrize("path", PATHS, ids=[path or "home" for path in PATHS])
+def test_screenshot(browser, app_url, screenshot_dir, path, shot):
+    width, height, query = SHOTS[shot]
+    context, page = open_tab(browser, width, height)
+    try:
+        settle(page, f"{app_url}/{path}{query}")
+        target = screenshot_dir / f"{path or 'home'}-{shot}.png"
+        page.screenshot(path=str(target))
+    finally:
+        context.close()
+    assert target.stat().st_size > 10_000

@@ -57,6 +57,7 @@ class DataSettings:
     seed: int = state.DATA_SEED.default  # [seed] also seeds the train/test split
     test: float = state.TEST_FRACTION.default  # [test]
     features: str = state.FEATURES.default  # [features]
+    scale: int = state.FEATURE_SCALE.default  # [scale] multiplies every point
 
 
 @dataclass(frozen=True)
@@ -207,6 +208,8 @@ def make_data(settings: DataSettings, custom: tuple[np.ndarray, np.ndarray] | No
             seed=settings.seed,
         )
         classes = settings.classes
+    if settings.scale != 1:
+        X = X * float(settings.scale)
     X_train, y_train, X_test, y_test = train_test_split(
         X, y, settings.test, seed=settings.seed + SPLIT_SEED_OFFSET
     )

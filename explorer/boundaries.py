@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from explorer.datasets import add_quadratic_features
+from explorer.softmax import softmax
 
 FEATURE_KINDS = ("raw", "quadratic")
 
@@ -273,3 +274,51 @@ def _chain(segments: np.ndarray) -> list[np.ndarray]:
         backward = walk(a)
         polylines.append(np.array([points[e] for e in backward[::-1] + forward]))
     return polylines
+
+
+# ---------------------------------------------------------------------------------------
+# Class probabilities on a grid (the live region plane draws these in the browser)
+
+
+def grid_centres(x_min: float, x_max: float, y_min: float, y_max: float, nx: int, ny: int):
+    """The centres of the ``ny`` x ``nx`` cells of a grid over a rectangle.
+
+    Column ``c`` is at ``x_min + (c + 0.5) * ((x_max - x_min) / nx)``; row ``r`` counts
+    from the top: ``y_max - (r + 0.5) * ((y_max - y_min) / ny)`` (row 0 is the top row of
+    a picture). The same arithmetic as ``gridCentres`` in explorer/web/softmax_math.js,
+    so both give the same points bit for bit.
+
+    Returns
+    -------
+    xs : ndarray, shape (nx,)
+    ys : ndarray, shape (ny,)
+    """
+    xs = x_min + (np.arange(nx) + 0.5) * ((x_max - x_min) / nx)
+    ys = y_max - (np.arange(ny) + 0.5) * ((y_max - y_min) / ny)
+    return xs, ys
+
+
+def grid_probabilities(W, b, bounds, nx: int, ny: int, kind: str = "raw") -> np.ndarray:
+    """``softmax(phi(x) @ W + b)`` at every cell centre of :func:`grid_centres`.
+
+    Parameters
+    ----------
+    W : array_like, shape (D, K)
+    b : array_like, shape (K,)
+    bounds : (x_min, x_max, y_min, y_max)
+    nx, ny : int
+        Cells along x1 and along x2.
+    kind : {"raw", "quadratic"}
+
+    Returns
+    -------
+    ndarray, shape (ny, nx, K)
+        ``[r, c, k]`` is p_k at row ``r`` (from the top) and column ``c`` (from the left):
+        raveled, the layout of ``gridProbabilities`` in explorer/web/softmax_math.js.
+    """
+    xs, ys = grid_centres(*bounds, nx, ny)
+    gx, gy = np.meshgrid(xs, ys)  # [row, col]
+    points = np.column_stack([gx.ravel(), gy.ravel()])
+    scores = feature_map(points, kind) @ np.asarray(W, dtype=np.float64)
+    scores += np.asarray(b, dtype=np.float64)
+    return softmax(scores).reshape(ny, nx, -1)

@@ -82,7 +82,7 @@ def decode(blob: bytes) -> tuple[dict, dict[str, np.ndarray]]:
 
 
 def player_payload(data, runs, *, labels, health, show_test: bool, discrete: bool,
-                   at: int, present: bool = False) -> bytes:
+                   at: int, class_colors, run_colors, present: bool = False) -> bytes:
     """Everything the player draws, for one or two runs on the same data.
 
     Parameters
@@ -98,6 +98,8 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
         The display options: test points drawn; hard regions instead of shading.
     at : int
         The step the player opens at (paused there).
+    class_colors, run_colors : sequence of str
+        ``#rrggbb`` per class and per run.
     present : bool
         Larger text for a projector.
 
@@ -132,5 +134,6 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
         "features": data.features, "bounds": [float(v) for v in data.bounds],
         "runs": described, "show_test": bool(show_test), "discrete": bool(discrete),
         "at": int(at), "present": bool(present),
+        "class_colors": list(class_colors), "run_colors": list(run_colors),
     }
     return encode(header, arrays)

@@ -420,6 +420,14 @@ LANDSCAPE_Y = Setting(
     "py", "Landscape y-axis", "W[1,0]", "select", options=TRAINING_PARAMS,
     help="W[i,k]: weight from input i to class k; b[k]: bias of class k.",
 )
+TABLE_ORDER = Setting(
+    "order", "Order", "dataset order", "select",
+    options=("dataset order", "highest loss first", "lowest loss first"),
+    help="Sort the training points by their loss -log p_y at the inspected step.",
+)
+TABLE_PAGE = Setting(
+    "rows", "Page", 1, "int", 1, 100, 1, help="Which page of 50 training points to show.",
+)
 PULL_CLASS = Setting(
     "pull", "Class whose weights are pulled", 0, "int", 0, 5, 1,
     help="Shows how every training point pulls the weights w_k of this class.",

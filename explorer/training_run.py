@@ -497,28 +497,56 @@ def probabilities(W, b, F) -> tuple[np.ndarray, np.ndarray]:
     return scores, exps / exps.sum(axis=1, keepdims=True)
 
 
-def example_table(data: Data, run: Run, step: int, rows: int = TABLE_ROWS) -> dict:
-    """The classic per-example table for the first ``rows`` training points at ``step``.
+#: Orders of the per-example table: dataset order, or by the loss of each point.
+TABLE_ORDERS = state.TABLE_ORDER.options
+
+
+def example_table(data: Data, run: Run, step: int, rows: int = TABLE_ROWS, *,
+                  order: str = TABLE_ORDERS[0], page: int = 0) -> dict:
+    """The classic per-example table: one page of ``rows`` training points at ``step``.
+
+    Parameters
+    ----------
+    data : Data
+    run : Run
+    step : int
+    rows : int
+        Points per page.
+    order : one of ``TABLE_ORDERS``
+        Dataset order, or sorted by the point's loss (ties keep dataset order).
+    page : int
+        0-based page of that order; a page past the end is empty.
 
     Returns
     -------
-    dict of str -> ndarray, each of shape (min(rows, N_train),)
-        ``x1, x2, y``, then ``s0..s{K-1}`` (scores), ``p0..p{K-1}`` (probabilities),
-        ``loss`` (``-log p_y``, without the regulariser) and ``predicted``.
+    dict of str -> ndarray, each of shape (R,) with R <= rows
+        ``point`` (the index among the training points), ``x1, x2, y``, then
+        ``s0..s{K-1}`` (scores), ``p0..p{K-1}`` (probabilities), ``loss`` (``-log p_y``,
+        without the regulariser) and ``predicted``.
     """
-    F = data.F_train[:rows]
-    labels = data.y_train[:rows]
+    if order not in TABLE_ORDERS:
+        raise ValueError(f"order must be one of {', '.join(TABLE_ORDERS)}, got {order!r}")
     W, b = run.trajectory.W[step], run.trajectory.b[step]
-    scores, probs = probabilities(W, b, F)
+    scores, probs = probabilities(W, b, data.F_train)
     shifted = scores - scores.max(axis=1, keepdims=True)
     log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    table = {"x1": data.X_train[:rows, 0], "x2": data.X_train[:rows, 1], "y": labels}
+    labels = data.y_train
+    loss = -log_p[np.arange(labels.shape[0]), labels]
+    if order == TABLE_ORDERS[1]:
+        index = np.argsort(-loss, kind="stable")
+    elif order == TABLE_ORDERS[2]:
+        index = np.argsort(loss, kind="stable")
+    else:
+        index = np.arange(labels.shape[0])
+    index = index[page * rows : (page + 1) * rows]
+    table = {"point": index, "x1": data.X_train[index, 0], "x2": data.X_train[index, 1],
+             "y": labels[index]}
     for k in range(data.classes):
-        table[f"s{k}"] = scores[:, k]
+        table[f"s{k}"] = scores[index, k]
     for k in range(data.classes):
-        table[f"p{k}"] = probs[:, k]
-    table["loss"] = -log_p[np.arange(labels.shape[0]), labels]
-    table["predicted"] = scores.argmax(axis=1)
+        table[f"p{k}"] = probs[index, k]
+    table["loss"] = loss[index]
+    table["predicted"] = scores[index].argmax(axis=1)
     return table
 
 

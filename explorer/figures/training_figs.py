@@ -390,10 +390,16 @@ def landscape_figure(grid, paths, *, at_point=None, at_step: int | None = None,
             "hovertemplate": (f"{label}<br>{label1}=%{{x:.3f}}<br>"
                               f"{label2}=%{{y:.3f}}<extra></extra>"),
         })
+        # Two runs start from the same point: one "start" label, and the end labels sit
+        # on opposite sides of their stars (first above, second below), named by run.
+        shared_start = index > 0 and np.allclose(shown[0], np.asarray(paths[0][1])[0])
+        end_text = "end" if len(paths) == 1 else f"end {index + 1}"
         data.append({
             "type": "scatter", "mode": "markers+text", "name": f"{label} start and end",
             "x": _f32(shown[[0, -1], 0]), "y": _f32(shown[[0, -1], 1]),
-            "text": ["start", "end"], "textposition": "top center", "showlegend": False,
+            "text": ["" if shared_start else "start", end_text],
+            "textposition": "top center" if index == 0 else "bottom center",
+            "showlegend": False,
             "textfont": {"color": LINE_COLOR, "size": 13}, "hoverinfo": "skip",
             "marker": {"symbol": ["circle", "star"], "size": [11, 16], "color": colour,
                        "line": {"color": "white", "width": 1.5}},

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,7 @@ from explorer.pages.training_player import checked_step, mount, sent_step
 from explorer.player_payload import player_payload
 from explorer.state import plain_text
 from explorer.training_run import (
+    TABLE_ROWS,
     Data,
     DataSettings,
     Run,
@@ -50,7 +52,7 @@ SETTINGS = (
     state.LEARNING_RATE, state.STEPS,
     state.TRAIN_REG, state.BATCH, state.INIT_SEED, state.COMPARE, state.OPTIMIZER_B,
     state.LEARNING_RATE_B, state.STEP_AT, state.VIEW, state.LANDSCAPE_X, state.LANDSCAPE_Y,
-    state.PULL_CLASS, state.SHOW_TEST, state.DISCRETE,
+    state.PULL_CLASS, state.SHOW_TEST, state.DISCRETE, state.TABLE_ORDER, state.TABLE_PAGE,
 )
 
 #: Grid points per side of the loss landscape.
@@ -578,13 +580,22 @@ def pulls_panel(data: Data, run: Run, step: int) -> None:
 
 def examples_panel(data: Data, run: Run, step: int) -> None:
     left, right = st.columns([5, 2], gap="large")
+    total = data.X_train.shape[0]
+    pages = max(1, math.ceil(total / TABLE_ROWS))
+    with right:
+        order = control(state.TABLE_ORDER)
+        page = control(state.TABLE_PAGE.with_range(max_value=max(pages, 2)))
+        page = min(page, pages)
     with left:
-        st.markdown(f"**The first {min(50, data.X_train.shape[0])} training points at step "
-                    f"{step}**: scores s, probabilities p and loss −log p_y")
-        table = example_table(data, run, step)
+        first = (page - 1) * TABLE_ROWS
+        shown = min(TABLE_ROWS, total - first)
+        st.markdown(f"**Training points {first + 1}–{first + shown} of {total} ({order}) at "
+                    f"step {step}**: scores s, probabilities p and loss −log p_y")
+        table = example_table(data, run, step, order=order, page=page - 1)
         st.dataframe(pd.DataFrame(table), height=360, key="examples", hide_index=True,
                      column_config={name: st.column_config.NumberColumn(format="%.3f")
-                                    for name in table if name not in ("y", "predicted")})
+                                    for name in table
+                                    if name not in ("point", "y", "predicted")})
     with right:
         split = "test" if data.y_test.size else "train"
         y_true, y_pred = predictions(data, run, step, split)

@@ -46,3 +46,19 @@ def app_chart(at, key: str) -> dict:
 def app_chart_keys(at) -> list[str]:
     """The keys of every chart rendered in an AppTest run."""
     return [element.proto.id.rsplit("-", 1)[-1] for element in at.get("plotly_chart")]
+
+
+def app_player(at) -> tuple[dict, dict[str, np.ndarray]]:
+    """The header and arrays of the /training player's payload in an AppTest run.
+
+    Raises
+    ------
+    LookupError
+        When no player was rendered.
+    """
+    from explorer.player_payload import decode as decode_payload
+
+    for element in at.get("bidi_component"):
+        if element.proto.id.endswith("-player") or "player" in element.proto.id:
+            return decode_payload(element.proto.bytes)
+    raise LookupError("no training player")

@@ -14,6 +14,7 @@ import pytest
 
 from explorer import state
 from explorer.optim import train
+from explorer.player_payload import dequantize
 from explorer.training_run import (
     DataSettings,
     TrainSettings,
@@ -23,7 +24,6 @@ from explorer.training_run import (
     pulls,
 )
 from tests.app.page_probe import open_page
-from explorer.player_payload import dequantize
 from tests.support.charts import app_chart, app_chart_keys, app_player
 
 PAGE = "explorer/pages/training_page.py"

@@ -16,10 +16,10 @@ import numpy as np
 
 from explorer.softmax import log_softmax, softmax, softmax_jacobian, softmax_naive
 
-#: The overflow demonstration multiplies the logits by this. exp() overflows float64 above
-#: about 709.78, so with the slider range (|z| <= 10) any logit above 0.71 overflows once
-#: scaled (x100 would leave the default logits, max 2 -> 200, finite).
-OVERFLOW_SCALE = 1000.0
+#: The overflow demonstration adds this to every logit. Softmax ignores a common shift, so p
+#: stays exactly what it was; but exp() overflows float64 above about 709.78, so the
+#: textbook formula gives inf / inf = nan whenever (max z + 1000) / T exceeds that.
+OVERFLOW_SHIFT = 1000.0
 #: log of the largest float64: exp(x) is inf for x above this.
 EXP_OVERFLOW = math.log(np.finfo(np.float64).max)
 #: Singular values below this fraction of the largest count as 0 in the rank. numpy's default
@@ -37,12 +37,12 @@ class SoftmaxView:
     Attributes
     ----------
     logits : ndarray, shape (K,)
-        The logits the charts use (already multiplied by ``scale``).
+        The logits the charts use (``shift`` already added).
     temperature : float
     target : int
         The target class y in ``0..K-1``.
-    scale : float
-        1, or :data:`OVERFLOW_SCALE` when the overflow demonstration is on.
+    shift : float
+        0, or :data:`OVERFLOW_SHIFT` when the overflow demonstration is on.
     p : ndarray, shape (K,)
         The stable softmax ``softmax(logits, T)``.
     p_naive : ndarray, shape (K,)
@@ -60,7 +60,7 @@ class SoftmaxView:
     logits: np.ndarray
     temperature: float
     target: int
-    scale: float
+    shift: float
     p: np.ndarray
     p_naive: np.ndarray
     jacobian: np.ndarray
@@ -90,14 +90,14 @@ def softmax_view(logits, temperature: float, target: int, *, overflow_demo: bool
     target : int
         The target class y, ``0 <= y < K``.
     overflow_demo : bool
-        Multiply the logits by :data:`OVERFLOW_SCALE` first.
+        Add :data:`OVERFLOW_SHIFT` to every logit first.
 
     Returns
     -------
     SoftmaxView
     """
-    scale = OVERFLOW_SCALE if overflow_demo else 1.0
-    z = np.asarray(logits, dtype=np.float64) * scale
+    shift = OVERFLOW_SHIFT if overflow_demo else 0.0
+    z = np.asarray(logits, dtype=np.float64) + shift
     if z.ndim != 1:
         raise ValueError(f"logits must be 1-D, got shape {z.shape}")
     k = z.shape[0]
@@ -110,7 +110,7 @@ def softmax_view(logits, temperature: float, target: int, *, overflow_demo: bool
         logits=z,
         temperature=float(temperature),
         target=int(target),
-        scale=scale,
+        shift=shift,
         p=p,
         p_naive=softmax_naive(z, temperature),
         jacobian=softmax_jacobian(z, temperature),

@@ -258,6 +258,73 @@ def query_notes(
     return notes
 
 
+def read_link_value(setting: Setting, values: Sequence[str]) -> tuple[Any, str | None]:
+    """The value a live page takes from the URL values of ``setting``, and a note or None.
+
+    A live view reads its URL itself (no Streamlit widget drops values there), so it can be
+    kinder than :func:`resolve_query`: a numeric option in any spelling is that option
+    (``t=2.0`` is the stop 2), and a whole-number setting given a fraction keeps its integer
+    part *with* a note saying so (``y=1.5`` is class 1). Anything else that
+    :func:`resolve_query` rejects gives the default and :func:`check_query`'s note.
+
+    Parameters
+    ----------
+    setting : Setting
+    values : sequence of str
+        Every value the URL gives for ``setting.key`` (empty when absent).
+
+    Returns
+    -------
+    value, note : the value to use, and a Markdown sentence or None
+    """
+    if not values:
+        return setting.default, None
+    try:
+        value = resolve_query(setting, values)
+    except ValueError:
+        option = _numeric_option(setting, values[-1])
+        if option is not None and len([v for v in values if v != ""]) == 1:
+            return option, None
+        return setting.default, check_query(setting, values)
+    if setting.kind == "int":
+        number = _url_number(next(v for v in values if v != ""))
+        if number != value:
+            return value, (f"`{setting.key}`={quote_value(values[-1])} is not a whole number; "
+                           f"using {value}.")
+    return value, None
+
+
+def _numeric_option(setting: Setting, raw: str) -> Any:
+    """The option of a numeric ``select`` setting equal to ``raw`` read as a number, or None."""
+    if not (setting.kind == "select" and setting.uses_select_slider):
+        return None
+    try:
+        number = float(raw)
+    except ValueError:
+        return None
+    return next((option for option in setting.options if option == number), None)
+
+
+def browser_value(setting: Setting, value: Any) -> Any:
+    """A value a live view sent back, checked like a URL value; ValueError says why not.
+
+    The browser is user input: a JSON number, boolean or string must pass the same
+    :class:`Setting` checks as the URL (and a whole-number setting must get a whole number).
+    """
+    if isinstance(value, bool):
+        raw = "true" if value else "false"
+    elif isinstance(value, int | float):
+        raw = repr(float(value)) if isinstance(value, float) else str(value)
+    elif isinstance(value, str):
+        raw = value
+    else:
+        raise ValueError(f"{setting.key}: expected a number, true/false or an option")
+    parsed, note = read_link_value(setting, [raw])
+    if note:
+        raise ValueError(note)
+    return parsed
+
+
 def log_stops(low: float, high: float) -> tuple[float, ...]:
     """Readable, roughly logarithmic stops from ``low`` to ``high`` (1, 1.5, 2, 3, 5, 7 ...).
 
@@ -303,8 +370,14 @@ SOFTMAX_TARGET = Setting(
     help="The true class, used for the cross-entropy gradient p - y.",
 )
 OVERFLOW_DEMO = Setting(
-    "big", "Overflow demo: logits ×1000", False, "toggle",
-    help="Multiplies the logits by 1000 and compares the textbook and the stable softmax.",
+    "big", "Overflow demo: +1000 to every logit", False, "toggle",
+    help="Adds 1000 to every logit (p does not change) and compares the textbook and the "
+         "stable softmax.",
+)
+JACOBIAN_CELL = Setting(
+    "cell", "Jacobian entry i,j", "0,1", "select",
+    options=tuple(f"{i},{j}" for i in range(MAX_CLASSES) for j in range(MAX_CLASSES)),
+    help="The entry J[i, j] = dp_i/dz_j whose derivation is shown.",
 )
 
 # ----------------------------------------------------------------------------------------

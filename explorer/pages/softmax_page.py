@@ -1,4 +1,10 @@
-"""/softmax: move the logits and the temperature; watch p, the Jacobian and p - y together."""
+"""/softmax: move the logits and the temperature; watch p, the Jacobian and p - y together.
+
+The controls and the charts live in the browser (explorer/web/softmax_view.js, mounted by
+explorer/pages/live.py): a key press redraws within the frame. This script checks the
+state the browser syncs back and runs the slow parts on it: the derivation of the chosen
+Jacobian entry, the measured properties of J, the overflow and saturation notes.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from explorer import state
-from explorer.figures import softmax_figs
-from explorer.figures.style import CLASS_COLORS, PLOTLY_CONFIG
-from explorer.pages.controls import control, lesson_header, show_url_notes
+from explorer.figures.style import CLASS_COLORS, DIVERGING
+from explorer.pages import live
+from explorer.pages.controls import lesson_header, show_url_notes
 from explorer.softmax_lesson import (
     EXP_OVERFLOW,
-    OVERFLOW_SCALE,
+    OVERFLOW_SHIFT,
     RANK_RTOL,
     SATURATION,
     SoftmaxView,
@@ -24,16 +30,12 @@ from explorer.softmax_lesson import (
 
 SETTINGS = (
     state.SOFTMAX_K, *state.SOFTMAX_LOGITS, state.TEMPERATURE, state.SOFTMAX_TARGET,
-    state.OVERFLOW_DEMO,
+    state.OVERFLOW_DEMO, state.JACOBIAN_CELL,
 )
-#: Where the last clicked Jacobian cell (i, j) is kept: the chart's own selection is
-#: forgotten whenever the figure changes, the learner's choice should not be.
-CELL_KEY = "softmax_jacobian_cell"
-DEFAULT_CELL = (0, 1)
-#: Flex basis (px) of each chart box: side by side when both fit, stacked otherwise.
 #: Below this a row sum or an asymmetry is rounding error (the entries are at most 1/(4T) = 5).
 ROUNDING = 1e-12
-FLEX_BASIS = {"probs_box": 520, "grad_box": 360, "jacobian_box": 540, "story_box": 400}
+#: Session key that a presentation mode sets to enlarge the live view's text.
+PRESENT_KEY = "present"
 
 LESSON = (
     "Softmax turns K scores (logits) into probabilities. Move a logit and watch **every** "
@@ -42,7 +44,8 @@ LESSON = (
 )
 EXPLANATION = r"""
 - **Left, the controls.** K logits $z_0 \dots z_{K-1}$ (one colour per class, the same
-  colour in every chart), the temperature $T$ and the target class $y$.
+  colour in every chart), the temperature $T$ and the target class $y$. Every slider moves
+  with the arrow keys once focused (Tab to it).
 - **Logits and probabilities.** $p_i = e^{z_i/T} / \sum_k e^{z_k/T}$. Only differences between
   logits matter: adding the same number to every $z_i$ changes nothing. Small $T$ sharpens
   $p$ towards one-hot, large $T$ flattens it towards uniform. The outlined bar is the target $y$.
@@ -52,43 +55,70 @@ EXPLANATION = r"""
 - **The Jacobian.** Row $i$, column $j$ holds $\partial p_i / \partial z_j$: red is positive,
   blue negative, white 0. The diagonal is positive (raising $z_i$ raises $p_i$), everything
   else is negative (it takes probability from the other classes). Rows sum to 0 because the
-  probabilities always sum to 1. Click any cell to see where its value comes from.
+  probabilities always sum to 1. Click a cell (or move to it with the arrow keys and press
+  Enter) to see where its value comes from.
 - **Saturation.** When one $p_i$ is close to 1, every entry of $J$ is close to 0: gradients
   through the softmax vanish.
-- **Overflow.** The switch multiplies the logits by 1000 and compares the textbook formula with
-  the stable one that subtracts $\max z$ first.
+- **Overflow.** The switch adds 1000 to every logit. The stable softmax, which subtracts
+  $\max z$ first, gives exactly the same $p$; the textbook formula computes $e^{1000}$ = inf.
 """
 
 
-def _page_css(k: int) -> str:
-    """Constant CSS (no user input): class colours on the sliders, a layout that adapts.
+def _to_browser(values) -> dict:
+    """The checked settings as the state softmax_view.js reads."""
+    i, j = (int(part) for part in values[state.JACOBIAN_CELL.key].split(","))
+    return {
+        "k": values[state.SOFTMAX_K.key],
+        "z": [values[setting.key] for setting in state.SOFTMAX_LOGITS],
+        "t": values[state.TEMPERATURE.key],
+        "y": values[state.SOFTMAX_TARGET.key],
+        "big": values[state.OVERFLOW_DEMO.key],
+        "cell": [i, j],
+    }
 
-    - each logit slider's thumb, and a square before its label, take the class colour;
-    - the controls stay in view (sticky) while the charts scroll past them;
-    - the four chart boxes share one wrapping row: on a wide screen (a projector) the
-      probabilities sit beside p - y and the Jacobian beside its derivation; on a narrow one
-      (a laptop with the sidebar open) they stack, the Jacobian moving up next to p.
-    """
-    rules = []
-    for index in range(k):
-        colour = CLASS_COLORS[index]
-        rules.append(
-            f".st-key-z{index} [role='group'] [data-rac][style*='absolute']"
-            f"{{background-color:{colour} !important;}}"
-            f".st-key-z{index} label p::before{{content:'■ ';color:{colour};}}"
-        )
-    rules.append(
-        "div:has(> .st-key-softmax_controls){position:sticky;top:4rem;}"
-        ".st-key-softmax_controls{max-height:calc(100vh - 5rem);overflow-y:auto;}"
-        ".st-key-softmax_charts{container-type:inline-size;}"
-    )
-    for key, basis in FLEX_BASIS.items():
-        rules.append(f"div:has(> .st-key-{key}){{flex:1 1 {basis}px !important;}}")
-    wide = FLEX_BASIS["probs_box"] + FLEX_BASIS["grad_box"] + 24
-    rules.append(
-        f"@container (max-width:{wide}px){{div:has(> .st-key-grad_box){{order:3;}}}}"
-    )
-    return "<style>" + "".join(rules) + "</style>"
+
+def _from_browser(synced) -> dict:
+    """The browser's state as raw setting values (checked afterwards by live.check_values)."""
+    logits = list(synced["z"])
+    if len(logits) != len(state.SOFTMAX_LOGITS):
+        raise ValueError("expected one logit per possible class")
+    i, j = synced["cell"]
+    return {
+        state.SOFTMAX_K.key: synced["k"],
+        **{setting.key: value for setting, value in zip(state.SOFTMAX_LOGITS, logits,
+                                                        strict=True)},
+        state.TEMPERATURE.key: synced["t"],
+        state.SOFTMAX_TARGET.key: synced["y"],
+        state.OVERFLOW_DEMO.key: synced["big"],
+        state.JACOBIAN_CELL.key: f"{int(i)},{int(j)}",
+    }
+
+
+def _dependent(values) -> list[state.Setting]:
+    """The target and the Jacobian cell must lie inside the K classes."""
+    k = values[state.SOFTMAX_K.key]
+    return [
+        state.SOFTMAX_TARGET.with_range(max_value=k - 1),
+        state.JACOBIAN_CELL.with_options(f"{i},{j}" for i in range(k) for j in range(k)),
+    ]
+
+
+VIEW = live.LiveView(
+    name="softmax", component=live.SOFTMAX_COMPONENT, settings=SETTINGS,
+    to_browser=_to_browser, from_browser=_from_browser, refine=_dependent,
+)
+#: Constant data of the component: the ranges, the class colours, the colour scale.
+LIVE_DATA = {
+    "limits": {
+        "maxK": state.MAX_CLASSES,
+        "z": {key: getattr(state.SOFTMAX_LOGITS[0], f"{key}_value" if key != "step" else key)
+              for key in ("min", "max", "step")},
+        "temperatures": list(state.TEMPERATURE.options),
+    },
+    "colors": list(CLASS_COLORS),
+    "diverging": DIVERGING,
+    "shift": OVERFLOW_SHIFT,
+}
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
@@ -96,48 +126,14 @@ def _view(logits: tuple[float, ...], temperature: float, target: int, big: bool)
     return softmax_view(logits, temperature, target, overflow_demo=big)
 
 
-def _keep_target_below_k() -> None:
-    """on_change of K: a target y >= K would make Streamlit's y slider raise, so clamp it."""
-    k = st.session_state[state.SOFTMAX_K.key]
-    if st.session_state.get(state.SOFTMAX_TARGET.key, 0) > k - 1:
-        st.session_state[state.SOFTMAX_TARGET.key] = k - 1
-
-
-def _controls() -> tuple[tuple[float, ...], float, int, bool]:
-    """The controls of the lesson; returns (logits, T, y, overflow demo on)."""
-    k = control(state.SOFTMAX_K, on_change=_keep_target_below_k)
-    temperature = control(state.TEMPERATURE)
-    # The valid targets depend on K: created with that range so Streamlit itself rejects y >= K.
-    target = control(state.SOFTMAX_TARGET.with_range(max_value=k - 1))
-    st.markdown("**Logits z**")
-    logits = tuple(float(control(setting)) for setting in state.SOFTMAX_LOGITS[:k])
-    big = control(state.OVERFLOW_DEMO)
-    return logits, float(temperature), int(target), bool(big)
-
-
-def _remember_cell() -> None:
-    """on_select callback of the Jacobian: keep the clicked cell (i, j)."""
-    points = st.session_state["jacobian"]["selection"]["points"]
-    if points:
-        st.session_state[CELL_KEY] = (int(points[0]["y"]), int(points[0]["x"]))
-
-
-def _current_cell(k: int) -> tuple[tuple[int, int], bool]:
-    """The cell to derive and whether the learner chose it (else the default)."""
-    cell = st.session_state.get(CELL_KEY)
-    if cell is not None and all(0 <= index < k for index in cell):
-        return (int(cell[0]), int(cell[1])), True
-    return DEFAULT_CELL, False
-
-
 def _overflow_table(view: SoftmaxView) -> None:
     st.markdown(
-        f"**Overflow demo: logits × {OVERFLOW_SCALE:g}.** The charts below use the stable "
-        f"softmax of these scaled logits."
+        f"**Overflow demo: every logit + {OVERFLOW_SHIFT:g}.** The charts above use the "
+        f"stable softmax of these shifted logits: the same p as before the shift."
     )
     frame = pd.DataFrame(
         {
-            f"z × {OVERFLOW_SCALE:g}": [f"{value:g}" for value in view.logits],
+            f"z + {OVERFLOW_SHIFT:g}": [f"{value:g}" for value in view.logits],
             "textbook exp(z/T) / Σ": [f"{value:.6g}" for value in view.p_naive],
             "stable (z − max z)": [f"{value:.6g}" for value in view.p],
         },
@@ -145,9 +141,14 @@ def _overflow_table(view: SoftmaxView) -> None:
     )
     st.table(frame)
     largest = float(np.max(view.logits)) / view.temperature
+    if largest > EXP_OVERFLOW:
+        verdict = (f"$e^x$ overflows to inf for $x > {EXP_OVERFLOW:.2f}$ and "
+                   "$\\infty/\\infty$ is nan.")
+    else:
+        verdict = (f"That is below {EXP_OVERFLOW:.2f}, so at this temperature even the textbook "
+                   "formula survives: lower T to see it overflow.")
     st.markdown(
-        f"The largest $z/T$ is {largest:.6g}; $e^x$ overflows to inf for $x > "
-        f"{EXP_OVERFLOW:.2f}$ and $\\infty/\\infty$ is nan. Subtracting $\\max z$ first leaves "
+        f"The largest $z/T$ is {largest:.6g}. {verdict} Subtracting $\\max z$ first leaves "
         f"$p$ unchanged (the factor $e^{{-\\max z / T}}$ cancels) and makes every exponent "
         f"≤ 0, so nothing can overflow."
     )
@@ -163,19 +164,13 @@ def _saturation_note(view: SoftmaxView) -> None:
     )
 
 
-def _loss(view: SoftmaxView) -> None:
-    loss_col, target_col = st.columns(2)
-    # + 0.0 turns the -0.0 of -log(1) into 0.0.
-    loss_col.metric("Cross-entropy L = −log p_y", f"{view.loss + 0.0:.4f}")
-    target_col.metric(f"p_y (target y = {view.target})", f"{view.p[view.target]:.4f}")
-
-
 def _derivation(view: SoftmaxView, cell: tuple[int, int], chosen: bool) -> None:
     story = entry_derivation(view.p, view.temperature, *cell)
     i, j = cell
     st.markdown(f"#### Where $J_{{{i},{j}}}$ comes from")
     if not chosen:
-        st.caption(":material/touch_app: Click a cell of the Jacobian to derive that entry.")
+        st.caption(":material/touch_app: Click a cell of the Jacobian (or reach it with the "
+                   "arrow keys and press Enter) to derive that entry.")
     st.markdown(story.summary)
     for line in story.latex:
         st.latex(line)
@@ -183,7 +178,7 @@ def _derivation(view: SoftmaxView, cell: tuple[int, int], chosen: bool) -> None:
 
 
 def _checks(view: SoftmaxView) -> None:
-    """One line per property, measured on the Jacobian drawn above."""
+    """One line per property, measured on the Jacobian the browser draws (numpy's twin)."""
     checks = jacobian_checks(view.jacobian)
     expected = checks.classes - 1
     ok, off = ":green[:material/check_circle:]", ":orange[:material/error:]"
@@ -203,67 +198,36 @@ def _checks(view: SoftmaxView) -> None:
         f":gray[:material/info:] **largest entry**: max $|J_{{ij}}|$ = "
         f"{np.abs(view.jacobian).max():.4g} (it shrinks to 0 as p saturates)",
     ]
+    st.markdown("#### Properties of J, measured (numpy, on the server)")
     st.markdown("  \n".join(lines))
-
-
-def _probs_chart(view: SoftmaxView, big: bool) -> None:
-    logits_title = f"logits z × {OVERFLOW_SCALE:g}" if big else "logits z"
-    st.plotly_chart(
-        softmax_figs.probs_figure(view.logits, view.p, view.target, logits_title=logits_title),
-        key="probs", config=PLOTLY_CONFIG, width="stretch",
-    )
-    st.caption(f"The outlined bars are the target class y = {view.target}.")
-
-
-def _dlogits_chart(view: SoftmaxView) -> None:
-    _loss(view)
-    st.plotly_chart(
-        softmax_figs.dlogits_figure(view.one_hot, view.error),
-        key="dlogits", config=PLOTLY_CONFIG, width="stretch",
-    )
-    st.caption(
-        "p − y is T times the gradient of the loss: ∂L/∂z = (p − y)/T. "
-        "A gradient-descent step raises z_y and lowers every other logit."
-    )
-
-
-def _jacobian_chart(view: SoftmaxView, cell: tuple[int, int]) -> None:
-    st.markdown("#### Jacobian $J_{ij} = \\partial p_i / \\partial z_j$")
-    st.plotly_chart(
-        softmax_figs.jacobian_figure(view.jacobian, selected=cell),
-        key="jacobian", on_select=_remember_cell, selection_mode="points",
-        config=PLOTLY_CONFIG, width="stretch",
-    )
-    _checks(view)
 
 
 @st.fragment
 def _panel() -> None:
-    controls_col, charts_col = st.columns([1, 3], gap="medium")
-    with controls_col, st.container(border=True, key="softmax_controls"):
-        logits, temperature, target, big = _controls()
-    view = _view(logits, temperature, target, big)
-    with charts_col:
+    """The live view, then the server's part computed from the state it synced."""
+    values = live.mount(VIEW, LIVE_DATA, present=bool(st.session_state.get(PRESENT_KEY)))
+    k = values[state.SOFTMAX_K.key]
+    logits = tuple(values[setting.key] for setting in state.SOFTMAX_LOGITS[:k])
+    big = values[state.OVERFLOW_DEMO.key]
+    view = _view(logits, values[state.TEMPERATURE.key], values[state.SOFTMAX_TARGET.key], big)
+    cell_text = values[state.JACOBIAN_CELL.key]
+    cell = tuple(int(part) for part in cell_text.split(","))
+    with st.container(key="server_panel"):
         if big:
             with st.container(border=True, key="overflow_demo"):
                 _overflow_table(view)
         if view.saturated:
             _saturation_note(view)
-        cell, chosen = _current_cell(view.classes)
-        with st.container(horizontal=True, gap="medium", key="softmax_charts"):
-            with st.container(key="probs_box"):
-                _probs_chart(view, big)
-            with st.container(key="grad_box"):
-                _dlogits_chart(view)
-            with st.container(key="jacobian_box"):
-                _jacobian_chart(view, cell)
-            with st.container(key="story_box"):
-                _derivation(view, cell, chosen)
+        story, checks = st.columns([1.2, 1], gap="large")
+        with story, st.container(key="story_box"):
+            _derivation(view, cell, chosen=cell_text != state.JACOBIAN_CELL.default)
+        with checks, st.container(key="checks_box"):
+            _checks(view)
+    live.write_url(VIEW, values)
 
 
 notes_slot = lesson_header(
-    "Softmax and its Jacobian", LESSON, EXPLANATION, SETTINGS, forget=(CELL_KEY,)
+    "Softmax and its Jacobian", LESSON, EXPLANATION, SETTINGS, forget=(VIEW.values_key,)
 )
-st.html(_page_css(state.MAX_CLASSES))
 _panel()
 show_url_notes(notes_slot)

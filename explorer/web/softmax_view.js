@@ -1,0 +1,139 @@
+// softmax_view.js: the live /softmax lesson: logits, temperature, K and the target y as
+// sliders, and p, p - y and the Jacobian drawn in SVG on every key press or drag.
+//
+// data (from explorer/pages/live.py): {epoch, state: {k, z (10), t, y, big, cell: [i, j]},
+// limits: {maxK, z: {min, max, step}, temperatures}, colors, diverging, shift, present}.
+// Charts: data-chart="logits", "probs", "dlogits", "jacobian" (J[i][j] = dp_i/dz_j).
+
+import { barChart, heatmap } from "./charts.js";
+import { announceDrawn, fixed, make } from "./dom.js";
+import { mountView, snap } from "./live_state.js";
+import { logSoftmax, pMinusY, softmax, softmaxJacobian } from "./softmax_math.js";
+
+/** A labelled range input; `onInput(number)` runs on every step. */
+function slider(parent, { label, key, min, max, step, swatch, compact, onInput }) {
+  const row = make("label", { class: compact ? "control compact" : "control",
+                              "data-control": key }, parent);
+  const name = make("span", { class: "name" }, row);
+  if (swatch) make("span", { class: "swatch", style: `background:${swatch}` }, name);
+  make("span", { text: label }, name);
+  const output = make("output", {}, row);
+  const input = make("input", { type: "range", min, max, step, "data-key": key,
+                                "aria-label": label }, row);
+  input.addEventListener("input", () => onInput(Number(input.value)));
+  return { row, input, output };
+}
+
+function create(parent, data) {
+  const view = { state: null };
+  const root = make("div", { class: "live softmax-live" }, parent);
+  view.root = root;
+  const controls = make("div", { class: "controls", role: "group",
+                                 "aria-label": "Softmax controls" }, root);
+  const charts = make("div", { class: "charts" }, root);
+  const changed = () => {
+    view.draw();
+    view.sync();
+  };
+  const { limits } = data;
+  const temps = limits.temperatures;
+
+  view.k = slider(controls, { label: "Classes K", key: "k", min: 2, max: limits.maxK, step: 1,
+    onInput: (v) => { view.state.k = v; changed(); } });
+  view.t = slider(controls, { label: "Temperature T", key: "t", min: 0, max: temps.length - 1,
+    step: 1, onInput: (v) => { view.state.t = temps[v]; changed(); } });
+  view.y = slider(controls, { label: "Target class y", key: "y", min: 0, max: limits.maxK - 1,
+    step: 1, onInput: (v) => { view.state.y = v; changed(); } });
+  make("div", { class: "group-title", text: "Logits z" }, controls);
+  view.z = [];
+  for (let i = 0; i < limits.maxK; i++) {
+    view.z.push(slider(controls, { label: `z${i}`, key: `z${i}`, swatch: data.colors[i],
+      compact: true,
+      min: limits.z.min, max: limits.z.max, step: limits.z.step,
+      onInput: (v) => { view.state.z[i] = snap(v, limits.z.min, limits.z.step); changed(); } }));
+  }
+  const bigRow = make("label", { class: "check" }, controls);
+  view.big = make("input", { type: "checkbox", "data-key": "big" }, bigRow);
+  make("span", { text: `Overflow demo: add +${data.shift} to every logit` }, bigRow);
+  view.big.addEventListener("change", () => { view.state.big = view.big.checked; changed(); });
+
+  const probsBox = make("figure", {}, charts);
+  view.logitsChart = barChart(probsBox, "logits");
+  view.probsChart = barChart(probsBox, "probs");
+  make("figcaption", { text: "The outlined bars are the target class y." }, probsBox);
+  const gradBox = make("figure", {}, charts);
+  view.readout = make("div", { class: "readout" }, gradBox);
+  view.dlogitsChart = barChart(gradBox, "dlogits");
+  make("figcaption", { text: "p − y is T times the gradient of the loss: ∂L/∂z = (p − y)/T. "
+    + "A gradient-descent step raises z_y and lowers every other logit." }, gradBox);
+  const jacBox = make("figure", {}, charts);
+  view.jacobian = heatmap(jacBox, "jacobian", (i, j) => {
+    view.state.cell = [i, j];
+    changed();
+  });
+  view.cellNote = make("figcaption", { class: "note", "aria-live": "polite" }, jacBox);
+
+  view.configure = (d) => {
+    view.colors = d.colors;
+    view.stops = d.diverging;
+    view.shift = d.shift;
+  };
+
+  view.draw = () => {
+    const s = view.state;
+    const k = s.k;
+    s.y = Math.min(s.y, k - 1);
+    s.cell = s.cell.map((index) => Math.min(index, k - 1));
+    view.k.input.value = k;
+    view.k.output.textContent = String(k);
+    const tIndex = Math.max(0, temps.indexOf(s.t));
+    view.t.input.value = tIndex;
+    view.t.output.textContent = String(s.t);
+    view.y.input.max = k - 1;
+    view.y.input.value = s.y;
+    view.y.output.textContent = String(s.y);
+    view.z.forEach((control, i) => {
+      control.row.hidden = i >= k;
+      control.input.value = s.z[i];
+      control.output.textContent = fixed(s.z[i], 1);
+    });
+    view.big.checked = Boolean(s.big);
+
+    const z = s.z.slice(0, k).map((v) => (s.big ? v + view.shift : v));
+    const p = softmax(z, s.t);
+    const J = softmaxJacobian(z, s.t);
+    const error = pMinusY(p, s.y);
+    const loss = -logSoftmax(z, s.t)[s.y];
+    const colors = view.colors.slice(0, k);
+    const labels = z.map((_, i) => String(i));
+    // The logit axis: symmetric and at least +-3, or from 0 up when every logit is +1000.
+    const reach = Math.max(3, ...z.map(Math.abs)) * 1.15;
+    view.logitsChart.update({ values: z, colors, labels, outline: s.y, decimals: s.big ? 1 : 2,
+      low: s.big ? 0 : -reach, high: reach,
+      title: s.big ? `logits z + ${view.shift}` : "logits z" });
+    view.probsChart.update({ values: p, colors, labels, outline: s.y, low: 0, high: 1,
+      title: `probabilities p (T = ${s.t})` });
+    view.dlogitsChart.update({ values: error, colors, labels, outline: s.y, low: -1, high: 1,
+      title: "p − y" });
+    view.readout.textContent = "";
+    make("b", { text: "L = −log p_y = " }, view.readout);
+    make("span", { text: `${fixed(loss + 0, 4)}   (p_${s.y} = ${fixed(p[s.y], 4)})` },
+         view.readout);
+    let half = 0;
+    for (const row of J) for (const v of row) half = Math.max(half, Math.abs(v));
+    const cell = k <= 4 ? 72 : k <= 6 ? 64 : 56;
+    view.jacobian.update({ values: J, rowLabels: labels.map((l) => `p${l}`),
+      colLabels: labels.map((l) => `z${l}`), half: Math.max(half, 1e-12), stops: view.stops,
+      cell, selected: s.cell, title: "Jacobian J[i][j] = ∂p_i/∂z_j", decimals: 3 });
+    const [i, j] = s.cell;
+    view.cellNote.textContent = `Selected J[${i}][${j}] = ∂p${i}/∂z${j} = ${fixed(J[i][j], 6)}`
+      + " (arrow keys move, Enter selects; the derivation is below).";
+    announceDrawn(root, "softmax");
+  };
+  return view;
+}
+
+/** The component's entry: Streamlit calls it on mount and whenever `data` changes. */
+export default function softmaxView(args) {
+  mountView(args, create);
+}

@@ -30,6 +30,9 @@ class PageSpec:
         The slider that is moved (its key is the widget key and the URL name).
     chart : str
         Key of the chart whose redraw the browser benchmark waits for ("" for none).
+    live : bool
+        The chart is drawn by a live component (``[data-chart=<chart>]``, announced by a
+        ``live-drawn`` event) rather than by Plotly.
     largest : dict of str to str
         URL settings that make the page do the most work.
     browser_query : dict of str to str
@@ -42,6 +45,7 @@ class PageSpec:
     script: str
     setting: state.Setting
     chart: str = ""
+    live: bool = False
     largest: dict[str, str] = field(default_factory=dict)
     browser_query: dict[str, str] = field(default_factory=dict)
 
@@ -73,7 +77,7 @@ PAGES: dict[str, PageSpec] = {
         browser_query={state.WEIGHT_SLIDERS[0][0].key: _low_end(state.WEIGHT_SLIDERS[0][0])},
     ),
     "training": PageSpec(
-        "training", _script("training"), state.LEARNING_RATE, "loss_curve",
+        "training", _script("training"), state.LEARNING_RATE, "loss_curve", live=True,
         largest={state.POINTS.key: "5000", state.STEPS.key: "2000"},
         browser_query={
             state.POINTS.key: "500", state.STEPS.key: "300",

@@ -2,6 +2,9 @@
 
 The component's HTML, CSS and JS are constant files in ``explorer/web/``; the learner's
 settings and the trajectory travel only as the ``data`` bytes (explorer/player_payload.py).
+The player's code is the JS of a separate, data-less "engine" component: its message
+never changes, so Streamlit sends it once and then a reference, while the player's own
+message (resent with every new trajectory) carries only a small loader.
 The paused step comes back as the component's ``at`` state and goes through the
 ``Setting`` checks of ``at`` before it is used.
 """
@@ -18,11 +21,18 @@ from explorer.web.bundle import bundle, read
 #: The component's key; also the CSS class ``st-key-player`` that tests select on.
 PLAYER_KEY = "player"
 
+#: The player's code (with the shared math): a constant message, sent once per session.
+_ENGINE = st.components.v2.component(
+    "softmax_explorer.training_player_engine",
+    js=bundle("training_player_engine.js"),
+    isolate_styles=True,
+)
+#: The player: constant HTML/CSS and a small loader; the trajectory is its data.
 _COMPONENT = st.components.v2.component(
     "softmax_explorer.training_player",
     html='<div class="player-host"></div>',
     css=read("training_player.css"),
-    js=bundle("training_player.js"),
+    js=bundle("training_player_loader.js"),
     isolate_styles=True,
 )
 
@@ -38,6 +48,7 @@ def checked_step(value, steps_taken: int) -> int | None:
 
 def mount(payload: bytes, on_step: Callable[[], None]) -> None:
     """Show the player for ``payload``; ``on_step`` runs when the paused step comes back."""
+    _ENGINE(key=f"{PLAYER_KEY}_engine")
     _COMPONENT(data=payload, key=PLAYER_KEY, on_at_change=on_step)
 
 

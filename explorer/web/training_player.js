@@ -12,6 +12,11 @@
 // the step and each run's loss there; after every draw the root dispatches a bubbling,
 // composed "live-drawn" event. Every value written into the page uses textContent or
 // attributes, never markup.
+//
+// This module is large and the payload changes with every setting, so it is not the
+// player component's own code (that would resend it with every trajectory): the engine
+// component (training_player_engine.js, constant, so sent once) registers mountPlayer and
+// the player component (training_player_loader.js, a few hundred bytes) calls it.
 
 import { gridProbabilities } from "./softmax_math.js";
 
@@ -536,8 +541,8 @@ class Player {
   }
 }
 
-/** Streamlit component entry: runs on mount and whenever the payload changes. */
-export default function mountPlayer({ data, parentElement, setStateValue }) {
+/** Mount (or re-mount) the player in a component: on mount and whenever the payload changes. */
+export function mountPlayer({ data, parentElement, setStateValue }) {
   const previous = parentElement.__player;
   if (previous) previous.destroy();
   if (!data || !data.byteLength) return () => {};

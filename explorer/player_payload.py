@@ -17,14 +17,16 @@ The header's ``arrays`` maps a name to ``[offset, dtype, count]`` (dtype one of
   page prints the exact final loss beside the player);
 - ``curve_steps{r}`` uint16 and ``test_loss{r}``, ``train_acc{r}``, ``test_acc{r}``
   float32 at those steps;
-- points ``train_xy``/``test_xy``: uint16 fractions of the plane's bounds (1/65535 of
-  its width, far below a pixel), labels ``train_y``/``test_y`` uint8.
+- in :func:`points_payload` (the engine component's data, which changes only with the
+  points): ``train_xy``/``test_xy`` as uint16 fractions of the plane's bounds (1/65535
+  of its width, far below a pixel), labels ``train_y``/``test_y`` uint8.
 
 :func:`decode` reads it back (tests and the benchmark use it).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import struct
 
@@ -81,8 +83,35 @@ def decode(blob: bytes) -> tuple[dict, dict[str, np.ndarray]]:
     return header, arrays
 
 
+def points_payload(data) -> bytes:
+    """The points the player draws, for the engine component (they rarely change).
+
+    Returns
+    -------
+    bytes
+        Header ``{"id": ...}`` (a hash of the points, which the player's payload names)
+        and the arrays ``train_xy``, ``train_y``, ``test_xy``, ``test_y``.
+    """
+    arrays = {
+        "train_xy": quantize(data.X_train, data.bounds).reshape(-1, 2),
+        "train_y": data.y_train.astype(np.uint8),
+        "test_xy": quantize(data.X_test.reshape(-1, 2), data.bounds).reshape(-1, 2),
+        "test_y": data.y_test.astype(np.uint8),
+    }
+    digest = hashlib.sha256()
+    for array in arrays.values():
+        digest.update(array.tobytes())
+    return encode({"id": digest.hexdigest()[:16]}, arrays)
+
+
+def points_id(points: bytes) -> str:
+    """The id of a :func:`points_payload` (what the player's payload refers to)."""
+    return decode(points)[0]["id"]
+
+
 def player_payload(data, runs, *, labels, health, show_test: bool, discrete: bool,
-                   at: int, class_colors, run_colors, present: bool = False) -> bytes:
+                   at: int, class_colors, run_colors, points: str,
+                   present: bool = False) -> bytes:
     """Everything the player draws, for one or two runs on the same data.
 
     Parameters
@@ -100,6 +129,8 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
         The step the player opens at (paused there).
     class_colors, run_colors : sequence of str
         ``#rrggbb`` per class and per run.
+    points : str
+        The id of the :func:`points_payload` of ``data`` (sent by the engine component).
     present : bool
         Larger text for a projector.
 
@@ -107,14 +138,7 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
     -------
     bytes
     """
-    arrays = {
-        "train_xy": quantize(data.X_train, data.bounds) if data.X_train.size else
-        np.zeros((0, 2), np.uint16),
-        "train_y": data.y_train.astype(np.uint8),
-        "test_xy": quantize(data.X_test, data.bounds) if data.X_test.size else
-        np.zeros((0, 2), np.uint16),
-        "test_y": data.y_test.astype(np.uint8),
-    }
+    arrays = {}
     described = []
     for index, (run, label, kind) in enumerate(zip(runs, labels, health, strict=True)):
         trajectory = run.trajectory
@@ -133,7 +157,7 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
         "version": 1, "classes": int(data.classes), "dim": int(data.dim),
         "features": data.features, "bounds": [float(v) for v in data.bounds],
         "runs": described, "show_test": bool(show_test), "discrete": bool(discrete),
-        "at": int(at), "present": bool(present),
+        "at": int(at), "present": bool(present), "points": points,
         "class_colors": list(class_colors), "run_colors": list(run_colors),
     }
     return encode(header, arrays)

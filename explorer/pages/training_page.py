@@ -28,7 +28,7 @@ from explorer.landscape import landscape, project_path
 from explorer.optim import OPTIMIZER_DESCRIPTIONS
 from explorer.pages.controls import control, lesson_header, show_url_notes
 from explorer.pages.training_player import checked_step, mount, sent_step
-from explorer.player_payload import player_payload
+from explorer.player_payload import player_payload, points_id, points_payload
 from explorer.state import plain_text
 from explorer.training_run import (
     TABLE_ROWS,
@@ -379,6 +379,12 @@ def _metrics(data: Data, runs: list[tuple[str, Run]]) -> None:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
+def cached_points(data_settings: DataSettings, custom_hash: str, _custom_csv: str | None
+                  ) -> bytes:
+    return points_payload(cached_data(data_settings, custom_hash, _custom_csv))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
 def cached_payload(
     data_settings: DataSettings, custom_hash: str, settings: tuple[TrainSettings, ...],
     kinds: tuple[str, ...], show_test: bool, discrete: bool, at: int, _custom_csv: str | None,
@@ -387,10 +393,11 @@ def cached_payload(
     runs = [cached_run(data_settings, custom_hash, each, _custom_csv) for each in settings]
     labels = [_run_label(each) + (" (2nd)" if index else "")
               for index, each in enumerate(settings)]
+    points = cached_points(data_settings, custom_hash, _custom_csv)
     return player_payload(
         data, runs, labels=labels, health=list(kinds), show_test=show_test,
         discrete=discrete, at=at, class_colors=CLASS_COLORS[: data.classes],
-        run_colors=figs.RUN_COLORS[: len(runs)],
+        run_colors=figs.RUN_COLORS[: len(runs)], points=points_id(points),
     )
 
 
@@ -441,7 +448,7 @@ def player_section(data_settings: DataSettings, custom_csv: str | None,
     at = _opening_step(run_key, steps_taken)
     payload = cached_payload(data_settings, key, tuple(settings), tuple(kinds), show_test,
                              discrete, at, custom_csv)
-    mount(payload, _take_player_step)
+    mount(cached_points(data_settings, key, custom_csv), payload, _take_player_step)
 
 
 @st.fragment

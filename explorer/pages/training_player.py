@@ -21,7 +21,8 @@ from explorer.web.bundle import bundle, read
 #: The component's key; also the CSS class ``st-key-player`` that tests select on.
 PLAYER_KEY = "player"
 
-#: The player's code (with the shared math): a constant message, sent once per session.
+#: The player's code (with the shared math) and, as its data, the points: a message that
+#: changes only with the points, so a new trajectory does not resend it.
 _ENGINE = st.components.v2.component(
     "softmax_explorer.training_player_engine",
     js=bundle("training_player_engine.js"),
@@ -46,9 +47,12 @@ def checked_step(value, steps_taken: int) -> int | None:
         return None
 
 
-def mount(payload: bytes, on_step: Callable[[], None]) -> None:
-    """Show the player for ``payload``; ``on_step`` runs when the paused step comes back."""
-    _ENGINE(key=f"{PLAYER_KEY}_engine")
+def mount(points: bytes, payload: bytes, on_step: Callable[[], None]) -> None:
+    """Show the player: the engine with ``points``, the player with ``payload``.
+
+    ``on_step`` runs when the paused step comes back from the browser.
+    """
+    _ENGINE(data=points, key=f"{PLAYER_KEY}_engine")
     _COMPONENT(data=payload, key=PLAYER_KEY, on_at_change=on_step)
 
 

@@ -1,26 +1,44 @@
-// player_registry.js: hands the /training player's code from the engine component to the
-// player component on the same page (two components cannot import from each other).
+// player_registry.js: hands values from the engine component of /training to its player
+// component on the same page (two components cannot import from each other).
 //
-// The engine's message never changes, so Streamlit sends it once and then only a
-// reference; the player's message carries the trajectory and this small module only.
+// The engine's message changes only with the points, so Streamlit sends it once and then
+// only a reference: it carries the player's code and the points; the player's message
+// carries the trajectory and a small loader.
 
-/** Where the registered mount function lives (one well-known, namespaced key). */
-const KEY = Symbol.for("softmax-explorer.training-player");
+/** The page-wide table of registered values (one namespaced, well-known key). */
+const TABLE = Symbol.for("softmax-explorer.training-player");
 const READY = "softmax-explorer:training-player-ready";
 
-/** Make ``mount`` the player's code and tell any player waiting for it. */
-export function register(mount) {
-  globalThis[KEY] = mount;
-  window.dispatchEvent(new Event(READY));
+function table() {
+  if (!globalThis[TABLE]) globalThis[TABLE] = new Map();
+  return globalThis[TABLE];
 }
 
-/** Call ``callback(mount)`` now if the code is registered, else as soon as it is. */
-export function whenRegistered(callback) {
-  if (typeof globalThis[KEY] === "function") {
-    callback(globalThis[KEY]);
+/** Register ``value`` under ``name`` and tell anyone waiting for it. */
+export function register(name, value) {
+  table().set(name, value);
+  window.dispatchEvent(new CustomEvent(READY, { detail: name }));
+}
+
+/** Forget ``name`` (values the page no longer shows). */
+export function unregister(name) {
+  table().delete(name);
+}
+
+/**
+ * Call ``callback(value)`` now if ``name`` is registered, else as soon as it is.
+ * @returns {function} stops waiting
+ */
+export function whenRegistered(name, callback) {
+  if (table().has(name)) {
+    callback(table().get(name));
     return () => {};
   }
-  const ready = () => callback(globalThis[KEY]);
-  window.addEventListener(READY, ready, { once: true });
+  const ready = (event) => {
+    if (event.detail !== name) return;
+    window.removeEventListener(READY, ready);
+    callback(table().get(name));
+  };
+  window.addEventListener(READY, ready);
   return () => window.removeEventListener(READY, ready);
 }

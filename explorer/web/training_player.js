@@ -13,12 +13,14 @@
 // composed "live-drawn" event. Every value written into the page uses textContent or
 // attributes, never markup.
 //
-// This module is large and the payload changes with every setting, so it is not the
+// This module is large and the trajectory changes with every setting, so it is not the
 // player component's own code (that would resend it with every trajectory): the engine
-// component (training_player_engine.js, constant, so sent once) registers mountPlayer and
-// the player component (training_player_loader.js, a few hundred bytes) calls it.
+// component (training_player_engine.js, whose message changes only with the points, so
+// it is sent once and then as a reference) registers mountPlayer and the points, and the
+// player component (training_player_loader.js, under 2 kB) calls it.
 
 import { gridProbabilities } from "./softmax_math.js";
+import { whenRegistered } from "./player_registry.js";
 
 /** Cells per side of the probability grid (upsampled smoothly on the canvas). */
 const CELLS = 72;
@@ -541,14 +543,23 @@ class Player {
   }
 }
 
-/** Mount (or re-mount) the player in a component: on mount and whenever the payload changes. */
+/** Mount (or re-mount) the player in a component: on mount and whenever the payload changes.
+ * The points come from the engine component (registered under the id in the header). */
 export function mountPlayer({ data, parentElement, setStateValue }) {
   const previous = parentElement.__player;
   if (previous) previous.destroy();
   if (!data || !data.byteLength) return () => {};
   // The component's constant HTML holds the host; its <style> sits beside it.
   const host = parentElement.querySelector(".player-host");
-  const player = new Player(host, decodePayload(data), setStateValue, previous);
-  parentElement.__player = player;
-  return () => player.destroy();
+  const payload = decodePayload(data);
+  let player = null;
+  const stopWaiting = whenRegistered(`points:${payload.header.points}`, (points) => {
+    Object.assign(payload.arrays, points);
+    player = new Player(host, payload, setStateValue, previous);
+    parentElement.__player = player;
+  });
+  return () => {
+    stopWaiting();
+    if (player) player.destroy();
+  };
 }

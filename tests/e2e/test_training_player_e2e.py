@@ -27,7 +27,10 @@ COUNT_SENDS_JS = """
 (() => {
   window.__sent = 0;
   const send = WebSocket.prototype.send;
-  WebSocket.prototype.send = function (...args) { window.__sent += 1; return send.apply(this, args); };
+  WebSocket.prototype.send = function (...args) {
+    window.__sent += 1;
+    return send.apply(this, args);
+  };
 })();
 """
 

@@ -49,7 +49,8 @@ def app_chart_keys(at) -> list[str]:
 
 
 def app_player(at) -> tuple[dict, dict[str, np.ndarray]]:
-    """The header and arrays of the /training player's payload in an AppTest run.
+    """The header and arrays of the /training player's payload in an AppTest run, with the
+    points its engine component carries (``train_xy``, ``train_y``, ``test_xy``, ``test_y``).
 
     Raises
     ------
@@ -58,7 +59,14 @@ def app_player(at) -> tuple[dict, dict[str, np.ndarray]]:
     """
     from explorer.player_payload import decode as decode_payload
 
+    found = {}
     for element in at.get("bidi_component"):
-        if element.proto.id.endswith("-player") or "player" in element.proto.id:
-            return decode_payload(element.proto.bytes)
-    raise LookupError("no training player")
+        for name in ("player", "player_engine"):
+            if element.proto.id.endswith(f"-{name}"):
+                found[name] = decode_payload(element.proto.bytes)
+    if set(found) != {"player", "player_engine"}:
+        raise LookupError(f"no training player (found {sorted(found)})")
+    header, arrays = found["player"]
+    points_header, points = found["player_engine"]
+    assert header["points"] == points_header["id"], "the player names other points"
+    return header, {**arrays, **points}

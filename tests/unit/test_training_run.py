@@ -15,6 +15,7 @@ from explorer.training_run import (
     CONFIDENCE_LEVELS,
     MAX_CUSTOM_CLASSES,
     MAX_CUSTOM_ROWS,
+    TABLE_ORDERS,
     DataSettings,
     TrainSettings,
     compute_run,
@@ -238,3 +239,34 @@ def test_custom_points_within_the_page_limits():
         parse_custom_points(rows)
     with pytest.raises(ValueError, match="empty"):
         parse_custom_points("")
+
+
+def test_example_table_pages_through_every_point_in_each_order(small):
+    data, run = small
+    step = run.steps_taken
+    total = data.X_train.shape[0]
+    full = example_table(data, run, step, rows=10**6)
+    for order in TABLE_ORDERS:
+        pages = [example_table(data, run, step, rows=7, order=order, page=page)
+                 for page in range(-(-total // 7))]
+        points = np.concatenate([page["point"] for page in pages])
+        assert sorted(points) == list(range(total)), order  # every point exactly once
+        losses = np.concatenate([page["loss"] for page in pages])
+        assert np.allclose(losses, full["loss"][points])
+        if order == "highest loss first":
+            assert (np.diff(losses) <= 0).all()
+        elif order == "lowest loss first":
+            assert (np.diff(losses) >= 0).all()
+        else:
+            assert list(points) == list(range(total))
+    assert example_table(data, run, step, rows=7, page=10**4)["point"].size == 0
+    with pytest.raises(ValueError, match="order"):
+        example_table(data, run, step, order="random")
+
+
+def test_input_scale_multiplies_every_point_and_the_plane():
+    plain = make_data(DataSettings(n=60))
+    scaled = make_data(DataSettings(n=60, scale=10))
+    assert np.array_equal(scaled.X, plain.X * 10.0)
+    assert np.array_equal(scaled.y, plain.y)
+    assert scaled.bounds[1] > 5 * plain.bounds[1]

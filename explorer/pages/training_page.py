@@ -461,14 +461,17 @@ def training_section(data_settings: DataSettings, custom_csv: str | None) -> Non
     runs = [(_run_label(each) + (" (2nd)" if index else ""),
              cached_run(data_settings, key, each, custom_csv))
             for index, each in enumerate(settings)]
-    kinds = []
-    for (label, run), each in zip(runs, settings, strict=True):
-        verdict, suggested = cached_health(data_settings, key, each, custom_csv)
-        kinds.append(verdict.kind)
-        if not verdict.ok:
-            _health_message(label, run, verdict, suggested, data_settings.scale)
-    _metrics(data, runs)
-    player_section(data_settings, custom_csv, settings, runs, kinds)
+    verdicts = [cached_health(data_settings, key, each, custom_csv) for each in settings]
+    # The messages and metrics sit above the player but are sent after it: the regions
+    # answer "what did this change do?" and the browser draws them while the rest arrives.
+    above = st.container()
+    player_section(data_settings, custom_csv, settings, runs,
+                   [verdict.kind for verdict, _ in verdicts])
+    with above:
+        for (label, run), (verdict, suggested) in zip(runs, verdicts, strict=True):
+            if not verdict.ok:
+                _health_message(label, run, verdict, suggested, data_settings.scale)
+        _metrics(data, runs)
     inspect_section(data_settings, custom_csv, first, second)
 
 

@@ -9,7 +9,8 @@
 //
 // Test contract: [data-chart="regions"] (one per run) carries data-values with the step
 // shown and the probabilities at a sample of grid cells; [data-chart="loss_curve"] carries
-// the step and each run's loss there; after every draw the root dispatches a bubbling,
+// the step and each run's loss there; [data-chart="regions"] also carries data-points, the
+// points drawn as (x1, x2, class) per split; after every draw the root dispatches a bubbling,
 // composed "live-drawn" event. Every value written into the page uses textContent or
 // attributes, never markup.
 //
@@ -137,10 +138,12 @@ class RegionView {
     const { header, arrays } = this;
     const [xMin, xMax, yMin, yMax] = header.bounds;
     const radius = header.present ? 5 : 4;
+    const drawn = { train: [], test: [] };
     const draw = (xy, labels, hollow) => {
       for (let n = 0; n < labels.length; n++) {
         const x = xMin + (xy[2 * n] / 65535) * (xMax - xMin);
         const y = yMin + (xy[2 * n + 1] / 65535) * (yMax - yMin);
+        drawn[hollow ? "test" : "train"].push([x, y, labels[n]]);
         const [px, py] = this.toPixel(x, y);
         ctx.beginPath();
         ctx.arc(px, py, radius, 0, 2 * Math.PI);
@@ -161,6 +164,8 @@ class RegionView {
     };
     draw(arrays.train_xy, arrays.train_y, false);
     if (showTest) draw(arrays.test_xy, arrays.test_y, true);
+    // The points drawn (x1, x2, class), written once per layout, not per frame.
+    this.chart.setAttribute("data-points", JSON.stringify(drawn));
     this.points = { canvas, showTest };
     return canvas;
   }

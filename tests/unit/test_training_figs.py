@@ -11,19 +11,15 @@ import numpy as np
 import plotly.io as pio
 import pytest
 
-from explorer.boundaries import boundary_lines
 from explorer.figures import training_figs as figs
-from explorer.figures.style import class_color
 from explorer.landscape import landscape, project_path
 from explorer.training_run import (
-    CONFIDENCE_LEVELS,
     DataSettings,
     TrainSettings,
     compute_run,
     confusion_matrix,
     make_data,
     pulls,
-    region_frames,
 )
 from tests.support.charts import decode
 
@@ -37,124 +33,6 @@ def as_json(figure) -> dict:
 def default_run():
     data = make_data(DataSettings())
     return data, compute_run(data, TrainSettings())
-
-
-@pytest.fixture(scope="module")
-def regions(default_run):
-    data, run = default_run
-    frames = region_frames(data, run)
-    figure = figs.regions_figure(frames, data.X_train, data.y_train, data.X_test, data.y_test,
-                                 data.classes)
-    return frames, figure
-
-
-def test_region_palette_deepens_with_confidence():
-    palette = figs.region_palette(3).astype(float)
-    assert palette.shape == (3 * CONFIDENCE_LEVELS, 3)
-    for k in range(3):
-        colour = figs._hex_rgb(class_color(k))
-        distance = np.linalg.norm(palette[k * CONFIDENCE_LEVELS:(k + 1) * CONFIDENCE_LEVELS]
-                                  - colour, axis=1)
-        assert np.all(np.diff(distance) < 0), "a surer band must be closer to the class colour"
-
-
-def test_regions_frames_replace_only_the_picture_and_the_lines(regions):
-    frames, figure = regions
-    spec = as_json(figure)
-    assert [frame["name"] for frame in spec["frames"]] == [str(s) for s in frames.steps]
-    for frame in spec["frames"]:
-        assert frame["traces"] == [0, 1]
-        picture, lines = frame["data"]
-        assert set(picture) == {"type", "source"}
-        assert set(lines) == {"type", "x", "y"}
-    # The figure opens on the last frame, and the slider says so.
-    assert spec["data"][0]["source"] == spec["frames"][-1]["data"][0]["source"]
-    assert spec["layout"]["sliders"][0]["active"] == len(frames.steps) - 1
-    labels = [step["label"] for step in spec["layout"]["sliders"][0]["steps"]]
-    assert labels == [str(s) for s in frames.steps]
-
-
-def test_regions_picture_shows_the_predicted_classes(regions, default_run):
-    Image = pytest.importorskip("PIL.Image")
-    frames, figure = regions
-    data, _ = default_run
-    uri = figure.spec["data"][0]["source"]
-    image = np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",")[1])))
-                       .convert("RGB")).astype(int)
-    palette = figs.region_palette(data.classes).astype(int)
-    codes = frames.predicted[-1].astype(int) * CONFIDENCE_LEVELS + frames.confidence[-1]
-    assert np.array_equal(image, palette[codes])
-    # Plotly draws an image's first row at y0, the bottom of the plane.
-    trace = figure.spec["data"][0]
-    assert trace["y0"] == pytest.approx(data.bounds[2] + trace["dy"] / 2)
-    assert trace["dy"] > 0
-
-
-def test_regions_lines_are_the_boundaries_of_each_frame(regions, default_run):
-    frames, figure = regions
-    data, run = default_run
-    spec = as_json(figure)
-    for index in (0, len(frames.steps) // 2, -1):
-        step = frames.steps[index]
-        expected = boundary_lines(run.trajectory.W[step], run.trajectory.b[step], "raw",
-                                  data.bounds)
-        drawn = spec["frames"][index]["data"][1]
-        assert np.allclose(drawn["x"], expected[:, 0].astype(np.float32), equal_nan=True)
-        assert np.allclose(drawn["y"], expected[:, 1].astype(np.float32), equal_nan=True)
-
-
-def test_regions_points_are_every_point_once(regions, default_run):
-    _, figure = regions
-    data, _ = default_run
-    spec = as_json(figure)
-    points = [trace for trace in spec["data"][2:] if trace.get("mode") == "markers"]
-    total = sum(len(trace["x"]) for trace in points)
-    assert total == data.X.shape[0]
-    hollow = sum(len(t["x"]) for t in points if "open" in t["marker"].get("symbol", ""))
-    assert hollow == data.X_test.shape[0]
-    assert all(np.asarray(t["x"]).dtype == np.float32 for t in points)
-
-
-def test_figures_are_deterministic_and_small(regions, default_run):
-    frames, figure = regions
-    data, run = default_run
-    again = figs.regions_figure(frames, data.X_train, data.y_train, data.X_test, data.y_test,
-                                data.classes)
-    first = pio.to_json(figure, validate=False)
-    assert first == pio.to_json(again, validate=False)
-    # The performance budget: a rerun at the defaults sends well under 150 KiB in all.
-    assert len(first) < 100_000
-    # plotly.py's default template (7 kB) stays out: Streamlit themes the chart itself.
-    assert len(json.dumps(json.loads(first)["layout"].get("template", {}))) < 100
-    assert len(pio.to_json(figs.loss_curve_figure([("run", run)]), validate=False)) < 12_000
-
-
-def test_loss_curve_carries_the_exact_training_loss(default_run):
-    data, run = default_run
-    other = compute_run(data, TrainSettings(optimizer="adam", lr=0.05))
-    spec = as_json(figs.loss_curve_figure([("a", run), ("b", other)]))
-    by_name = {trace["name"]: trace for trace in spec["data"]}
-    train_a = by_name["a: train loss"]
-    assert np.asarray(train_a["y"]).dtype == np.float64
-    assert np.array_equal(train_a["y"], run.train_loss)
-    assert np.array_equal(train_a["x"], np.arange(run.steps_taken + 1))
-    assert np.array_equal(by_name["b: train loss"]["y"], other.train_loss)
-    assert np.allclose(by_name["a: test loss"]["y"], run.test_loss, rtol=1e-6)
-    assert np.array_equal(by_name["a: test loss"]["x"], run.curve_steps)
-    accuracy = by_name["a: train accuracy"]
-    assert accuracy["yaxis"] == "y2"
-    assert np.allclose(accuracy["y"], run.train_accuracy, rtol=1e-6)
-
-
-def test_loss_curve_marks_divergence():
-    data = make_data(DataSettings(n=60))
-    run = compute_run(data, TrainSettings(lr=10.0, reg=1.0, steps=100))
-    assert run.diverged_at is not None
-    spec = as_json(figs.loss_curve_figure([("a", run)], diverged=[("a", run.diverged_at)]))
-    texts = [note["text"] for note in spec["layout"]["annotations"]]
-    assert any(f"diverged at step {run.diverged_at}" in text for text in texts)
-    for trace in spec["data"]:
-        assert np.isfinite(np.asarray(trace["y"], dtype=float)).all()
 
 
 def test_landscape_figure_draws_the_grid_and_the_paths(default_run):

@@ -12,7 +12,6 @@ from explorer.losses import loss_and_grad
 from explorer.optim import train
 from explorer.softmax import softmax
 from explorer.training_run import (
-    CONFIDENCE_LEVELS,
     MAX_CUSTOM_CLASSES,
     MAX_CUSTOM_ROWS,
     TABLE_ORDERS,
@@ -28,8 +27,6 @@ from explorer.training_run import (
     plane_bounds,
     predictions,
     pulls,
-    raster_centres,
-    region_frames,
 )
 
 SMALL = DataSettings(n=120, classes=3, noise=0.3, seed=4)
@@ -167,23 +164,6 @@ def test_frame_steps_are_increasing_and_span_the_run(steps, limit):
     assert frames[0] == 0 and frames[-1] == steps
     assert len(frames) == min(steps + 1, limit)
     assert np.all(np.diff(frames) > 0)
-
-
-def test_region_frames_match_softmax_at_the_cell_centres(small):
-    data, run = small
-    frames = region_frames(data, run, max_frames=5, cells=20)
-    xs, ys = raster_centres(data.bounds, 20)
-    assert np.all(np.diff(xs) > 0) and np.all(np.diff(ys) > 0)  # row 0 is the bottom
-    for index, step in enumerate(frames.steps):
-        W, b = run.trajectory.W[step], run.trajectory.b[step]
-        for row in (0, 7, 19):
-            for col in (0, 11, 19):
-                p = softmax(np.array([xs[col], ys[row]]) @ W + b)
-                assert frames.predicted[index, row, col] == np.argmax(p)
-                share = (p.max() - 1 / 3) / (1 - 1 / 3)
-                band = min(int(np.floor(share * CONFIDENCE_LEVELS)), CONFIDENCE_LEVELS - 1)
-                assert frames.confidence[index, row, col] == band
-    assert len(frames.lines) == len(frames.steps)
 
 
 def test_example_table_matches_softmax_and_cross_entropy(small):

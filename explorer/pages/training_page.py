@@ -361,21 +361,26 @@ def _format_loss(value: float) -> str:
 
 
 def _metrics(data: Data, runs: list[tuple[str, Run]]) -> None:
-    """The final numbers of every run, one row each (labelled when there are two)."""
+    """The final numbers of every run, one row each in aligned columns, under the run's
+    name when there are two."""
     for index, (label, run) in enumerate(runs):
-        with st.container(key=f"metrics{index or ''}", horizontal=True, gap="large"):
+        with st.container(key=f"metrics{index or ''}"):
             if len(runs) > 1:
                 st.markdown(f"**{label}**")
-            st.metric("final train loss", _format_loss(run.final_loss),
-                      help=f"Exactly {run.final_loss!r}: the regularised training loss after "
-                      f"{run.steps_taken} steps.")
-            st.metric("train accuracy", f"{run.train_accuracy[-1]:.1%}")
+            cells = iter(st.columns([1.1, 1, 1, 0.8, 1.1], gap="small"))
+            next(cells).metric(
+                "final train loss", _format_loss(run.final_loss),
+                help=f"Exactly {run.final_loss!r}: the regularised training loss after "
+                f"{run.steps_taken} steps.")
+            next(cells).metric("train accuracy", f"{run.train_accuracy[-1]:.1%}")
+            test_cell = next(cells)
             if run.test_accuracy.size:
-                st.metric("test accuracy", f"{run.test_accuracy[-1]:.1%}")
-            st.metric("steps taken", f"{run.steps_taken}")
+                test_cell.metric("test accuracy", f"{run.test_accuracy[-1]:.1%}")
+            next(cells).metric("steps taken", f"{run.steps_taken}")
+            points = next(cells)
             if index == 0:
-                st.metric("points (train / test)",
-                          f"{data.X_train.shape[0]} / {data.X_test.shape[0]}")
+                points.metric("points (train / test)",
+                              f"{data.X_train.shape[0]} / {data.X_test.shape[0]}")
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -110,7 +110,7 @@ def points_id(points: bytes) -> str:
 
 
 def player_payload(data, runs, *, labels, health, show_test: bool, discrete: bool,
-                   at: int, class_colors, run_colors, points: str,
+                   at: int, class_colors, run_colors, points: str, trajectory: str,
                    present: bool = False) -> bytes:
     """Everything the player draws, for one or two runs on the same data.
 
@@ -131,6 +131,8 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
         ``#rrggbb`` per class and per run.
     points : str
         The id of the :func:`points_payload` of ``data`` (sent by the engine component).
+    trajectory : str
+        An id of these runs, by which the landscape view finds the trajectory.
     present : bool
         Larger text for a projector.
 
@@ -141,10 +143,10 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
     arrays = {}
     described = []
     for index, (run, label, kind) in enumerate(zip(runs, labels, health, strict=True)):
-        trajectory = run.trajectory
-        arrays[f"W{index}"] = trajectory.W.astype(np.float32)
-        arrays[f"b{index}"] = trajectory.b.astype(np.float32)
-        arrays[f"loss{index}"] = np.asarray(trajectory.loss, dtype=np.float32)
+        iterates = run.trajectory
+        arrays[f"W{index}"] = iterates.W.astype(np.float32)
+        arrays[f"b{index}"] = iterates.b.astype(np.float32)
+        arrays[f"loss{index}"] = np.asarray(iterates.loss, dtype=np.float32)
         arrays[f"curve_steps{index}"] = run.curve_steps.astype(np.uint16)
         arrays[f"train_acc{index}"] = run.train_accuracy.astype(np.float32)
         arrays[f"test_loss{index}"] = run.test_loss.astype(np.float32)
@@ -158,6 +160,7 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
         "features": data.features, "bounds": [float(v) for v in data.bounds],
         "runs": described, "show_test": bool(show_test), "discrete": bool(discrete),
         "at": int(at), "present": bool(present), "points": points,
+        "trajectory": trajectory,
         "class_colors": list(class_colors), "run_colors": list(run_colors),
     }
     return encode(header, arrays)

@@ -3,7 +3,8 @@
 The decision regions and the learning curves are drawn in the browser by the player
 (explorer/web/training_player.js, from explorer/player_payload.py); the server draws:
 
-- :func:`landscape_figure` (``landscape``): the loss over two parameters, with the paths.
+- :func:`landscape_picture` (for the browser's ``landscape`` view): the loss over two
+  parameters as a banded picture; the view draws the paths and the player's marker on it.
 - :func:`pulls_figure` (``pulls``): each point's pull on the weights of one class.
 - :func:`confusion_figure` (``confusion``): the confusion matrix.
 
@@ -28,8 +29,6 @@ RUN_COLORS = ("#1f2937", "#d81b60")
 ARROW_SCALE = 0.5
 #: At most this many arrows in the pulls chart.
 MAX_ARROWS = 400
-#: At most this many points of a path on the landscape.
-MAX_PATH_POINTS = 200
 LINE_COLOR = "#111827"
 #: Bands of equal loss on the landscape, and its pixels per grid interval.
 LANDSCAPE_BANDS = 14
@@ -50,14 +49,6 @@ def _band_colours(bands: int) -> list[str]:
 
 def _rgb_triplet(colour: str) -> list[int]:
     return [int(float(part)) for part in colour[colour.index("(") + 1 : -1].split(",")]
-
-
-def _banded(bands: int) -> list[list]:
-    """A stepped colour scale: ``bands`` flat bands, the colours of :func:`_band_colours`."""
-    scale = []
-    for index, colour in enumerate(_band_colours(bands)):
-        scale += [[index / bands, colour], [(index + 1) / bands, colour]]
-    return scale
 
 
 def landscape_bands(loss, upsample: int = LANDSCAPE_UPSAMPLE,
@@ -117,96 +108,32 @@ def _lines_xy(lines: np.ndarray) -> dict:
     return {"x": _f32(lines[:, 0]), "y": _f32(lines[:, 1])}
 
 
-def _thin(path: np.ndarray, limit: int = MAX_PATH_POINTS) -> np.ndarray:
-    """At most ``limit`` evenly spaced rows of ``path``, first and last kept."""
-    if path.shape[0] <= limit:
-        return path
-    index = np.unique(np.round(np.linspace(0, path.shape[0] - 1, limit)).astype(np.int64))
-    return path[index]
-
-
-def landscape_figure(grid, paths, *, at_point=None, at_step: int | None = None,
-                     height: int = 520) -> PrebuiltFigure:
-    """Contours of the loss over two parameters, with optimiser paths on top.
+def landscape_picture(grid) -> dict:
+    """The loss landscape as a banded picture, for the browser's landscape view.
 
     Parameters
     ----------
     grid : explorer.landscape.LandscapeGrid
         ``loss[i2, i1]`` over ``axis1`` (x) and ``axis2`` (y).
-    paths : list of (str, ndarray (T, 2))
-        Labelled paths of the two parameters, drawn in ``RUN_COLORS`` order.
-    at_point : (float, float), optional
-        Where the slice is taken (the first path at the chosen step), ringed.
-    at_step : int, optional
-        That step, for the ring's label.
-    height : int
+
+    Returns
+    -------
+    dict
+        ``png``: a data URI of :func:`landscape_bands` coloured by band, whose first row
+        is the *bottom* of the plot (smallest second parameter); ``x``, ``y``: the ranges
+        ``[first, last]`` of the two axes, which the picture's corner pixels sit on;
+        ``low``, ``high``: the loss range; ``colors``: the band colours, lowest first;
+        ``labels``: the two parameters' names.
     """
-    label1, label2 = grid.labels
-    x0, x1 = float(grid.axis1[0]), float(grid.axis1[-1])
-    y0, y1 = float(grid.axis2[0]), float(grid.axis2[-1])
     bands, low, high = landscape_bands(grid.loss)
-    rows, cols = bands.shape
-    colours = np.array([_rgb_triplet(c) for c in _band_colours(LANDSCAPE_BANDS)], dtype=np.uint8)
-    scale = _banded(LANDSCAPE_BANDS)
-    data = [
-        # The loss as a picture in bands of equal loss: it reads like filled contours and
-        # the browser only pastes it, where a contour trace would re-trace every level.
-        {"type": "image", "name": "loss", "source": data_uri(palette_png(bands, colours)),
-         "x0": x0, "dx": (x1 - x0) / (cols - 1), "y0": y0, "dy": (y1 - y0) / (rows - 1),
-         "zsmooth": "fast", "hoverinfo": "skip"},
-        # An invisible point that carries the colour bar of the picture.
-        {"type": "scatter", "mode": "markers", "x": [None], "y": [None], "name": "loss scale",
-         "showlegend": False, "hoverinfo": "skip",
-         "marker": {"color": [low], "cmin": low, "cmax": high, "colorscale": scale,
-                    "showscale": True,
-                    "colorbar": {"title": {"text": "loss", "side": "right"}, "thickness": 14,
-                                 "len": 0.9}}},
-    ]
-    for index, (label, path) in enumerate(paths):
-        colour = RUN_COLORS[index % len(RUN_COLORS)]
-        shown = _thin(np.asarray(path))
-        xy = {"x": _f32(shown[:, 0]), "y": _f32(shown[:, 1])}
-        data.append({"type": "scatter", "mode": "lines", "name": f"{label} (halo)", **xy,
-                     "line": {"color": "white", "width": 5}, "hoverinfo": "skip",
-                     "showlegend": False})
-        data.append({
-            "type": "scatter", "mode": "lines+markers", "name": label, **xy,
-            "line": {"color": colour, "width": 2.5}, "marker": {"size": 4, "color": colour},
-            "hovertemplate": (f"{label}<br>{label1}=%{{x:.3f}}<br>"
-                              f"{label2}=%{{y:.3f}}<extra></extra>"),
-        })
-        # Two runs start from the same point: one "start" label, and the end labels sit
-        # on opposite sides of their stars (first above, second below), named by run.
-        shared_start = index > 0 and np.allclose(shown[0], np.asarray(paths[0][1])[0])
-        end_text = "end" if len(paths) == 1 else f"end {index + 1}"
-        data.append({
-            "type": "scatter", "mode": "markers+text", "name": f"{label} start and end",
-            "x": _f32(shown[[0, -1], 0]), "y": _f32(shown[[0, -1], 1]),
-            "text": ["" if shared_start else "start", end_text],
-            "textposition": "top center" if index == 0 else "bottom center",
-            "showlegend": False,
-            "textfont": {"color": LINE_COLOR, "size": 13}, "hoverinfo": "skip",
-            "marker": {"symbol": ["circle", "star"], "size": [11, 16], "color": colour,
-                       "line": {"color": "white", "width": 1.5}},
-        })
-    if at_point is not None:
-        data.append({
-            "type": "scatter", "mode": "markers", "name": f"slice at step {at_step}",
-            "x": _f32([at_point[0]]), "y": _f32([at_point[1]]),
-            "marker": {"symbol": "circle-open", "size": 20, "color": LINE_COLOR,
-                       "line": {"width": 3}},
-            "hovertemplate": f"the other parameters are fixed at step {at_step}<extra></extra>",
-        })
-    layout = layout_dict(
-        height,
-        xaxis={"title": {"text": label1}, "showgrid": False,
-               "range": [float(grid.axis1[0]), float(grid.axis1[-1])]},
-        yaxis={"title": {"text": label2}, "showgrid": False,
-               "range": [float(grid.axis2[0]), float(grid.axis2[-1])]},
-        margin={"l": 60, "r": 10, "t": 36, "b": 44},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0},
-    )
-    return PrebuiltFigure({"data": data, "layout": layout})
+    band_colours = _band_colours(LANDSCAPE_BANDS)
+    colours = np.array([_rgb_triplet(c) for c in band_colours], dtype=np.uint8)
+    return {
+        "png": data_uri(palette_png(bands, colours)),
+        "x": [float(grid.axis1[0]), float(grid.axis1[-1])],
+        "y": [float(grid.axis2[0]), float(grid.axis2[-1])],
+        "low": low, "high": high, "colors": band_colours, "labels": list(grid.labels),
+    }
 
 
 def pulls_figure(pulls: Pulls, k: int, lines: np.ndarray, bounds, *,

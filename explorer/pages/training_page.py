@@ -24,10 +24,10 @@ from explorer.datasets import DATASETS
 from explorer.export import dataset_csv, points_csv, reproduce_script, trajectory_csv
 from explorer.figures import training_figs as figs
 from explorer.figures.style import CLASS_COLORS, PLOTLY_CONFIG
-from explorer.landscape import landscape, project_path
+from explorer.landscape import landscape, parse_param, project_path
 from explorer.optim import OPTIMIZER_DESCRIPTIONS
 from explorer.pages.controls import control, lesson_header, show_url_notes
-from explorer.pages.training_player import checked_step, mount, sent_step
+from explorer.pages.training_player import checked_step, mount, mount_landscape, sent_step
 from explorer.player_payload import player_payload, points_id, points_payload
 from explorer.state import plain_text
 from explorer.training_run import (
@@ -392,7 +392,8 @@ def cached_points(data_settings: DataSettings, custom_hash: str, _custom_csv: st
 @st.cache_data(max_entries=16, show_spinner=False)
 def cached_payload(
     data_settings: DataSettings, custom_hash: str, settings: tuple[TrainSettings, ...],
-    kinds: tuple[str, ...], show_test: bool, discrete: bool, at: int, _custom_csv: str | None,
+    kinds: tuple[str, ...], show_test: bool, discrete: bool, at: int, trajectory: str,
+    _custom_csv: str | None,
 ) -> bytes:
     data = cached_data(data_settings, custom_hash, _custom_csv)
     runs = [cached_run(data_settings, custom_hash, each, _custom_csv) for each in settings]
@@ -403,7 +404,15 @@ def cached_payload(
         data, runs, labels=labels, health=list(kinds), show_test=show_test,
         discrete=discrete, at=at, class_colors=CLASS_COLORS[: data.classes],
         run_colors=figs.RUN_COLORS[: len(runs)], points=points_id(points),
+        trajectory=trajectory,
     )
+
+
+def _trajectory_id(data_settings: DataSettings, custom_hash: str,
+                   settings: tuple[TrainSettings, ...]) -> str:
+    """The id by which the landscape view finds the player's trajectory of these runs."""
+    text = repr((data_settings, custom_hash, settings))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def _take_player_step() -> None:
@@ -452,7 +461,8 @@ def player_section(data_settings: DataSettings, custom_csv: str | None,
     run_key = (data_settings, key, tuple(settings), show_test, discrete)
     at = _opening_step(run_key, steps_taken)
     payload = cached_payload(data_settings, key, tuple(settings), tuple(kinds), show_test,
-                             discrete, at, custom_csv)
+                             discrete, at, _trajectory_id(data_settings, key, tuple(settings)),
+                             custom_csv)
     mount(cached_points(data_settings, key, custom_csv), payload, _take_player_step)
 
 
@@ -500,7 +510,8 @@ def inspect_section(data_settings: DataSettings, custom_csv: str | None,
     if view == "Landscape":
         other = (cached_run(data_settings, key, second, custom_csv) if second is not None
                  else None)
-        landscape_panel(data, run, step, other)
+        settings = (first,) + ((second,) if second is not None else ())
+        landscape_panel(data, run, step, other, _trajectory_id(data_settings, key, settings))
     elif view == "Pulls":
         pulls_panel(data, run, step)
     elif view == "Examples":
@@ -537,7 +548,10 @@ def _span(paths) -> tuple[tuple[float, float], float]:
     return (float(centre[0]), float(centre[1])), half
 
 
-def landscape_panel(data: Data, run: Run, step: int, other: Run | None) -> None:
+def landscape_panel(data: Data, run: Run, step: int, other: Run | None,
+                    trajectory: str) -> None:
+    """The loss over two parameters at ``step``, drawn in the browser with the paths of
+    the runs (read from the player's ``trajectory``) and the player's marker."""
     chart, side = st.columns([5, 2], gap="large")
     with side:
         px, py = _landscape_params(data)
@@ -559,13 +573,18 @@ def landscape_panel(data: Data, run: Run, step: int, other: Run | None) -> None:
         note.warning(f"The landscape cannot be drawn here: {error}.", icon=":material/info:")
         return
     with chart:
-        st.plotly_chart(
-            figs.landscape_figure(grid, paths, at_point=paths[0][1][step], at_step=step),
-            key="landscape", config=PLOTLY_CONFIG,
-        )
+        mount_landscape({
+            **figs.landscape_picture(grid),
+            "params": [list(parse_param(name)) for name in params],
+            "slice": step, "at_point": [float(v) for v in paths[0][1][step]],
+            "runs": [label for label, _ in paths],
+            "colors_runs": list(figs.RUN_COLORS[: len(paths)]),
+            "trajectory": trajectory,
+        })
     text = (f"The loss as {px} and {py} vary, with every other weight and bias frozen at "
             f"step {step}: exact for that step only. The line is the optimiser's path in "
-            "these two coordinates, from the start (dot) to the end (star).")
+            "these two coordinates, from the start to the end; the ring is the step of "
+            "the slice and the yellow dot follows the player.")
     if other is not None:
         text += (" The second path is drawn on the same slice, although its other "
                  "parameters differ.")

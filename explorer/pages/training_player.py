@@ -37,6 +37,15 @@ _COMPONENT = st.components.v2.component(
     isolate_styles=True,
 )
 
+#: The loss landscape: its picture is the data, the paths come from the player.
+_LANDSCAPE = st.components.v2.component(
+    "softmax_explorer.training_landscape",
+    html='<div class="landscape-host"></div>',
+    js=bundle("landscape_view.js"),
+    isolate_styles=True,
+)
+LANDSCAPE_KEY = "landscape"
+
 
 def checked_step(value, steps_taken: int) -> int | None:
     """The step the browser sent back, if the ``at`` setting accepts it (else None)."""
@@ -60,3 +69,8 @@ def sent_step() -> object:
     """The raw ``at`` value the browser last sent (None before any)."""
     value = st.session_state.get(PLAYER_KEY)
     return None if value is None else value.get("at")
+
+
+def mount_landscape(data: dict) -> None:
+    """Show the landscape view (see explorer/web/landscape_view.js for ``data``)."""
+    _LANDSCAPE(data=data, key=LANDSCAPE_KEY)

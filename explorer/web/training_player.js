@@ -21,7 +21,7 @@
 // player component (training_player_loader.js, under 2 kB) calls it.
 
 import { gridProbabilities } from "./softmax_math.js";
-import { whenRegistered } from "./player_registry.js";
+import { register, whenRegistered } from "./player_registry.js";
 
 /** Cells per side of the probability grid (upsampled smoothly on the canvas). */
 const CELLS = 72;
@@ -557,6 +557,8 @@ export function mountPlayer({ data, parentElement, setStateValue }) {
   // The component's constant HTML holds the host; its <style> sits beside it.
   const host = parentElement.querySelector(".player-host");
   const payload = decodePayload(data);
+  // The landscape view draws its paths and marker from this trajectory.
+  register(`trajectory:${payload.header.trajectory}`, payload);
   let player = null;
   const stopWaiting = whenRegistered(`points:${payload.header.points}`, (points) => {
     Object.assign(payload.arrays, points);

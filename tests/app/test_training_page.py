@@ -24,7 +24,13 @@ from explorer.training_run import (
     pulls,
 )
 from tests.app.page_probe import open_page
-from tests.support.charts import app_chart, app_chart_keys, app_player
+from tests.support.charts import (
+    app_chart,
+    app_chart_keys,
+    app_landscape,
+    app_player,
+    has_landscape,
+)
 
 PAGE = "explorer/pages/training_page.py"
 
@@ -88,7 +94,7 @@ def errors(at) -> list[str]:
 
 def test_defaults_show_regions_curves_landscape_and_the_final_loss():
     at = open_training()
-    assert "landscape" in app_chart_keys(at)
+    assert has_landscape(at)
     header, _ = app_player(at)  # the regions and the curves are drawn by the player
     assert header["runs"][0]["label"] == "gd, lr 0.5"
     assert not errors(at) and not at.warning
@@ -203,17 +209,20 @@ def test_a_second_run_is_overlaid_on_the_curves_and_the_landscape():
     second = expected_run(optimizer="adam", lr=0.05)
     assert same_curve(train_loss(at, "adam"), second.train_loss)
     assert same_curve(train_loss(at, "gd"), expected_run().train_loss)
-    names = set(traces(at, "landscape"))
-    assert {"gd, lr 0.5", "adam, lr 0.05 (2nd)"} <= names
+    view = app_landscape(at)
+    assert view["runs"] == ["gd, lr 0.5", "adam, lr 0.05 (2nd)"]
+    header, _ = app_player(at)  # the view draws the paths of the player's trajectory
+    assert view["trajectory"] == header["trajectory"]
 
 
 def test_the_inspected_step_slices_the_landscape_there():
     at = open_training()
     at.slider(key="at").set_value(10).run()
     run = expected_run()
-    ring = traces(at, "landscape")["slice at step 10"]
-    assert np.allclose([ring["x"][0], ring["y"][0]],
-                       [run.trajectory.W[10, 0, 0], run.trajectory.W[10, 1, 0]], atol=1e-6)
+    view = app_landscape(at)
+    assert view["slice"] == 10
+    assert np.allclose(view["at_point"],
+                       [run.trajectory.W[10, 0, 0], run.trajectory.W[10, 1, 0]], atol=1e-12)
 
 
 def test_the_inspected_step_stays_within_the_run_and_follows_its_end():
@@ -233,19 +242,18 @@ def test_landscape_parameters_choose_the_axes():
     at = open_training()
     at.selectbox(key="px").set_value("b[1]").run()
     at.selectbox(key="py").set_value("W[1,2]").run()
-    layout = app_chart(at, "landscape")["layout"]
-    assert layout["xaxis"]["title"]["text"] == "b[1]"
-    assert layout["yaxis"]["title"]["text"] == "W[1,2]"
-    path = traces(at, "landscape")["gd, lr 0.5"]
+    view = app_landscape(at)
+    assert view["labels"] == ["b[1]", "W[1,2]"]
+    assert view["params"] == [["b", 1, None], ["W", 1, 2]]
     run = expected_run()
-    assert np.allclose(path["x"], run.trajectory.b[:, 1].astype(np.float32))
+    assert view["at_point"] == [run.trajectory.b[100, 1], run.trajectory.W[100, 1, 2]]
     at.selectbox(key="py").set_value("b[1]").run()
     assert any("two different parameters" in str(w.value) for w in at.warning)
 
 
 def test_pulls_panel_follows_the_class_control():
     at = open_training(view="Pulls", at=5)
-    assert "pulls" in app_chart_keys(at) and "landscape" not in app_chart_keys(at)
+    assert "pulls" in app_chart_keys(at) and not has_landscape(at)
     at.slider(key="pull").set_value(2).run()
     data = make_data(DataSettings())
     expected = pulls(data, expected_run(), 5, 2).mean_pull
@@ -274,7 +282,7 @@ def test_downloads_panel_offers_three_files():
 
 def test_an_unknown_panel_in_the_link_is_named():
     at = open_training(view="Everything")
-    assert "landscape" in app_chart_keys(at)
+    assert has_landscape(at)
     assert any("`view`" in str(w.value) for w in at.warning)
 
 
@@ -285,7 +293,7 @@ def test_reset_puts_every_control_back():
     assert at.selectbox(key="dataset").value == "blobs"
     assert at.select_slider(key="lr").value == 0.5 and at.slider(key="steps").value == 100
     assert at.toggle(key="compare").value is False
-    assert "landscape" in app_chart_keys(at)
+    assert has_landscape(at)
     assert same_curve(train_loss(at), expected_run().train_loss)
 
 

@@ -131,7 +131,7 @@ def test_full_page_screenshots(browser, app_url, screenshot_dir, viewport):
     page = context.new_page()
     page.set_default_timeout(30_000)
     open_training(page, app_url + "/training?compare=true")
-    page.wait_for_selector(".st-key-landscape .js-plotly-plot")
+    page.wait_for_selector("[data-chart='landscape'][data-values]")
     page.set_viewport_size({"width": size["width"], "height": 4000})
     page.wait_for_timeout(500)
     height = max(size["height"], page.evaluate(CONTENT_BOTTOM_JS))

@@ -178,3 +178,20 @@ def test_player_screenshots(browser, app_url, screenshot_dir, size):
         assert values(page)["step"] == 80
     finally:
         context.close()
+
+
+def test_the_landscape_marker_follows_the_player(page, app_url):
+    open_player(page, f"{app_url}/training?steps=60&px=W[0,0]&py=b[1]")
+    page.wait_for_selector("[data-chart='landscape'][data-values]")
+    _, trajectory = expected_trajectory(steps=60)
+    page.locator(PLAYER).focus()
+    page.keyboard.press("Home")
+    for step in (0, 1, 2, 3):
+        if step:
+            page.keyboard.press("ArrowRight")
+        wait_step(page, step, "[data-chart='landscape']")
+        shown = values(page, "[data-chart='landscape']")
+        # The marker sits on the trajectory's W[0,0] and b[1] at that step (float32).
+        assert shown["points"] == [[float(np.float32(trajectory.W[step, 0, 0])),
+                                    float(np.float32(trajectory.b[step, 1]))]]
+        assert shown["slice"] == 60  # the slice stays where the page opened

@@ -70,3 +70,26 @@ def app_player(at) -> tuple[dict, dict[str, np.ndarray]]:
     points_header, points = found["player_engine"]
     assert header["points"] == points_header["id"], "the player names other points"
     return header, {**arrays, **points}
+
+
+def app_landscape(at) -> dict:
+    """The data of the /training landscape view in an AppTest run.
+
+    Raises
+    ------
+    LookupError
+        When no landscape was rendered.
+    """
+    for element in at.get("bidi_component"):
+        if element.proto.id.endswith("-landscape"):
+            return json.loads(element.proto.json)
+    raise LookupError("no landscape")
+
+
+def has_landscape(at) -> bool:
+    """Whether the /training landscape view was rendered."""
+    try:
+        app_landscape(at)
+    except LookupError:
+        return False
+    return True

@@ -31,7 +31,7 @@ def payload_for(data, runs, **extra):
         data, runs, labels=[f"run {i}" for i in range(len(runs))],
         health=["ok"] * len(runs), show_test=True, discrete=False, at=3,
         class_colors=["#000000"] * data.classes, run_colors=["#111111"] * len(runs),
-        points=points_id(points), **extra)
+        points=points_id(points), trajectory="t", **extra)
     return points, blob
 
 

@@ -12,7 +12,7 @@ import plotly.io as pio
 import pytest
 
 from explorer.figures import training_figs as figs
-from explorer.landscape import landscape, project_path
+from explorer.landscape import landscape
 from explorer.training_run import (
     DataSettings,
     TrainSettings,
@@ -35,21 +35,20 @@ def default_run():
     return data, compute_run(data, TrainSettings())
 
 
-def test_landscape_figure_draws_the_grid_and_the_paths(default_run):
+def test_landscape_picture_shows_the_band_of_the_loss_at_every_grid_point(default_run):
     Image = pytest.importorskip("PIL.Image")
     data, run = default_run
     params = ("W[0,0]", "b[1]")
-    path = project_path(run.trajectory.W, run.trajectory.b, params)
     grid = landscape(run.trajectory.W[50], run.trajectory.b[50], data.F_train, data.y_train,
                      params=params, span=2.0, resolution=21)
-    spec = as_json(figs.landscape_figure(grid, [("run", path)], at_point=path[50], at_step=50))
-    picture, scale = spec["data"][0], spec["data"][1]
-    assert picture["type"] == "image"
+    picture = figs.landscape_picture(grid)
     pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(
-        picture["source"].split(",")[1]))).convert("RGB")).astype(int)
+        picture["png"].split(",")[1]))).convert("RGB")).astype(int)
     colours = np.array([[int(float(v)) for v in c[4:-1].split(",")]
                         for c in figs._band_colours(figs.LANDSCAPE_BANDS)])
-    # At every grid point the picture shows the band of the library's loss there.
+    assert picture["colors"] == figs._band_colours(figs.LANDSCAPE_BANDS)
+    # At every grid point the picture shows the band of the library's loss there; its
+    # first row is the bottom of the plot (the smallest second parameter).
     low, high = grid.loss.min(), grid.loss.max()
     up = figs.LANDSCAPE_UPSAMPLE
     for i2 in range(0, 21, 4):
@@ -58,15 +57,10 @@ def test_landscape_figure_draws_the_grid_and_the_paths(default_run):
                        figs.LANDSCAPE_BANDS - 1)
             assert np.array_equal(pixels[up * i2, up * i1], colours[band]), (i2, i1)
     assert pixels.shape[:2] == (20 * up + 1, 20 * up + 1)
-    assert picture["x0"] == pytest.approx(grid.axis1[0])
-    assert picture["y0"] == pytest.approx(grid.axis2[0]) and picture["dy"] > 0  # row 0 = bottom
-    assert scale["marker"]["cmin"] == pytest.approx(low)
-    assert scale["marker"]["cmax"] == pytest.approx(high)
-    drawn = [t for t in spec["data"] if t.get("name") == "run"]
-    assert np.allclose(drawn[0]["x"], path[:, 0].astype(np.float32))
-    assert np.allclose(drawn[0]["y"], path[:, 1].astype(np.float32))
-    assert spec["layout"]["xaxis"]["title"]["text"] == "W[0,0]"
-    assert spec["layout"]["yaxis"]["title"]["text"] == "b[1]"
+    assert picture["x"] == [pytest.approx(grid.axis1[0]), pytest.approx(grid.axis1[-1])]
+    assert picture["y"] == [pytest.approx(grid.axis2[0]), pytest.approx(grid.axis2[-1])]
+    assert picture["low"] == pytest.approx(low) and picture["high"] == pytest.approx(high)
+    assert picture["labels"] == ["W[0,0]", "b[1]"]
 
 
 def test_landscape_bands_interpolate_between_grid_points():
@@ -77,13 +71,6 @@ def test_landscape_bands_interpolate_between_grid_points():
     assert bands.shape == (3, 3) and bands[1, 1] == 3
     assert bands[0, 0] == 0 and bands[2, 2] == 5
     assert bands[0, 1] == 1  # 0.5 -> band 1
-
-
-def test_long_paths_are_thinned_keeping_both_ends():
-    path = np.column_stack([np.arange(2001.0), np.arange(2001.0) ** 2])
-    thin = figs._thin(path)
-    assert thin.shape[0] <= figs.MAX_PATH_POINTS
-    assert np.array_equal(thin[0], path[0]) and np.array_equal(thin[-1], path[-1])
 
 
 def test_pulls_figure_arrows_are_the_pulls_at_a_fixed_scale(default_run):

@@ -6,7 +6,8 @@ time of every frame while playing with nothing sent to the server.
   way ``bench/browser.py`` stamps ``plotly_afterplot`` for a Plotly chart.
 - :func:`play_frames` plays ``PLAY_STEPS`` steps at ``PLAY_SPEED`` steps per second and
   reads the player's own record of how long each frame's draw took (regions, boundaries,
-  points and the curve marker), and counts the WebSocket messages sent meanwhile.
+  points, the curve marker and the landscape's marker, which redraws on the player's
+  ``live-drawn`` event), and counts the WebSocket messages sent meanwhile.
 """
 
 from __future__ import annotations

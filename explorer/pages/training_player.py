@@ -37,11 +37,12 @@ _COMPONENT = st.components.v2.component(
     isolate_styles=True,
 )
 
-#: The loss landscape: its picture is the data, the paths come from the player.
+#: The loss landscape: its picture is the data, the paths come from the player, the code
+#: from the engine.
 _LANDSCAPE = st.components.v2.component(
     "softmax_explorer.training_landscape",
     html='<div class="landscape-host"></div>',
-    js=bundle("landscape_view.js"),
+    js=bundle("landscape_loader.js"),
     isolate_styles=True,
 )
 LANDSCAPE_KEY = "landscape"

@@ -230,8 +230,8 @@ class LandscapeView {
   }
 }
 
-/** Streamlit component entry: draws when the trajectory it names is registered. */
-export default function mountLandscape({ data, parentElement }) {
+/** Mount the view in a component: draws when the trajectory it names is registered. */
+export function mountLandscape({ data, parentElement }) {
   const host = parentElement.querySelector(".landscape-host");
   let view = null;
   const stopWaiting = whenRegistered(`trajectory:${data.trajectory}`, (trajectory) => {

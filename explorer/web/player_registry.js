@@ -2,8 +2,8 @@
 // component on the same page (two components cannot import from each other).
 //
 // The engine's message changes only with the points, so Streamlit sends it once and then
-// only a reference: it carries the player's code and the points; the player's message
-// carries the trajectory and a small loader.
+// only a reference: it carries the code of the player and of the landscape view, and the
+// points; the player's and the landscape's messages carry their data and a small loader.
 
 /** The page-wide table of registered values (one namespaced, well-known key). */
 const TABLE = Symbol.for("softmax-explorer.training-player");
@@ -41,4 +41,21 @@ export function whenRegistered(name, callback) {
   };
   window.addEventListener(READY, ready);
   return () => window.removeEventListener(READY, ready);
+}
+
+/**
+ * A component entry that runs the mount function registered under ``name`` on its
+ * arguments, as soon as it is registered; returns the cleanup Streamlit calls.
+ */
+export function runRegistered(name, args) {
+  let cleanup = null;
+  let active = true;
+  const stopWaiting = whenRegistered(name, (mount) => {
+    if (active) cleanup = mount(args);
+  });
+  return () => {
+    active = false;
+    stopWaiting();
+    if (typeof cleanup === "function") cleanup();
+  };
 }

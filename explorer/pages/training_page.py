@@ -1,10 +1,13 @@
 """/training: train a softmax classifier by gradient descent on 2D data and watch it learn.
 
 Reads like its layout: the data (generated or the learner's own), the optimiser, the
-decision regions and the learning curves, then one panel to inspect the model at a
-chosen step (the loss landscape, who pulls the boundary, the per-example table, the
-downloads). Three nested fragments keep reruns small: a change of the optimiser reruns
-the training section only, a change of the inspected step or panel reruns that panel.
+run's health and metrics, the player (decision regions and learning curves drawn in the
+browser from the trajectory, every step a frame: explorer/pages/training_player.py), then
+one panel to inspect the model at a chosen step (the loss landscape, also drawn in the
+browser with a marker that follows the player; who pulls the boundary; the per-example
+table; the downloads). Nested fragments keep reruns small: a change of the optimiser
+reruns the training section only, a change of the inspected step or panel that panel;
+the step the player is paused at comes back as the inspected step ``at``.
 """
 
 from __future__ import annotations

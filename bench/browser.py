@@ -9,6 +9,11 @@ listener) to the first ``plotly_afterplot`` event of the watched chart.
 A wrapped ``WebSocket`` also stamps the first BackMsg sent after the press and the last
 ForwardMsg received before the redraw, which splits a press into: the slider's own
 delay before it sends, the server round trip, and the browser's rendering.
+
+Live views (/softmax, /weights: explorer/pages/live.py) compute and draw in the browser:
+there a press is timed from the ``keydown`` to the animation frame after the component's
+``live-drawn`` event, and the probe counts the bytes sent to the server during the press
+(none expected) and by the debounced state sync that follows.
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ SETTLE_MS = 150
 #: Runs before the app's own scripts: stamp websocket traffic relative to the last key press.
 WEBSOCKET_PROBE_JS = """
 (() => {
-  const state = {t0: null, t1: null, sent: null, received: null, hooked: 0, bytes: 0};
+  const state = {t0: null, t1: null, sent: null, received: null, hooked: 0, bytes: 0,
+                 sentBytes: 0, sentDuring: 0, syncedAt: null};
   window.__bench = state;
   const Native = window.WebSocket;
   class Probed extends Native {
@@ -49,12 +55,28 @@ WEBSOCKET_PROBE_JS = """
     }
     send(data) {
       if (state.t0 !== null && state.sent === null) state.sent = performance.now();
+      if (state.t0 !== null) {
+        const size = data.byteLength ?? data.size ?? data.length ?? 0;
+        state.sentBytes += size;
+        if (state.t1 === null) state.sentDuring += size;
+        else state.syncedAt = performance.now();
+      }
       return super.send(data);
     }
   }
   window.WebSocket = Probed;
   document.addEventListener('keydown', () => {
-    Object.assign(state, {t0: performance.now(), t1: null, sent: null, received: null, bytes: 0});
+    Object.assign(state, {t0: performance.now(), t1: null, sent: null, received: null, bytes: 0,
+                          sentBytes: 0, sentDuring: 0, syncedAt: null});
+  }, true);
+  // A live view: the press is drawn in the frame after its composed `live-drawn` event.
+  document.addEventListener('live-drawn', () => {
+    if (state.t0 === null || state.t1 !== null || state.liveFrame) return;
+    state.liveFrame = true;
+    requestAnimationFrame(() => {
+      state.liveFrame = false;
+      if (state.t1 === null) state.t1 = performance.now();
+    });
   }, true);
 })();
 """
@@ -87,9 +109,13 @@ READ_PRESS_JS = """
   const s = window.__bench;
   return {total: s.t1 - s.t0, send: s.sent === null ? null : s.sent - s.t0,
           server: s.sent === null || s.received === null ? null : s.received - s.sent,
-          render: s.received === null ? null : s.t1 - s.received, bytes: s.bytes};
+          render: s.received === null ? null : s.t1 - s.received, bytes: s.bytes,
+          sentDuring: s.sentDuring};
 }
 """
+#: A live view's press is complete once its debounced state sync has been sent.
+SYNCED_JS = "() => window.__bench.syncedAt !== null"
+READ_SYNC_JS = "() => window.__bench.sentBytes"
 
 
 @dataclass
@@ -103,11 +129,17 @@ class Tab:
 
     @property
     def slider(self) -> str:
-        return slider_selector(self.spec.slider)
+        return slider_selector(self.spec.slider, live=self.spec.live)
 
 
-def slider_selector(key: str) -> str:
-    """CSS selector of the focusable range input of the slider with ``key``."""
+def slider_selector(key: str, *, live: bool = False) -> str:
+    """CSS selector of the focusable range input of the slider with ``key``.
+
+    A live view's inputs sit in the component's shadow root, which Playwright's CSS
+    selectors pierce.
+    """
+    if live:
+        return f"input[type='range'][data-key='{key}']"
     return f".st-key-{key} input[type='range']"
 
 
@@ -152,10 +184,11 @@ def _prepare_tab(context, base_url: str, spec: PageSpec, presses: int) -> Tab:
     url = f"{base_url}/{spec.name}" + (f"?{urlencode(query)}" if query else "")
     page.goto(url)
     wait_idle(page, timeout=LOAD_TIMEOUT_MS)
-    chart = f"[data-chart='{spec.chart}']" if spec.live else f".st-key-{spec.chart} .js-plotly-plot"
-    page.wait_for_selector(chart, timeout=LOAD_TIMEOUT_MS)
+    chart = (f"[data-chart='{spec.chart}']" if spec.live or spec.drawn_live
+             else f".st-key-{spec.chart} .js-plotly-plot")
+    page.wait_for_selector(chart, state="attached", timeout=LOAD_TIMEOUT_MS)
     # The slider's keyboard target is a visually hidden <input type="range">.
-    page.wait_for_selector(slider_selector(spec.slider), state="attached",
+    page.wait_for_selector(slider_selector(spec.slider, live=spec.live), state="attached",
                            timeout=LOAD_TIMEOUT_MS)
     size, start = _walk_length(spec, query)
     directions = []
@@ -172,14 +205,17 @@ def press(tab: Tab, number: int) -> dict:
 
     page = tab.page
     page.bring_to_front()
-    if tab.spec.live:
-        page.evaluate(player.HOOK_LIVE_JS)
-    else:
+    # A component's chart is timed by the probe's own live-drawn listener.
+    if not (tab.spec.live or tab.spec.drawn_live):
         page.evaluate(HOOK_CHART_JS, tab.spec.chart)
     page.locator(tab.slider).focus()
     page.keyboard.press(tab.walk[number])
     page.wait_for_function("() => window.__bench.t1 !== null", timeout=PRESS_TIMEOUT_MS)
     timing = page.evaluate(READ_PRESS_JS)
+    if tab.spec.live:
+        # Let the debounced sync go (and its rerun finish) before the next press.
+        page.wait_for_function(SYNCED_JS, timeout=PRESS_TIMEOUT_MS)
+        timing["synced"] = page.evaluate(READ_SYNC_JS)
     wait_idle(page, timeout=PRESS_TIMEOUT_MS)
     page.wait_for_timeout(SETTLE_MS)
     return timing
@@ -246,7 +282,9 @@ def run(app_url: str, bare_url: str, *, quick: bool = False) -> Section:
                 section.check(all(value > 0 for value in app_ms + bare_ms),
                               f"/{name}: a non-positive press time")
                 ratio = median(app_ms) / median(bare_ms)
-                print(f"    /{name}: {median(app_ms):.0f} ms vs bare {median(bare_ms):.0f} ms",
+                p95_ratio = percentile(app_ms, 95) / percentile(bare_ms, 95)
+                print(f"    /{name}: {median(app_ms):.1f} ms vs bare {median(bare_ms):.1f} ms "
+                      f"(p95 {percentile(app_ms, 95):.1f} vs {percentile(bare_ms, 95):.1f})",
                       file=sys.stderr, flush=True)
                 section.add(f"/{name} key press to redraw", median(app_ms), "ms",
                             note=f"p95 {percentile(app_ms, 95):.0f} ms; chart "
@@ -256,6 +294,8 @@ def run(app_url: str, bare_url: str, *, quick: bool = False) -> Section:
                 row = section.add(f"/{name} / bare app", ratio, "x", goal,
                                   judge(ratio, at_most=limit, judged=not quick),
                                   note=f"median of {len(app_ms)} paired presses")
+                if spec.live:
+                    _live_rows(section, name, app, p95_ratio, quick=quick)
                 section.notes.append(_breakdown(name, app, bare, failed=row.passed is False))
             _player_rows(section, browser, app_url, quick=quick)
         finally:
@@ -267,6 +307,25 @@ def run(app_url: str, bare_url: str, *, quick: bool = False) -> Section:
         "slider's own delay before it sends its value."
     ))
     return section
+
+
+def _live_rows(section: Section, name: str, app: list[dict], p95_ratio: float, *,
+               quick: bool) -> None:
+    """The live view's other goals: p95 ratio, nothing sent during a press, a small sync."""
+    limit = goals.BROWSER_P95_RATIO[name]
+    section.add(f"/{name} p95 / bare app p95", p95_ratio, "x", f"<= {limit:g}x bare",
+                judge(p95_ratio, at_most=limit, judged=not quick))
+    during = max(p.get("sentDuring", 0) for p in app)
+    section.add(f"/{name} bytes sent during a press (max)", during, "B",
+                f"<= {goals.LIVE_SENT_DURING_PRESS}",
+                judge(during, at_most=goals.LIVE_SENT_DURING_PRESS, judged=not quick))
+    synced = [p["synced"] / 1024 for p in app if p.get("synced") is not None]
+    if synced:
+        largest = max(synced)
+        section.add(f"/{name} debounced state sync per press (max)", largest, "KiB",
+                    f"<= {goals.LIVE_SYNC_KIB:g} KiB",
+                    judge(largest, at_most=goals.LIVE_SYNC_KIB, judged=not quick),
+                    note=f"median {median(synced):.2f} KiB")
 
 
 def _breakdown(name: str, app: list[dict], bare: list[dict], *, failed: bool) -> str:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from bench import goals, procstat
-from bench.pages import BARE, BARE_SCRIPT, PAGES, PageSpec
+from bench.pages import BARE, BARE_SCRIPT, PAGES, PageSpec, open_page
 from bench.payload import bounce
 from bench.protocol import Session
 from bench.results import Section, judge
@@ -139,7 +139,7 @@ def classroom(base_url: str, sessions: int, *, changes: int = 20, period: float 
         try:
             time.sleep(ramp_seconds * index / sessions)
             session = Session(base_url, timeout=CHANGE_TIMEOUT)
-            first = session.open(spec.name, query(index))
+            first = open_page(session, spec, query(index))
             if first.exceptions:
                 raise RuntimeError(first.exceptions[0])
             walk = session.slider_walk(spec.slider)
@@ -255,7 +255,7 @@ def soak(base_url: str, pid: int, *, reruns: int = 2000, warmup: int = 20,
     errors, trace = [], []
     deadline = time.monotonic() + max_seconds
     with Session(base_url, timeout=CHANGE_TIMEOUT) as session:
-        session.open(spec.name)
+        open_page(session, spec)
         walk = session.slider_walk(spec.slider)
         indices = bounce(session.slider_value(spec.slider), len(walk), warmup + reruns)
         for value_index in indices[:warmup]:
@@ -308,7 +308,7 @@ def cost_per_change(script: str, spec: PageSpec, *, changes: int = 50, warmup: i
     with _environment(environment or {}), streamlit_server(script) as base_url:
         pid = procstat.server_pid(base_url)
         with Session(base_url, timeout=CHANGE_TIMEOUT) as session:
-            session.open(spec.name)
+            open_page(session, spec)
             walk = session.slider_walk(spec.slider)
             indices = bounce(session.slider_value(spec.slider), len(walk), warmup + changes)
             for value_index in indices[:warmup]:

@@ -30,24 +30,34 @@ class PageSpec:
         The slider that is moved (its key is the widget key and the URL name).
     chart : str
         Key of the chart whose redraw the browser benchmark waits for ("" for none).
-    live : bool
-        The chart is drawn by a live component (``[data-chart=<chart>]``, announced by a
-        ``live-drawn`` event) rather than by Plotly.
+    drawn_live : bool
+        The slider is an ordinary widget but the chart is drawn by a component
+        (``[data-chart=<chart>]``, announced by a ``live-drawn`` event) rather than by
+        Plotly: the /training player.
     largest : dict of str to str
         URL settings that make the page do the most work.
     browser_query : dict of str to str
         URL settings for the browser run; they put the slider at the low end of its
         range, so that every ArrowRight press gives a value not seen recently (a value
         seen in the last two runs would come from the browser's message cache).
+    live : bool
+        The page is a live view (explorer/pages/live.py): its slider is a range input
+        ``[data-key=<key>]`` inside the component and ``chart`` is a ``data-chart`` name;
+        a press is timed to the frame after the component's ``live-drawn`` event.
     """
 
     name: str
     script: str
     setting: state.Setting
     chart: str = ""
-    live: bool = False
+    drawn_live: bool = False
     largest: dict[str, str] = field(default_factory=dict)
     browser_query: dict[str, str] = field(default_factory=dict)
+    live: bool = False
+    #: For a live page: the component's key and where the slider's value sits in the state
+    #: the browser syncs (see explorer/pages/live.py).
+    component: str = ""
+    state_path: tuple = ()
 
     @property
     def slider(self) -> str:
@@ -70,14 +80,16 @@ PAGES: dict[str, PageSpec] = {
         "softmax", _script("softmax"), state.SOFTMAX_LOGITS[0], "jacobian",
         largest={state.SOFTMAX_K.key: str(state.MAX_CLASSES)},
         browser_query={state.SOFTMAX_LOGITS[0].key: _low_end(state.SOFTMAX_LOGITS[0])},
+        live=True, component="softmax_live", state_path=("z", 0),
     ),
     "weights": PageSpec(
         "weights", _script("weights"), state.WEIGHT_SLIDERS[0][0], "dweights",
         largest={state.WEIGHTS_K.key: str(state.WEIGHTS_MAX_CLASSES)},
         browser_query={state.WEIGHT_SLIDERS[0][0].key: _low_end(state.WEIGHT_SLIDERS[0][0])},
+        live=True, component="weights_live", state_path=("W", 0, 0),
     ),
     "training": PageSpec(
-        "training", _script("training"), state.LEARNING_RATE, "loss_curve", live=True,
+        "training", _script("training"), state.LEARNING_RATE, "loss_curve", drawn_live=True,
         largest={state.POINTS.key: "5000", state.STEPS.key: "2000"},
         browser_query={
             state.POINTS.key: "500", state.STEPS.key: "300",
@@ -101,3 +113,18 @@ BARE = PageSpec(
 
 #: Pages of the browser benchmark (those with a chart to watch).
 BROWSER_PAGES = ("softmax", "weights", "training")
+
+
+def open_page(session, spec: PageSpec, query: dict[str, str] | None = None):
+    """Open ``spec``'s page in a :class:`bench.protocol.Session`; return the first run.
+
+    On a live page the slider is a control of the component, moved through the state the
+    browser would sync back (``Session.use_live_control``).
+    """
+    first = session.open(spec.name, query)
+    if spec.live:
+        setting = spec.setting
+        size = round((setting.max_value - setting.min_value) / setting.step)
+        walk = [round(setting.min_value + index * setting.step, 10) for index in range(size + 1)]
+        session.use_live_control(spec.slider, spec.component, spec.state_path, walk)
+    return first

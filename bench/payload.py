@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bench import goals
-from bench.pages import BARE, PAGES, PageSpec
+from bench.pages import BARE, PAGES, PageSpec, open_page
 from bench.protocol import Session
 from bench.results import Section, judge
 from bench.stats import median
@@ -70,7 +70,7 @@ def measure(base_url: str, spec: PageSpec, query: dict[str, str] | None = None, 
             changes: int = 10) -> PagePayload:
     """Load ``spec``'s page with ``query`` and move its slider ``changes`` times."""
     with Session(base_url) as session:
-        first = session.open(spec.name, query)
+        first = open_page(session, spec, query)
         exceptions = list(first.exceptions)
         walk = session.slider_walk(spec.slider)
         start = session.slider_value(spec.slider)

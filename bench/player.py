@@ -1,9 +1,9 @@
 """The /training player in headless Chromium: a redraw after an lr key press, and the draw
 time of every frame while playing with nothing sent to the server.
 
-- :data:`HOOK_LIVE_JS` stamps the first ``live-drawn`` event of a live component after a
-  key press (the component redraws only when its data, the new trajectory, arrives), the
-  way ``bench/browser.py`` stamps ``plotly_afterplot`` for a Plotly chart.
+- An lr key press is timed by ``bench/browser.py``'s probe to the frame after the first
+  ``live-drawn`` event (the player redraws only when its data, the new trajectory,
+  arrives); the page's spec says so with ``drawn_live`` (bench/pages.py).
 - :func:`play_frames` plays ``PLAY_STEPS`` steps at ``PLAY_SPEED`` steps per second and
   reads the player's own record of how long each frame's draw took (regions, boundaries,
   points, the curve marker and the landscape's marker, which redraws on the player's
@@ -20,20 +20,6 @@ PLAY_STEPS = 2000
 PLAY_SPEED = 60
 #: A frame must be drawn within this many milliseconds (issue 11).
 FRAME_BUDGET_MS = 8.0
-
-#: Stamp the first ``live-drawn`` event after the last key press (once per page).
-HOOK_LIVE_JS = """
-() => {
-  const state = window.__bench;
-  if (!state.liveHooked) {
-    state.liveHooked = true;
-    document.addEventListener('live-drawn', () => {
-      if (state.t0 !== null && state.t1 === null) state.t1 = performance.now();
-    }, true);
-  }
-  return 1;
-}
-"""
 
 #: The player's root element (inside the component's shadow root).
 _PLAYER_JS = """

@@ -20,6 +20,7 @@ run, as received.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
@@ -119,6 +120,10 @@ class Session:
         self._cached_messages: dict[str, ForwardMsg] = {}
         self._runs = 0
         self._max_age = DEFAULT_MAX_CACHED_AGE
+        #: Controls of live components (explorer/pages/live.py): key -> (component key,
+        #: path into the component's state, the walk of values).
+        self._live: dict[str, tuple[str, tuple, list]] = {}
+        self._live_states: dict[str, dict] = {}
 
     def close(self) -> None:
         """Close the websocket (the server then ends the session)."""
@@ -137,15 +142,49 @@ class Session:
         self.query_string = urlencode(query or {})
         self.widgets.clear()
         self.values.clear()
+        self._live_states.clear()
         return self._rerun(fragment_id="")
 
     def rerun(self) -> RunResult:
         """Rerun the whole page with the current widget values (like pressing R)."""
         return self._rerun(fragment_id="")
 
+    def use_live_control(self, key: str, component: str, path: tuple, walk: list) -> None:
+        """Treat ``key`` as a slider of the live component ``component``.
+
+        A live view's controls run in the browser, which sends the whole state back as the
+        component's JSON value; :meth:`set_slider` then changes ``path`` of that state
+        (e.g. ``("z", 0)``), as the browser's debounced sync would, and ``walk`` gives the
+        values the control takes.
+        """
+        self._live[key] = (component, tuple(path), list(walk))
+
+    def _live_value(self, key: str):
+        component, path, _ = self._live[key]
+        state = self._live_states.get(component)
+        if state is None:
+            state = json.loads(self.widget(component).proto.json)["state"]
+        for part in path:
+            state = state[part]
+        return state
+
     def set_slider(self, key: str, value) -> RunResult:
         """Move the slider ``key`` to ``value`` (a number, or an option's text for a
         select slider) and wait for the run it causes."""
+        if key in self._live:
+            component, path, _ = self._live[key]
+            widget = self.widget(component)
+            state = self._live_states.get(component)
+            if state is None:
+                state = json.loads(widget.proto.json)["state"]
+            target = state
+            for part in path[:-1]:
+                target = target[part]
+            target[path[-1]] = value
+            self._live_states[component] = state
+            self.values[widget.id] = WidgetState(id=widget.id,
+                                                 json_value=json.dumps({"state": state}))
+            return self._rerun(fragment_id=widget.fragment_id)
         widget = self.widget(key)
         state = WidgetState(id=widget.id)
         if widget.proto.type == Slider.Type.SELECT_SLIDER:
@@ -168,6 +207,8 @@ class Session:
         Numbers for a slider (rounded as the frontend's step arithmetic would show
         them), option texts for a select slider.
         """
+        if key in self._live:
+            return list(self._live[key][2])
         proto = self.widget(key).proto
         if proto.type == Slider.Type.SELECT_SLIDER:
             return list(proto.options)
@@ -176,6 +217,10 @@ class Session:
 
     def slider_value(self, key: str):
         """The slider's current value: the index into ``slider_walk`` of its value."""
+        if key in self._live:
+            walk = self._live[key][2]
+            value = self._live_value(key)
+            return min(range(len(walk)), key=lambda index: abs(walk[index] - value))
         widget = self.widget(key)
         state = self.values.get(widget.id)
         proto = widget.proto

@@ -397,8 +397,10 @@ WEIGHTS_TARGET = Setting(
 WEIGHT_SLIDERS = tuple(
     tuple(
         Setting(
-            f"w{row + 1}_{col}", f"W[{row + 1},{col}]", DEFAULT_WEIGHTS[row][col], "slider",
-            -3.0, 3.0, 0.1, help=f"Weight from feature x{row + 1} to class {col}.",
+            # W[i,k] (0-based, as on /training): feature i (x1 is row 0), class k. The URL
+            # names w1_0 ... keep their 1-based feature number: links stay valid.
+            f"w{row + 1}_{col}", f"W[{row},{col}]", DEFAULT_WEIGHTS[row][col], "slider",
+            -3.0, 3.0, 0.1, help=f"W[{row},{col}]: weight from feature x{row + 1} to class {col}.",
         )
         for col in range(WEIGHTS_MAX_CLASSES)
     )
@@ -416,6 +418,10 @@ WEIGHTS_REG = Setting(
 PROB_CLASS = Setting(
     "j", "Probability p_j to differentiate", 0, "int", 0, WEIGHTS_MAX_CLASSES - 1, 1,
     help="Shows dp_j/dw_i for every class i.",
+)
+WEIGHTS_LR = Setting(
+    "lr", "Learning rate", 0.5, "select", options=log_stops(0.01, 5.0),
+    help="Step size of the 'take one gradient step' button: W -= lr·dL/dW, b -= lr·dL/db.",
 )
 COMMON_MISTAKE = Setting(
     "mistake", "Common mistake: treat the denominator as constant", False, "toggle",

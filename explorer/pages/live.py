@@ -47,6 +47,7 @@ def register(name: str, entry: str):
 
 
 SOFTMAX_COMPONENT = register("softmax_explorer.softmax_live", "softmax_view.js")
+WEIGHTS_COMPONENT = register("softmax_explorer.weights_live", "weights_view.js")
 
 
 
@@ -86,6 +87,17 @@ class LiveView:
     @property
     def component_key(self) -> str:
         return f"{self.name}_live"
+
+
+#: Every live view defined so far, by name (a page's view is defined when its script runs);
+#: tests read it to know which settings a live page owns.
+VIEWS: dict[str, LiveView] = {}
+
+
+def define(view: LiveView) -> LiveView:
+    """Record ``view`` in :data:`VIEWS` and return it."""
+    VIEWS[view.name] = view
+    return view
 
 
 def check_values(view: LiveView, raw: Mapping[str, Any], *, from_url: bool) -> tuple[dict, list]:

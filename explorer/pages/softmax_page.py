@@ -103,10 +103,10 @@ def _dependent(values) -> list[state.Setting]:
     ]
 
 
-VIEW = live.LiveView(
+VIEW = live.define(live.LiveView(
     name="softmax", component=live.SOFTMAX_COMPONENT, settings=SETTINGS,
     to_browser=_to_browser, from_browser=_from_browser, refine=_dependent,
-)
+))
 #: Constant data of the component: the ranges, the class colours, the colour scale.
 LIVE_DATA = {
     "limits": {

@@ -1,32 +1,37 @@
 """/weights: one example, a linear classifier, and the gradient of the loss in its weights.
 
-Reads like its layout: the example and the weights (with the plane they live in), the
-forward pass, dL/dW split into its data and regularisation terms, then how one
-probability depends on every weight vector, checked against central differences.
+The controls, the plane and the gradient heatmaps live in the browser
+(explorer/web/weights_view.js, mounted by explorer/pages/live.py), so moving a weight
+redraws within the frame. This script checks the state the browser syncs back and runs the
+slow part on it: both gradients against central differences, and the numeric dp_j/dW.
 """
 
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import streamlit as st
 
 from explorer import state
 from explorer.check_runner import NOISE_FLOOR, PASS_THRESHOLD
-from explorer.figures.style import PLOTLY_CONFIG, class_color, symmetric_range
-from explorer.figures.weights_figs import plane_figure, weight_gradient_heatmap
+from explorer.figures.style import CLASS_COLORS, DIVERGING, PLOTLY_CONFIG, symmetric_range
+from explorer.figures.weights_figs import PLANE_EXTENT, weight_gradient_heatmap
 from explorer.one_example import (
     check_loss_gradient,
     check_probability_gradient,
     forward,
 )
-from explorer.pages.controls import control, lesson_header, show_url_notes
+from explorer.pages import live
+from explorer.pages.controls import lesson_header, show_url_notes
 
 SETTINGS = (
     state.WEIGHTS_K, state.EXAMPLE_X1, state.EXAMPLE_X2, state.WEIGHTS_TARGET,
     *state.WEIGHT_SLIDERS[0], *state.WEIGHT_SLIDERS[1], *state.BIAS_SLIDERS,
-    state.WEIGHTS_REG, state.PROB_CLASS, state.COMMON_MISTAKE,
+    state.WEIGHTS_REG, state.PROB_CLASS, state.COMMON_MISTAKE, state.WEIGHTS_LR,
 )
+#: Cells per side of the region grid the browser computes (row 0 at the top).
+REGION_CELLS = 64
+#: Session key that a presentation mode sets to enlarge the live view's text.
+PRESENT_KEY = "present"
 
 EXPLANATION = """
 **The model.** One example x = (x1, x2) gets one score per class, z_k = x·w_k + b_k, where
@@ -34,78 +39,95 @@ the weight vector w_k is column k of W (2 × K). Softmax turns the scores into
 probabilities p, and the loss is L = −log p_y + ½·reg·ΣW².
 
 **The plane.** The background colours show which class the classifier picks at every point
-(paler where it is unsure); the dark lines are the decision boundaries — straight lines,
-because the classifier is linear. The arrows are the weight vectors w_k: a point scores
-high for class k when it lies far along w_k. The dashed arrows show −∂L/∂w_k, the
-direction gradient descent would move each weight vector.
+(paler where it is unsure); where two colours meet is a decision boundary — a straight
+line, because the classifier is linear. The arrows are the weight vectors w_k: a point scores
+high for class k when it lies far along w_k. The dashed arrows show −lr·∂L/∂w_k, the
+step gradient descent would take; *Take one gradient step* takes it (and b −= lr·∂L/∂b),
+and the loss shown falls step by step when lr is small enough.
 
-**The gradient.** For one example, column k of dL/dW is x·(p_k − y_k): the true class's
+**The gradient.** W[i][k] is the weight from feature i to class k. For one example,
+column k of dL/dW is x·(p_k − y_k) and dL/db = p − y: the true class's
 weights are pulled towards x, every other class's weights are pushed away from x, each in
 proportion to its probability. L2 regularisation adds reg·W, pulling every weight towards 0.
 
 **The check.** Central differences (f(W + h) − f(W − h)) / 2h approximate each derivative
 independently of any formula; if the formula is right, the two agree to about 1e-9.
-Switch on the *common mistake* to see a wrong formula fail the check.
+Switch on the *common mistake* to see a wrong formula fail the check: the entries it gets
+wrong are outlined in red dots.
 """
 
 
-def class_chip(k: int) -> str:
-    """A small class-coloured label (fixed markup: no user text goes into it)."""
-    return (
-        f"<span style='background:{class_color(k)};color:white;border-radius:0.4rem;"
-        f"padding:0.1rem 0.45rem;font-weight:600;white-space:nowrap'>class {k}</span>"
-    )
-
-
-def example_controls() -> tuple[int, np.ndarray, int, float]:
-    """K, the example x, its class y and reg."""
-    st.markdown("**The example and the model**")
-    left, right = st.columns(2)
-    with left:
-        x1 = control(state.EXAMPLE_X1)
-        k = control(state.WEIGHTS_K)
-    with right:
-        x2 = control(state.EXAMPLE_X2)
-        # The valid class depends on K, so the widget gets that range and Streamlit
-        # itself rejects an out-of-range URL value.
-        y = control(state.WEIGHTS_TARGET.with_range(max_value=k - 1))
-    reg = control(state.WEIGHTS_REG)
-    return k, np.array([x1, x2]), y, reg
-
-
-def weight_controls(k: int) -> tuple[np.ndarray, np.ndarray]:
-    """W (2, K) and b (K,), one small column of sliders per class."""
-    st.markdown("**Weights w_k (columns of W) and biases b_k**")
-    W = np.zeros((2, k))
-    b = np.zeros(k)
-    for cls, column in enumerate(st.columns(k, gap="small")):
-        with column:
-            st.markdown(class_chip(cls), unsafe_allow_html=True)
-            W[0, cls] = control(state.WEIGHT_SLIDERS[0][cls])
-            W[1, cls] = control(state.WEIGHT_SLIDERS[1][cls])
-            b[cls] = control(state.BIAS_SLIDERS[cls])
-    return W, b
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def cached_plane(W: tuple, b: tuple, x: tuple, y: int, descent: tuple):
-    """The plane figure, keyed by small tuples (unchanged inputs give the same figure)."""
-    return plane_figure(np.array(W), np.array(b), np.array(x), y, descent=np.array(descent))
-
-
-def forward_table(result) -> pd.DataFrame:
-    """Scores, probabilities, one-hot target and p − y, one column per class."""
-    k = result.p.shape[0]
-    rows = {
-        "score z = x·w + b": result.logits,
-        "probability p": result.p,
-        "target y (one-hot)": result.target,
-        "p − y": result.p - result.target,
+def _to_browser(values) -> dict:
+    """The checked settings as the state weights_view.js reads (W[i][k]: feature i, class k)."""
+    return {
+        "k": values[state.WEIGHTS_K.key],
+        "x1": values[state.EXAMPLE_X1.key],
+        "x2": values[state.EXAMPLE_X2.key],
+        "y": values[state.WEIGHTS_TARGET.key],
+        "W": [[values[setting.key] for setting in row] for row in state.WEIGHT_SLIDERS],
+        "b": [values[setting.key] for setting in state.BIAS_SLIDERS],
+        "reg": values[state.WEIGHTS_REG.key],
+        "j": values[state.PROB_CLASS.key],
+        "mistake": values[state.COMMON_MISTAKE.key],
+        "lr": values[state.WEIGHTS_LR.key],
     }
-    return pd.DataFrame(
-        {f"class {cls}": [f"{values[cls]:.4f}" for values in rows.values()] for cls in range(k)},
-        index=list(rows),
-    )
+
+
+def _from_browser(synced) -> dict:
+    """The browser's state as raw setting values (checked afterwards by live.check_values)."""
+    raw = {
+        state.WEIGHTS_K.key: synced["k"], state.EXAMPLE_X1.key: synced["x1"],
+        state.EXAMPLE_X2.key: synced["x2"], state.WEIGHTS_TARGET.key: synced["y"],
+        state.WEIGHTS_REG.key: synced["reg"], state.PROB_CLASS.key: synced["j"],
+        state.COMMON_MISTAKE.key: synced["mistake"], state.WEIGHTS_LR.key: synced["lr"],
+    }
+    for row, settings in zip(synced["W"], state.WEIGHT_SLIDERS, strict=True):
+        raw.update({setting.key: value for setting, value in zip(settings, row, strict=True)})
+    raw.update({setting.key: value
+                for setting, value in zip(state.BIAS_SLIDERS, synced["b"], strict=True)})
+    return raw
+
+
+def _dependent(values) -> list[state.Setting]:
+    """The class of x and the differentiated p_j must be among the K classes."""
+    k = values[state.WEIGHTS_K.key]
+    return [state.WEIGHTS_TARGET.with_range(max_value=k - 1),
+            state.PROB_CLASS.with_range(max_value=k - 1)]
+
+
+VIEW = live.define(live.LiveView(
+    name="weights", component=live.WEIGHTS_COMPONENT, settings=SETTINGS,
+    to_browser=_to_browser, from_browser=_from_browser, refine=_dependent,
+))
+
+
+def _limits(setting: state.Setting) -> dict:
+    return {"min": setting.min_value, "max": setting.max_value, "step": setting.step}
+
+
+#: Constant data of the component: ranges, the plane's grid, class colours, colour scale.
+LIVE_DATA = {
+    "limits": {
+        "maxK": state.WEIGHTS_MAX_CLASSES,
+        "x": _limits(state.EXAMPLE_X1),
+        "w": _limits(state.WEIGHT_SLIDERS[0][0]),
+        "reg": _limits(state.WEIGHTS_REG),
+        "learningRates": list(state.WEIGHTS_LR.options),
+    },
+    "grid": {"xMin": -PLANE_EXTENT, "xMax": PLANE_EXTENT, "yMin": -PLANE_EXTENT,
+             "yMax": PLANE_EXTENT, "nx": REGION_CELLS, "ny": REGION_CELLS},
+    "colors": list(CLASS_COLORS),
+    "diverging": DIVERGING,
+}
+
+
+def model(values) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, float]:
+    """W (2, K), b (K,), x (2,), y and reg of the checked values."""
+    k = values[state.WEIGHTS_K.key]
+    W = np.array([[values[setting.key] for setting in row[:k]] for row in state.WEIGHT_SLIDERS])
+    b = np.array([values[setting.key] for setting in state.BIAS_SLIDERS[:k]])
+    x = np.array([values[state.EXAMPLE_X1.key], values[state.EXAMPLE_X2.key]])
+    return W, b, x, values[state.WEIGHTS_TARGET.key], values[state.WEIGHTS_REG.key]
 
 
 def show_check(label: str, check) -> None:
@@ -125,124 +147,76 @@ def show_check(label: str, check) -> None:
         )
 
 
-def gradient_section(result, W, b, x, y: int, reg: float) -> None:
-    """dL/dW = data term + regularisation term, and its gradient check."""
-    k = result.p.shape[0]
-    st.subheader("dL/dW = x (p − y)ᵀ + reg·W", anchor=False)
-    half = symmetric_range(np.concatenate([result.dW, result.data_term, result.reg_term]))
-    total, data, regular = st.columns(3, gap="small")
-    with total:
-        st.plotly_chart(
-            weight_gradient_heatmap(result.dW, title="dL/dW (total)", zmax=half),
-            key="dweights", config=PLOTLY_CONFIG,
-        )
-    with data:
-        st.plotly_chart(
-            weight_gradient_heatmap(result.data_term, title="= data term: x·(p_k − y_k)",
-                                    zmax=half),
-            key="dweights_data", config=PLOTLY_CONFIG,
-        )
-    with regular:
-        st.plotly_chart(
-            weight_gradient_heatmap(result.reg_term, title=f"+ reg term: {reg:g}·W", zmax=half),
-            key="dweights_reg", config=PLOTLY_CONFIG,
-        )
+def gradient_check(W, b, x, y: int, reg: float) -> None:
+    """dL/dW from loss_and_grad against central differences of the loss, and the loss."""
+    result = forward(W, b, x, y, reg)
     check = check_loss_gradient(W, b, x, y, reg)
-    explain, badge = st.columns([3, 1], vertical_alignment="center")
+    explain, loss, badge = st.columns([2.2, 1, 1], vertical_alignment="center")
     with explain:
         st.markdown(
-            f"Column y = {y} is pulled towards x by (1 − p_y) = {1 - result.p[y]:.3f}; "
-            f"every other column k is pushed away from x by p_k. "
-            f"**Gradient check:** the {2 * k} entries of dL/dW from `loss_and_grad`, against "
-            "central differences of the loss (2 loss evaluations per weight)."
+            f"**Gradient check of dL/dW** (server, numpy): the {2 * W.shape[1]} entries from "
+            "`loss_and_grad` against central differences of the loss (2 loss evaluations "
+            f"per weight). Column y = {y} is pulled towards x by (1 − p_y) = "
+            f"{1 - result.p[y]:.3f}; every other column k is pushed away from x by p_k."
         )
+    with loss:
+        st.metric("Loss L (numpy)", f"{result.loss:.4f}", border=True,
+                  help="−log p_y + ½·reg·ΣW², from loss_and_grad on the batch X = [x].")
     with badge:
         show_check("dL/dW: relative error", check)
 
 
-@st.fragment
-def probability_panel(W: np.ndarray, b: np.ndarray, x: np.ndarray, k: int) -> None:
-    """dp_j/dw_i for every class i, the correct or the mistaken formula, checked."""
-    st.subheader("How one probability depends on every weight vector", anchor=False)
-    choose, verdict = st.columns([2.2, 0.8], gap="medium")
-    with choose:
-        j = control(state.PROB_CLASS.with_range(max_value=k - 1))
-        mistake = control(state.COMMON_MISTAKE)
-        st.markdown(
-            "Mistaken: ∂p_j/∂w_i = p_j δ_ij x  (denominator held constant)" if mistake else
-            "Correct: ∂p_j/∂w_i = p_j (δ_ij − p_i) x"
-        )
+def probability_check(W, b, x, j: int, mistake: bool) -> None:
+    """dp_j/dW from the chosen formula against central differences of p_j."""
     check = check_probability_gradient(W, b, x, j, mistake=mistake)
-    with verdict:
-        show_check(f"∂p{j}/∂W: relative error", check)
-    wrong_cells = [(row, i) for row in range(2) for i in range(k) if i != j] if mistake else []
-    half = symmetric_range(np.concatenate([check.analytic, check.numeric]))
-    left, right = st.columns(2, gap="medium")
+    left, right = st.columns([1.3, 1], gap="medium")
     with left:
         st.plotly_chart(
-            weight_gradient_heatmap(
-                check.analytic, zmax=half, highlight=wrong_cells,
-                title=f"∂p{j}/∂w_i from the {'mistaken ' if mistake else ''}formula",
-            ),
-            key="dprob", config=PLOTLY_CONFIG,
-        )
-    with right:
-        st.plotly_chart(
-            weight_gradient_heatmap(check.numeric, zmax=half,
-                                    title=f"∂p{j}/∂w_i by central differences"),
+            weight_gradient_heatmap(check.numeric, zmax=symmetric_range(check.numeric),
+                                    title=f"∂p{j}/∂W[i][k] by central differences"),
             key="dprob_numeric", config=PLOTLY_CONFIG,
         )
+    with right:
+        show_check(f"∂p{j}/∂W: relative error", check)
     if not np.any(x):
         st.info("With x = 0 every derivative is 0, so no check can tell a right formula "
                 "from a wrong one: move x away from the origin.", icon=":material/info:")
     elif mistake and check.verdict != "fail":
         st.info(
-            "The formula is still wrong — it drops −p_j p_i x — but here those terms are too "
+            "The formula is still wrong — it drops −p_j p_k x — but here those terms are too "
             "small for the check to see: move x or the weights so that every class keeps "
             "some probability.", icon=":material/visibility_off:",
         )
     elif mistake:
         st.error(
-            "Why it fails: w_i also sits in the denominator Σ_k exp(w_k·x + b_k), so raising "
-            "w_i·x lowers every other probability — the dropped term −p_j p_i x is why the "
-            f"outlined columns i ≠ {j} should not be 0.",
+            "Why it fails: w_k also sits in the denominator Σ_m exp(w_m·x + b_m), so raising "
+            "w_k·x lowers every other probability — the dropped term −p_j p_k x is why the "
+            f"outlined entries differ: columns k ≠ {j} should not be 0, and column {j} "
+            "should be smaller.",
             icon=":material/error:",
         )
 
 
 @st.fragment
 def weights_panel() -> None:
-    """Every control and view of the lesson; a slider reruns only this panel."""
-    controls, plane = st.columns([1, 1.1], gap="large")
-    with controls:
-        k, x, y, reg = example_controls()
-        W, b = weight_controls(k)
-    result = forward(W, b, x, y, reg)
-    with plane:
-        st.plotly_chart(
-            cached_plane(tuple(map(tuple, W)), tuple(b), tuple(x), y,
-                         tuple(map(tuple, -result.dW))),
-            key="regions", config=PLOTLY_CONFIG,
-        )
-        st.caption("Regions: the class the model picks (paler = less sure). Arrows: the "
-                   "weight vectors w_k; dashed: the gradient-descent step −∂L/∂w_k.")
-    st.subheader("Forward pass", anchor=False)
-    table, loss = st.columns([4, 1], vertical_alignment="center")
-    with table:
-        st.table(forward_table(result))
-    with loss:
-        st.metric("Loss L", f"{result.loss:.4f}", border=True,
-                  help="−log p_y + ½·reg·ΣW², from loss_and_grad on the batch X = [x].")
-    gradient_section(result, W, b, x, y, reg)
-    probability_panel(W, b, x, k)
+    """The live view, then the server's checks of the state it synced."""
+    values = live.mount(VIEW, LIVE_DATA, present=bool(st.session_state.get(PRESENT_KEY)))
+    W, b, x, y, reg = model(values)
+    with st.container(key="server_panel"):
+        gradient_check(W, b, x, y, reg)
+        probability_check(W, b, x, values[state.PROB_CLASS.key],
+                          values[state.COMMON_MISTAKE.key])
+    live.write_url(VIEW, values)
 
 
 notes = lesson_header(
     "Gradients of the weights",
-    "One example, a linear softmax classifier: dL/dW = x (p − y)ᵀ + reg·W. Move a weight "
-    "and watch the gradient, the regions and the check move with it.",
+    "One example, a linear softmax classifier: dL/dW = x (p − y)ᵀ + reg·W and "
+    "dL/db = p − y. Move a weight and watch the gradient, the regions and the check move "
+    "with it, or take a gradient step.",
     EXPLANATION,
     SETTINGS,
+    forget=(VIEW.values_key,),
 )
 weights_panel()
 show_url_notes(notes)

@@ -27,7 +27,8 @@ export function barChart(host, name) {
   function update(o) {
     const decimals = o.decimals ?? 3;
     const band = 50;
-    const width = 44 + band * o.values.length;
+    const titlePx = parseFloat(getComputedStyle(root).getPropertyValue("--live-title-font")) || 16;
+    const width = Math.max(44 + band * o.values.length, o.title.length * 0.55 * titlePx + 12);
     const height = 200;
     const top = 44;
     const bottom = height - 30;
@@ -91,7 +92,9 @@ export function heatmap(host, name, onSelect = null) {
     const size = o.cell;
     const left = 34;
     const top = 46;
-    root.setAttribute("width", left + cols * size + 6);
+    // Wide enough for the title too (about 0.55 em per character).
+    const titleWidth = (o.title ?? "").length * 0.55 * o.titlePx + 12;
+    root.setAttribute("width", Math.max(left + cols * size + 6, titleWidth));
     root.setAttribute("height", top + rows * size + (o.xTitle ? 30 : 8));
     svg("text", { x: 4, y: 18, class: "chart-title", text: o.title ?? "" }, root);
     for (let c = 0; c < cols; c++) {
@@ -116,7 +119,9 @@ export function heatmap(host, name, onSelect = null) {
         const rect = svg("rect", { x: x + 1, y: y + 1, width: size - 2, height: size - 2 }, g);
         const text = svg("text", { x: x + size / 2, y: y + size / 2 + 5, "text-anchor": "middle",
                                    class: "cell-text" }, g);
-        const mark = svg("rect", { x: x + 3, y: y + 3, width: size - 6, height: size - 6,
+        svg("rect", { x: x + 3.5, y: y + 3.5, width: size - 7, height: size - 7,
+                      class: "mark-under" }, g);
+        const mark = svg("rect", { x: x + 3.5, y: y + 3.5, width: size - 7, height: size - 7,
                                    class: "mark" }, g);
         const ring = svg("rect", { x: x + 1.5, y: y + 1.5, width: size - 3, height: size - 3,
                                    class: "ring" }, g);
@@ -155,6 +160,8 @@ export function heatmap(host, name, onSelect = null) {
    * @param {Set<string>} [o.marked] "row,col" keys outlined in red dots (e.g. wrong entries)
    * @param {string} [o.title], [o.xTitle]
    * @param {number} [o.decimals=3]
+   * @param {*} [o.published] the data-values to publish instead of `values` (e.g. a flat
+   *   vector drawn as one row)
    */
   function update(o) {
     current = o;
@@ -163,7 +170,9 @@ export function heatmap(host, name, onSelect = null) {
     const key = `${rows}x${cols}/${o.cell ?? 56}/${o.title}/${o.colLabels}/${o.rowLabels}`;
     const hadFocus = root.contains(root.getRootNode().activeElement);
     if (key !== shape) {
-      build(rows, cols, { ...o, cell: o.cell ?? 56 });
+      const titlePx = parseFloat(getComputedStyle(root).getPropertyValue("--live-title-font"))
+        || 16;
+      build(rows, cols, { ...o, cell: o.cell ?? 56, titlePx });
       shape = key;
       if (hadFocus) focusCell(...active);
     }
@@ -184,7 +193,7 @@ export function heatmap(host, name, onSelect = null) {
           `${o.rowLabels[r]}, ${o.colLabels[c]}: ${fixed(value, 6)}`);
       }
     }
-    publish(root, name, o.values);
+    publish(root, name, o.published ?? o.values);
   }
 
   return { update, focusCell, element: root, get current() { return current; } };

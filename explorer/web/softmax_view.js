@@ -6,23 +6,10 @@
 // Charts: data-chart="logits", "probs", "dlogits", "jacobian" (J[i][j] = dp_i/dz_j).
 
 import { barChart, heatmap } from "./charts.js";
+import { checkbox, slider } from "./controls.js";
 import { announceDrawn, fixed, make } from "./dom.js";
 import { mountView, snap } from "./live_state.js";
 import { logSoftmax, pMinusY, softmax, softmaxJacobian } from "./softmax_math.js";
-
-/** A labelled range input; `onInput(number)` runs on every step. */
-function slider(parent, { label, key, min, max, step, swatch, compact, onInput }) {
-  const row = make("label", { class: compact ? "control compact" : "control",
-                              "data-control": key }, parent);
-  const name = make("span", { class: "name" }, row);
-  if (swatch) make("span", { class: "swatch", style: `background:${swatch}` }, name);
-  make("span", { text: label }, name);
-  const output = make("output", {}, row);
-  const input = make("input", { type: "range", min, max, step, "data-key": key,
-                                "aria-label": label }, row);
-  input.addEventListener("input", () => onInput(Number(input.value)));
-  return { row, input, output };
-}
 
 function create(parent, data) {
   const view = { state: null };
@@ -52,10 +39,8 @@ function create(parent, data) {
       min: limits.z.min, max: limits.z.max, step: limits.z.step,
       onInput: (v) => { view.state.z[i] = snap(v, limits.z.min, limits.z.step); changed(); } }));
   }
-  const bigRow = make("label", { class: "check" }, controls);
-  view.big = make("input", { type: "checkbox", "data-key": "big" }, bigRow);
-  make("span", { text: `Overflow demo: add +${data.shift} to every logit` }, bigRow);
-  view.big.addEventListener("change", () => { view.state.big = view.big.checked; changed(); });
+  view.big = checkbox(controls, { label: `Overflow demo: add +${data.shift} to every logit`,
+    key: "big", onChange: (on) => { view.state.big = on; changed(); } });
 
   const probsBox = make("figure", {}, charts);
   view.logitsChart = barChart(probsBox, "logits");
@@ -82,6 +67,7 @@ function create(parent, data) {
   view.draw = () => {
     const s = view.state;
     const k = s.k;
+    root.classList.toggle("many", k > 6);  // wide charts: see live.css
     s.y = Math.min(s.y, k - 1);
     s.cell = s.cell.map((index) => Math.min(index, k - 1));
     view.k.input.value = k;

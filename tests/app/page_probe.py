@@ -106,6 +106,9 @@ class Bound:
     setting: Setting
     value: Any
     widget: Any
+    #: A setting owned by a live view (explorer/pages/live.py), which reads its URL value
+    #: with :func:`explorer.state.read_link_value` rather than through a Streamlit widget.
+    live: bool = False
 
     @property
     def key(self) -> str:
@@ -180,6 +183,31 @@ def bound_widgets(at: AppTest) -> dict[str, Bound]:
         if proto.HasField("query_param_key"):
             add(widget, Setting(proto.query_param_key, proto.label, bool(proto.default),
                                 "toggle"))
+    for key, bound in live_settings(at).items():
+        assert key not in found, f"two controls bound to {key!r}"
+        found[key] = bound
+    return found
+
+
+def live_settings(at: AppTest) -> dict[str, Bound]:
+    """The settings of every live view rendered in ``at``, with their checked values.
+
+    A live view's controls live in the browser; the checked state the page handed to it is
+    in the session (``<name>_values``) and its settings (with ranges narrowed by the other
+    values, e.g. the target y < K) come from the view's own definition.
+    """
+    from explorer.pages import live
+
+    found: dict[str, Bound] = {}
+    names = {element.proto.id.rsplit("-", 1)[-1].removesuffix("_live")
+             for element in at.get("bidi_component")}
+    for name in sorted(names & set(live.VIEWS)):
+        view = live.VIEWS[name]
+        values = at.session_state[view.values_key]
+        refined = {setting.key: setting for setting in view.refine(values)}
+        for setting in view.settings:
+            setting = refined.get(setting.key, setting)
+            found[setting.key] = Bound(setting, values[setting.key], None, live=True)
     return found
 
 

@@ -1,7 +1,14 @@
-"""/weights in AppTest: the charts carry the library's numbers, the check passes and the
-mistake fails it, and a malformed link falls back with a warning naming each parameter."""
+"""/weights in AppTest: the Python side of the live view.
+
+AppTest never runs the component's JS (tests/e2e/test_weights_check_e2e.py does); these
+tests drive what the browser would send -- the link, and the synced state
+(``at.session_state["weights_live"]``) -- and check the server's answer: the checked state
+handed to the component, the URL, the notes, and the gradient checks computed by numpy.
+"""
 
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pytest
@@ -12,12 +19,40 @@ from tests.app import page_probe
 from tests.support.charts import app_chart
 
 PAGE = "explorer/pages/weights_page.py"
+COMPONENT_KEY = "weights_live"
+MAX_K = state.WEIGHTS_MAX_CLASSES
 
 
 def open_page(query: dict[str, str] | None = None) -> AppTest:
     at = page_probe.open_page(
         PAGE, {key: [value] for key, value in (query or {}).items()}, timeout=60
     )
+    assert not at.exception, at.exception
+    return at
+
+
+def component_data(at: AppTest) -> dict:
+    (element,) = at.get("bidi_component")
+    return json.loads(element.proto.json)
+
+
+def browser_state(**changes) -> dict:
+    """A state as weights_view.js sends it: the settings' defaults with ``changes``."""
+    synced = {
+        "k": state.WEIGHTS_K.default, "x1": state.EXAMPLE_X1.default,
+        "x2": state.EXAMPLE_X2.default, "y": state.WEIGHTS_TARGET.default,
+        "W": [[setting.default for setting in row] for row in state.WEIGHT_SLIDERS],
+        "b": [setting.default for setting in state.BIAS_SLIDERS],
+        "reg": state.WEIGHTS_REG.default, "j": state.PROB_CLASS.default,
+        "mistake": state.COMMON_MISTAKE.default, "lr": state.WEIGHTS_LR.default,
+    }
+    synced.update(changes)
+    return synced
+
+
+def sync(at: AppTest, **changes) -> AppTest:
+    at.session_state[COMPONENT_KEY] = {"state": browser_state(**changes)}
+    at.run()
     assert not at.exception, at.exception
     return at
 
@@ -42,45 +77,39 @@ def metric_value(at: AppTest, label_start: str) -> float:
     raise LookupError(f"no metric labelled {label_start!r}: {[m.label for m in at.metric]}")
 
 
-def expected_dW(W, b, x, y, reg):
-    return loss_and_grad(W, b, np.array([x]), np.array([y]), reg)[1]
-
-
-def test_defaults_render_the_library_gradient():
+def test_defaults_reach_the_component_and_the_loss_is_numpy():
     at = open_page()
+    data = component_data(at)
+    assert data["state"] == browser_state()
+    assert data["grid"]["nx"] == data["grid"]["ny"] > 10
     W, b = default_model()
-    x = (state.EXAMPLE_X1.default, state.EXAMPLE_X2.default)
-    dW = expected_dW(W, b, x, state.WEIGHTS_TARGET.default, state.WEIGHTS_REG.default)
-    shown = heatmap(at, "dweights")
-    assert shown.shape == (2, state.WEIGHTS_K.default)
-    np.testing.assert_allclose(shown, dW, rtol=1e-6, atol=1e-7)
-    loss = loss_and_grad(W, b, np.array([x]), [0], 0.0)[0]
+    x = np.array([[state.EXAMPLE_X1.default, state.EXAMPLE_X2.default]])
+    loss = loss_and_grad(W, b, x, [0], 0.0)[0]
     assert metric_value(at, "Loss") == pytest.approx(loss, abs=1e-4)
+    assert not at.query_params
 
 
-def test_gradient_follows_a_weight_slider_and_reg():
+def test_a_synced_state_is_checked_written_to_the_url_and_checked_by_numpy():
     at = open_page()
-    at.slider(key="w1_0").set_value(2.0).run()
-    at.slider(key="reg").set_value(0.5).run()
-    at.slider(key="y").set_value(2).run()
-    assert not at.exception
-    W, b = default_model()
-    W[0, 0] = 2.0
-    x = (state.EXAMPLE_X1.default, state.EXAMPLE_X2.default)
-    dW = expected_dW(W, b, x, 2, 0.5)
-    np.testing.assert_allclose(heatmap(at, "dweights"), dW, rtol=1e-6, atol=1e-7)
-    # The two terms shown add up to the total, and the reg term is reg * W.
-    np.testing.assert_allclose(heatmap(at, "dweights_reg"), 0.5 * W, rtol=1e-6)
-    np.testing.assert_allclose(heatmap(at, "dweights_data") + heatmap(at, "dweights_reg"), dW,
-                               atol=1e-6)
+    W = [[2.0, -0.5, 0.2, 0.8, -1.0], [0.3, 1.0, -0.8, -0.6, 0.5]]
+    sync(at, W=W, reg=0.5, y=2, lr=0.1)
+    assert at.query_params["w1_0"] == "2" and at.query_params["reg"] == "0.5"
+    assert at.query_params["y"] == "2" and at.query_params["lr"] == "0.1"
+    assert "w2_0" not in at.query_params
+    Wk = np.array(W)[:, :3]
+    _, b = default_model()
+    x = np.array([[state.EXAMPLE_X1.default, state.EXAMPLE_X2.default]])
+    loss = loss_and_grad(Wk, b, x, [2], 0.5)[0]
+    assert metric_value(at, "Loss") == pytest.approx(loss, abs=1e-4)
+    assert metric_value(at, "dL/dW") < 1e-7
 
 
-def test_more_classes_add_columns_to_every_gradient():
-    at = open_page({"k": "5", "x1": "-1.5", "y": "4"})
-    W, b = default_model(5)
-    dW = expected_dW(W, b, (-1.5, state.EXAMPLE_X2.default), 4, 0.0)
-    np.testing.assert_allclose(heatmap(at, "dweights"), dW, rtol=1e-6, atol=1e-7)
-    assert heatmap(at, "dprob").shape == (2, 5)
+def test_a_gradient_step_synced_with_many_decimals_is_kept():
+    at = open_page()
+    W = [[0.98765, -0.5, 0.2, 0.8, -1.0], [0.3, 1.0, -0.8, -0.6, 0.5]]
+    sync(at, W=W)
+    assert at.session_state["weights_values"]["w1_0"] == 0.98765
+    assert at.query_params["w1_0"] == "0.98765"
 
 
 def test_gradient_check_passes_and_the_mistake_fails_it():
@@ -93,29 +122,19 @@ def test_gradient_check_passes_and_the_mistake_fails_it():
     numeric = numerical_gradient(lambda weights: softmax(x @ weights + b)[1], W)
     np.testing.assert_allclose(heatmap(at, "dprob_numeric"), numeric, rtol=1e-5, atol=1e-7)
 
-    at.toggle(key="mistake").set_value(True).run()
-    assert not at.exception
+    sync(at, j=1, mistake=True)
     assert metric_value(at, "∂p1/∂W") > 0.5
     assert any("FAIL" in box.value for box in at.error)
     assert any("denominator" in box.value for box in at.error)
-    wrong = heatmap(at, "dprob")
-    assert np.all(wrong[:, [0, 2]] == 0.0) and np.all(wrong[:, 1] != 0.0)
-    # The outlined cells are exactly the wrongly-zero columns i != j.
-    shapes = app_chart(at, "dprob")["layout"]["shapes"]
-    outlined = sorted({round((s["x0"] + s["x1"]) / 2) for s in shapes})
-    assert outlined == [0, 2]
-    # The loss gradient itself is still right.
-    assert metric_value(at, "dL/dW") < 1e-7
+    assert metric_value(at, "dL/dW") < 1e-7  # the loss gradient itself is still right
 
 
 def test_malformed_link_falls_back_with_a_warning_naming_each_parameter():
-    at = open_page({"x1": "abc", "k": "9", "y": "4", "w1_0": "nan", "reg": "-1"})
+    at = open_page({"x1": "abc", "k": "9", "y": "4", "w1_0": "nan", "reg": "-1", "lr": "9"})
     warning = " ".join(box.value for box in at.warning)
-    for key in ("x1", "k", "y", "w1_0", "reg"):
+    for key in ("x1", "k", "y", "w1_0", "reg", "lr"):
         assert f"`{key}`" in warning, key
-    W, b = default_model()
-    dW = expected_dW(W, b, (state.EXAMPLE_X1.default, state.EXAMPLE_X2.default), 0, 0.0)
-    np.testing.assert_allclose(heatmap(at, "dweights"), dW, rtol=1e-6, atol=1e-7)
+    assert component_data(at)["state"] == browser_state()
 
 
 def test_target_class_beyond_k_in_a_link_is_ignored():
@@ -124,7 +143,29 @@ def test_target_class_beyond_k_in_a_link_is_ignored():
     at2 = open_page({"k": "2", "y": "3", "j": "3"})
     warning = " ".join(box.value for box in at2.warning)
     assert "`y`" in warning and "`j`" in warning
-    assert heatmap(at2, "dweights").shape == (2, 2)
+    seed = component_data(at2)["state"]
+    assert (seed["k"], seed["y"], seed["j"]) == (2, 0, 0)
+
+
+def test_numeric_spellings_and_a_fractional_class():
+    at = open_page({"lr": "0.50", "k": "4.0", "y": "2.5"})
+    seed = component_data(at)["state"]
+    assert (seed["lr"], seed["k"], seed["y"]) == (0.5, 4, 2)
+    warning = " ".join(box.value for box in at.warning)
+    assert "`y`" in warning and "whole number" in warning
+    assert "`lr`" not in warning and "`k`" not in warning
+
+
+def test_an_invalid_synced_state_is_corrected_in_a_new_epoch():
+    at = open_page()
+    epoch = component_data(at)["epoch"]
+    sync(at, k=2, y=4, x1=99.0)
+    data = component_data(at)
+    assert data["epoch"] == epoch + 1
+    assert (data["state"]["y"], data["state"]["x1"]) == (0, state.EXAMPLE_X1.default)
+    at.session_state[COMPONENT_KEY] = {"state": {"W": "<script>"}}
+    at.run()
+    assert not at.exception and component_data(at)["epoch"] == epoch + 2
 
 
 def test_the_check_says_when_it_cannot_see_the_mistake():

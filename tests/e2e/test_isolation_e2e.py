@@ -24,7 +24,7 @@ import pytest
 
 from explorer import state
 from tests.e2e.conftest import VIEWPORTS
-from tests.support.live import read_chart, wait_idle
+from tests.support.live import live_values, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -58,10 +58,11 @@ def _logits(k: int, given: dict[int, float]) -> np.ndarray:
 
 
 def _probs_chart(page) -> dict[str, np.ndarray] | None:
-    traces = read_chart(page, "probs")
-    if not traces:
+    drawn = live_values(page)
+    if "probs" not in drawn:
         return None
-    return {trace.get("name"): np.asarray(trace["y"], dtype=float) for trace in traces}
+    return {"z": np.asarray(drawn["logits"], dtype=float),
+            "p": np.asarray(drawn["probs"], dtype=float)}
 
 
 def _expect_softmax(page, k: int, given: dict[int, float], t: float, who: str) -> None:
@@ -76,12 +77,27 @@ def _expect_softmax(page, k: int, given: dict[int, float], t: float, who: str) -
     _poll(lambda: _probs_chart(page), matches, f"{who}: probs chart is not softmax({z}/{t})")
 
 
-def _nudge(page, key: str, keypress: str, times: int) -> None:
+def _nudge_widget(page, key: str, keypress: str, times: int) -> None:
+    """Move a Streamlit slider (its thumb is a visually hidden range input)."""
     slider = page.locator(f".st-key-{key}").get_by_role("slider")
     for _ in range(times):
         slider.focus()
         slider.press(keypress)
         wait_idle(page)
+
+
+def _nudge(page, key: str, keypress: str, times: int) -> None:
+    """Move a control of a live view (a range input inside the component)."""
+    slider = page.locator(f"input[data-key='{key}']")
+    for _ in range(times):
+        slider.focus()
+        slider.press(keypress)
+    page.wait_for_timeout(600)  # the debounced sync and its rerun
+    wait_idle(page)
+
+
+def _href(page) -> str:
+    return page.evaluate("location.href")
 
 
 def test_two_sessions_keep_their_own_settings(browser, app_url):
@@ -103,8 +119,9 @@ def test_two_sessions_keep_their_own_settings(browser, app_url):
         b_logits = {0: -4.0, 1: state.SOFTMAX_LOGITS[1].default - 2 * step}
         _expect_softmax(a, 3, {i: round(v, 6) for i, v in a_logits.items()}, 1.0, "A")
         _expect_softmax(b, 6, {i: round(v, 6) for i, v in b_logits.items()}, 2.0, "B")
-        assert "k=3" in a.url and "z0=5.2" in a.url and "t=" not in a.url and "z1=" not in a.url
-        assert "k=6" in b.url and "z0=-4" in b.url and "z1=0.8" in b.url and "t=2" in b.url
+        a_url, b_url = _href(a), _href(b)
+        assert "k=3" in a_url and "z0=5.2" in a_url and "t=" not in a_url and "z1=" not in a_url
+        assert "k=6" in b_url and "z0=-4" in b_url and "z1=0.8" in b_url and "t=2" in b_url
 
         b.reload()  # a new session for B from its link: still B's view, A untouched
         wait_idle(b)
@@ -165,7 +182,7 @@ def test_two_sessions_keep_their_own_uploaded_points(browser, app_url):
         _expect_points(a, POINTS_A, "A")
         _expect_points(b, POINTS_B, "B")
 
-        _nudge(a, "steps", "ArrowRight", 1)  # A retrains; B is untouched
+        _nudge_widget(a, "steps", "ArrowRight", 1)  # A retrains; B is untouched
         _expect_points(a, POINTS_A, "A after a rerun")
         _expect_points(b, POINTS_B, "B after A's rerun")
 

@@ -1,17 +1,27 @@
-"""/weights and /check in a real browser: the rendered charts carry the library's numbers,
-a weight slider moved with the keyboard updates the gradient, and full-page screenshots."""
+"""/weights and /check in a real browser.
+
+/weights is a live view: every number it draws (``data-values``) equals numpy at 1e-12 on
+200+ random states driven through its own controls, a key press redraws without a message
+to the server, a gradient step lowers the loss, every mistaken entry is outlined, and the
+idle page's numpy checks agree with the charts. /check keeps its Plotly chart. Full-page
+screenshots of both.
+"""
 
 from __future__ import annotations
 
-import time
+import json
 
 import numpy as np
 import pytest
 
-from explorer import loss_and_grad, state
+from explorer import loss_and_grad, softmax, state
+from explorer.boundaries import grid_probabilities
 from explorer.check_runner import make_problem
+from explorer.losses import probability_weight_grad, probability_weight_grad_wrong
 from tests.e2e.conftest import VIEWPORTS
-from tests.support.live import read_chart, wait_idle
+from tests.support.live import live_values, read_chart, wait_idle, wait_live
+
+TOL = 1e-12
 
 pytestmark = pytest.mark.e2e
 
@@ -32,22 +42,6 @@ def default_model():
     return W, b, x
 
 
-def rendered_dweights(page) -> np.ndarray:
-    traces = read_chart(page, "dweights")
-    assert traces, "the dweights chart was not rendered"
-    return np.asarray(traces[0]["z"], dtype=np.float64)
-
-
-def wait_for_change(page, before: np.ndarray, timeout: float = 20.0) -> np.ndarray:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        current = rendered_dweights(page)
-        if current.shape != before.shape or not np.allclose(current, before):
-            return current
-        page.wait_for_timeout(100)
-    raise AssertionError("the dweights chart did not change")
-
-
 def full_page_screenshot(browser, url: str, path, viewport: str, ready_selector: str) -> None:
     size = VIEWPORTS[viewport]
     context = browser.new_context(viewport=size)
@@ -66,26 +60,157 @@ def full_page_screenshot(browser, url: str, path, viewport: str, ready_selector:
     context.close()
 
 
-def test_weights_chart_matches_the_library_and_follows_the_keyboard(page, app_url):
-    page.goto(app_url + "/weights")
+def open_weights(page, app_url: str, query: str = "") -> None:
+    page.goto(f"{app_url}/weights?{query}")
     wait_idle(page)
-    page.wait_for_selector(".st-key-dweights .js-plotly-plot")
-    W, b, x = default_model()
-    y, reg = state.WEIGHTS_TARGET.default, state.WEIGHTS_REG.default
-    before = rendered_dweights(page)
-    np.testing.assert_allclose(before, loss_and_grad(W, b, x, [y], reg)[1], rtol=1e-6, atol=1e-7)
+    wait_live(page, "dweights")
 
-    # This Streamlit renders the thumb as a visually hidden <input type="range">: its role
-    # "slider" is implicit, so select it by role rather than by a [role] attribute.
-    slider = page.locator(".st-key-w1_0").get_by_role("slider")
-    slider.focus()
-    slider.press("ArrowRight")
-    wait_for_change(page, before)
+
+def expected(s: dict) -> dict:
+    """Every chart of the view, from the library, for one state as the browser holds it."""
+    k = s["k"]
+    W = np.array(s["W"], dtype=np.float64)[:, :k]
+    b = np.array(s["b"], dtype=np.float64)[:k]
+    x = np.array([s["x1"], s["x2"]], dtype=np.float64)
+    _, dW, db = loss_and_grad(W, b, x[None, :], [s["y"]], s["reg"])
+    p = softmax(x @ W + b)
+    data_term = np.outer(x, p - np.eye(k)[s["y"]])
+    formula = probability_weight_grad_wrong if s["mistake"] else probability_weight_grad
+    return {"dweights": dW, "dbias": db, "probs": p, "dweights_data": data_term,
+            "dweights_reg": s["reg"] * W, "dprob": formula(W, b, x)[s["j"]].T}
+
+
+DRIVE_JS = """
+(states) => {
+  const host = [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')]
+    .find((h) => h.shadowRoot && h.shadowRoot.querySelector('[data-chart=dweights]'));
+  const root = host.shadowRoot;
+  const set = (key, value) => {
+    const input = root.querySelector(`[data-key="${key}"]`);
+    if (input.type === 'checkbox') {
+      input.checked = value;
+      input.dispatchEvent(new Event('change'));
+    } else {
+      input.value = String(value);
+      input.dispatchEvent(new Event('input'));
+    }
+  };
+  const names = ['dweights', 'dbias', 'probs', 'dweights_data', 'dweights_reg', 'dprob'];
+  return states.map((s) => {
+    set('k', s.k); set('x1', s.x1); set('x2', s.x2); set('y', s.y); set('reg', s.reg);
+    set('j', s.j); set('mistake', s.mistake);
+    s.W.forEach((row, i) => row.forEach((v, k) => set(`w${i + 1}_${k}`, v)));
+    s.b.forEach((v, k) => set(`b${k}`, v));
+    const out = {};
+    for (const name of names) {
+      out[name] = JSON.parse(root.querySelector(`[data-chart=${name}]`)
+                             .getAttribute('data-values'));
+    }
+    return out;
+  });
+}
+"""
+
+
+def random_states(count: int, seed: int = 0) -> list[dict]:
+    rng = np.random.default_rng(seed)
+    states = []
+    for _ in range(count):
+        k = int(rng.integers(2, state.WEIGHTS_MAX_CLASSES + 1))
+        grid = lambda size: np.round(rng.uniform(-3, 3, size=size), 1)  # noqa: E731
+        states.append({
+            "k": k, "x1": float(grid(1)[0]), "x2": float(grid(1)[0]),
+            "y": int(rng.integers(0, k)), "reg": float(np.round(rng.uniform(0, 2) / 0.05) * 0.05),
+            "j": int(rng.integers(0, k)), "mistake": bool(rng.integers(0, 2)),
+            "W": grid((2, state.WEIGHTS_MAX_CLASSES)).tolist(),
+            "b": grid(state.WEIGHTS_MAX_CLASSES).tolist(),
+        })
+    return states
+
+
+def test_first_draw_is_numpy_of_the_link(page, app_url):
+    open_weights(page, app_url, "k=4&x1=-1.5&y=3&reg=0.3&j=2&w2_3=2.5")
+    drawn = live_values(page)
+    s = {"k": 4, "x1": -1.5, "x2": state.EXAMPLE_X2.default, "y": 3, "reg": 0.3, "j": 2,
+         "mistake": False,
+         "W": [[setting.default for setting in row] for row in state.WEIGHT_SLIDERS],
+         "b": [setting.default for setting in state.BIAS_SLIDERS]}
+    s["W"][1][3] = 2.5
+    for name, values in expected(s).items():
+        np.testing.assert_allclose(drawn[name], values, rtol=0, atol=TOL, err_msg=name)
+    grid = json.loads(page.locator("[data-chart=regions]").get_attribute("data-grid"))
+    W = np.array(s["W"])[:, :4]
+    regions = grid_probabilities(W, np.array(s["b"][:4]),
+                                 (grid["xMin"], grid["xMax"], grid["yMin"], grid["yMax"]),
+                                 grid["nx"], grid["ny"])
+    np.testing.assert_allclose(np.reshape(drawn["regions"], regions.shape), regions, rtol=0,
+                               atol=TOL)
+
+
+def test_every_drawn_number_is_numpy_on_random_states(page, app_url):
+    open_weights(page, app_url)
+    states = random_states(200)
+    drawn = page.evaluate(DRIVE_JS, states)
+    for s, got in zip(states, drawn, strict=True):
+        for name, values in expected(s).items():
+            np.testing.assert_allclose(got[name], values, rtol=0, atol=TOL,
+                                       err_msg=f"{name} at {s}")
+    assert sum(s["mistake"] for s in states) > 50
+
+
+def test_the_mistake_outlines_every_entry_that_differs(page, app_url):
+    open_weights(page, app_url, "k=3&j=1&mistake=true")
+    marked = page.locator("[data-chart=dprob] .cell.marked")
+    assert marked.count() == 6  # all of them: the diagonal too large, the rest wrongly 0
+    open_weights(page, app_url, "k=3&j=1&mistake=true&x2=0")
+    cells = page.locator("[data-chart=dprob] .cell.marked").evaluate_all(
+        "(els) => els.map((el) => el.getAttribute('data-row'))")
+    assert cells == ["0", "0", "0"]  # the x2 row is 0 either way
+
+
+def test_a_gradient_step_lowers_the_loss_and_syncs(page, app_url):
+    open_weights(page, app_url, "lr=0.5")
+    s = {"k": 3, "x1": 1.0, "x2": 0.5, "y": 0, "reg": 0.0, "j": 0, "mistake": False,
+         "W": [[setting.default for setting in row] for row in state.WEIGHT_SLIDERS],
+         "b": [setting.default for setting in state.BIAS_SLIDERS]}
+    W, b = np.array(s["W"])[:, :3], np.array(s["b"])[:3]
+    x = np.array([[1.0, 0.5]])
+    losses = [loss_and_grad(W, b, x, [0])[0]]
+    for _ in range(3):
+        page.locator("[data-key=step]").click()
+        _, dW, db = loss_and_grad(W, b, x, [0])
+        W, b = np.round(W - 0.5 * dW, 4), np.round(b - 0.5 * db, 4)
+        losses.append(loss_and_grad(W, b, x, [0])[0])
+    assert losses[-1] < losses[0]
+    drawn = live_values(page)
+    np.testing.assert_allclose(drawn["dweights"], loss_and_grad(W, b, x, [0])[1], atol=1e-9)
+    readout = page.locator(".weights-live .readout[aria-live]").inner_text()
+    assert "3 step(s)" in readout and f"{losses[-1]:.4f}" in readout
     wait_idle(page)
-    after = rendered_dweights(page)
-    W[0, 0] += state.WEIGHT_SLIDERS[0][0].step
-    np.testing.assert_allclose(after, loss_and_grad(W, b, x, [y], reg)[1], rtol=1e-6, atol=1e-7)
-    assert "w1_0=" in page.url
+    page.wait_for_timeout(600)
+    wait_idle(page)
+    href = page.evaluate("location.href")
+    assert f"w1_0={W[0, 0]:g}" in href
+
+
+def test_a_key_press_redraws_without_the_server_and_the_idle_page_agrees(page, app_url):
+    sent = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent.append(payload)))
+    open_weights(page, app_url)
+    page.wait_for_timeout(800)
+    sent.clear()
+    page.locator("[data-key=w1_0]").focus()
+    page.keyboard.press("ArrowRight")
+    W, b = np.array([[1.1, -0.5, 0.2], [0.3, 1.0, -0.8]]), np.array([0.0, 0.2, -0.1])
+    x = np.array([[1.0, 0.5]])
+    loss, dW, _ = loss_and_grad(W, b, x, [0])
+    np.testing.assert_allclose(live_values(page)["dweights"], dW, atol=TOL)
+    assert not sent
+    page.wait_for_function("location.href.includes('w1_0=1.1')")
+    wait_idle(page)
+    assert len(sent) <= 2 and all(len(payload) <= 2048 for payload in sent)
+    metric = page.locator("[data-testid=stMetric]").filter(has_text="Loss L").inner_text()
+    assert f"{loss:.4f}" in metric
     assert page.locator("[data-testid='stAlertContentSuccess']").first.is_visible()
 
 
@@ -111,7 +236,7 @@ def test_check_page_shows_agreement_and_the_code(page, app_url):
 def test_screenshots(browser, app_url, screenshot_dir, viewport):
     full_page_screenshot(browser, app_url + "/weights?k=4&j=1&mistake=true&reg=0.3",
                          screenshot_dir / f"weights-{viewport}.png", viewport,
-                         ".st-key-dprob .js-plotly-plot")
+                         ".st-key-dprob_numeric .js-plotly-plot")
     full_page_screenshot(browser, app_url + "/check", screenshot_dir / f"check-{viewport}.png",
                          viewport, ".st-key-timings .js-plotly-plot")
     for name in ("weights", "check"):

@@ -130,3 +130,32 @@ READ_CHART_JS = """
 def read_chart(page, key: str):
     """The traces of the rendered Plotly chart with key ``key`` (arrays decoded to lists)."""
     return page.evaluate(READ_CHART_JS, key)
+
+
+#: JavaScript that finds every ``[data-chart]`` element, also inside open shadow roots, and
+#: returns ``{name: parsed data-values}``.
+LIVE_VALUES_JS = """
+() => {
+  const found = {};
+  const walk = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.hasAttribute('data-chart') && el.hasAttribute('data-values')) {
+        found[el.getAttribute('data-chart')] = JSON.parse(el.getAttribute('data-values'));
+      }
+      if (el.shadowRoot) walk(el.shadowRoot);
+    }
+  };
+  walk(document);
+  return found;
+}
+"""
+
+
+def live_values(page) -> dict:
+    """``{chart name: numbers drawn}`` of every live chart on the page (data-values)."""
+    return page.evaluate(LIVE_VALUES_JS)
+
+
+def wait_live(page, name: str, timeout: float = 30_000) -> None:
+    """Wait until the live chart ``name`` has been drawn."""
+    page.locator(f"[data-chart='{name}']").first.wait_for(state="attached", timeout=timeout)

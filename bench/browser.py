@@ -24,7 +24,7 @@ import sys
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from bench import goals
+from bench import goals, player
 from bench.pages import BARE, BROWSER_PAGES, PAGES, PageSpec
 from bench.payload import bounce
 from bench.results import Section, judge
@@ -184,7 +184,7 @@ def _prepare_tab(context, base_url: str, spec: PageSpec, presses: int) -> Tab:
     url = f"{base_url}/{spec.name}" + (f"?{urlencode(query)}" if query else "")
     page.goto(url)
     wait_idle(page, timeout=LOAD_TIMEOUT_MS)
-    chart = (f"[data-chart='{spec.chart}']" if spec.live
+    chart = (f"[data-chart='{spec.chart}']" if spec.live or spec.drawn_live
              else f".st-key-{spec.chart} .js-plotly-plot")
     page.wait_for_selector(chart, state="attached", timeout=LOAD_TIMEOUT_MS)
     # The slider's keyboard target is a visually hidden <input type="range">.
@@ -205,7 +205,8 @@ def press(tab: Tab, number: int) -> dict:
 
     page = tab.page
     page.bring_to_front()
-    if not tab.spec.live:
+    # A component's chart is timed by the probe's own live-drawn listener.
+    if not (tab.spec.live or tab.spec.drawn_live):
         page.evaluate(HOOK_CHART_JS, tab.spec.chart)
     page.locator(tab.slider).focus()
     page.keyboard.press(tab.walk[number])
@@ -296,6 +297,7 @@ def run(app_url: str, bare_url: str, *, quick: bool = False) -> Section:
                 if spec.live:
                     _live_rows(section, name, app, p95_ratio, quick=quick)
                 section.notes.append(_breakdown(name, app, bare, failed=row.passed is False))
+            _player_rows(section, browser, app_url, quick=quick)
         finally:
             browser.close()
     section.notes.insert(0, (
@@ -339,3 +341,22 @@ def _breakdown(name: str, app: list[dict], bare: list[dict], *, failed: bool) ->
             f"{_phase(presses, 'render'):.0f} | {_phase(presses, 'bytes') / 1024:.1f} |"
         )
     return "\n".join(lines)
+
+
+def _player_rows(section: Section, browser, app_url: str, *, quick: bool) -> None:
+    """Per-frame draw time of the /training player while it plays (bench/player.py)."""
+    steps = 120 if quick else player.PLAY_STEPS
+    result = player.play_frames(browser, app_url, steps=steps)
+    summary = player.summarise(result)
+    budget = player.FRAME_BUDGET_MS
+    section.check(summary["count"] > 0, "/training player: no frame drawn while playing")
+    section.add("/training player: draw per frame, median", summary["median"], "ms",
+                f"< {budget:g} ms", judge(summary["median"], at_most=budget, judged=not quick),
+                note=f"{summary['count']} frames for {steps} steps at {player.PLAY_SPEED} "
+                     f"steps/s in {result['seconds']:.1f} s")
+    section.add("/training player: draw per frame, p95", summary["p95"], "ms",
+                f"< {budget:g} ms", judge(summary["p95"], at_most=budget, judged=not quick),
+                note=f"max {summary['max']:.1f} ms; {summary['over']} frame(s) at or over "
+                     f"{budget:g} ms")
+    section.add("/training player: messages sent while playing", result["sent"], "",
+                "0", judge(result["sent"], at_most=0, judged=not quick))

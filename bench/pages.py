@@ -30,6 +30,10 @@ class PageSpec:
         The slider that is moved (its key is the widget key and the URL name).
     chart : str
         Key of the chart whose redraw the browser benchmark waits for ("" for none).
+    drawn_live : bool
+        The slider is an ordinary widget but the chart is drawn by a component
+        (``[data-chart=<chart>]``, announced by a ``live-drawn`` event) rather than by
+        Plotly: the /training player.
     largest : dict of str to str
         URL settings that make the page do the most work.
     browser_query : dict of str to str
@@ -46,6 +50,7 @@ class PageSpec:
     script: str
     setting: state.Setting
     chart: str = ""
+    drawn_live: bool = False
     largest: dict[str, str] = field(default_factory=dict)
     browser_query: dict[str, str] = field(default_factory=dict)
     live: bool = False
@@ -84,7 +89,7 @@ PAGES: dict[str, PageSpec] = {
         live=True, component="weights_live", state_path=("W", 0, 0),
     ),
     "training": PageSpec(
-        "training", _script("training"), state.LEARNING_RATE, "loss_curve",
+        "training", _script("training"), state.LEARNING_RATE, "loss_curve", drawn_live=True,
         largest={state.POINTS.key: "5000", state.STEPS.key: "2000"},
         browser_query={
             state.POINTS.key: "500", state.STEPS.key: "300",

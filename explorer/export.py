@@ -143,8 +143,10 @@ def settings_text(data_settings: DataSettings, train_settings: TrainSettings) ->
     parts = [f"dataset={d.dataset}"]
     if d.dataset != "custom":
         parts += [f"n={d.n}", f"classes={d.classes}", f"noise={d.noise:g}"]
-    parts += [f"seed={d.seed}", f"test={d.test:g}", f"features={d.features}",
-              f"optimizer={t.optimizer}", f"lr={t.lr:g}", f"steps={t.steps}",
+    parts += [f"seed={d.seed}", f"test={d.test:g}", f"features={d.features}"]
+    if d.scale != 1:
+        parts.append(f"scale={d.scale}")
+    parts += [f"optimizer={t.optimizer}", f"lr={t.lr:g}", f"steps={t.steps}",
               f"reg={t.reg:g}", f"batch={t.batch}", f"init={t.init}"]
     return "&".join(parts)
 

@@ -455,6 +455,19 @@ FEATURES = Setting(
     "features", "Features", "raw", "select", options=("raw", "quadratic"),
     help="quadratic adds x1², x2², x1·x2 so a linear model can draw curved boundaries.",
 )
+FEATURE_SCALE = Setting(
+    "scale", "Input scale ×", 1, "select", options=(1, 10, 100),
+    help="Multiplies every point by this factor before training: the classic lesson on "
+    "unscaled inputs (the largest stable learning rate shrinks by its square).",
+)
+SHOW_TEST = Setting(
+    "showtest", "Show test points", True, "toggle",
+    help="Draw the held-out points (hollow) on the decision regions.",
+)
+DISCRETE = Setting(
+    "discrete", "Discretize output", False, "toggle",
+    help="Hard regions (the predicted class only) instead of confidence shading.",
+)
 OPTIMIZER = Setting("optimizer", "Optimizer", "gd", "select", options=OPTIMIZER_NAMES)
 LEARNING_RATE = Setting(
     "lr", "Learning rate", 0.5, "select", options=LEARNING_RATES, help="Step size."
@@ -493,6 +506,14 @@ LANDSCAPE_X = Setting(
 LANDSCAPE_Y = Setting(
     "py", "Landscape y-axis", "W[1,0]", "select", options=TRAINING_PARAMS,
     help="W[i,k]: weight from input i to class k; b[k]: bias of class k.",
+)
+TABLE_ORDER = Setting(
+    "order", "Order", "dataset order", "select",
+    options=("dataset order", "highest loss first", "lowest loss first"),
+    help="Sort the training points by their loss -log p_y at the inspected step.",
+)
+TABLE_PAGE = Setting(
+    "rows", "Page", 1, "int", 1, 100, 1, help="Which page of 50 training points to show.",
 )
 PULL_CLASS = Setting(
     "pull", "Class whose weights are pulled", 0, "int", 0, 5, 1,

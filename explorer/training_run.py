@@ -6,7 +6,7 @@ by those settings):
 ``DataSettings`` -> :func:`make_data` -> ``Data`` (points, split, features)
 ``TrainSettings`` + ``Data`` -> :func:`compute_run` -> ``Run`` (trajectory + metrics)
 ``Run`` at a step -> :func:`example_table`, :func:`pulls`, :func:`confusion_matrix`
-``Run`` over the steps -> :func:`region_frames` (the decision regions, for the animation)
+``Data`` + ``Run`` -> explorer.player_payload (the trajectory the browser's player draws)
 
 Shapes: points ``X`` (N, 2); features ``F`` (N, D) with D = 2 (raw) or 5 (quadratic);
 ``W`` (D, K), ``b`` (K,); a trajectory has S + 1 iterates (S steps taken).
@@ -22,7 +22,7 @@ from functools import cached_property
 import numpy as np
 
 from explorer import state
-from explorer.boundaries import boundary_lines, feature_map
+from explorer.boundaries import feature_map
 from explorer.datasets import make_dataset, parse_points, train_test_split
 from explorer.optim import Trajectory, train
 
@@ -32,12 +32,6 @@ INIT_SCALE = 0.5
 #: Added to the data seed for the train/test split, so the split's permutation is not
 #: the same random draw that shuffled the points.
 SPLIT_SEED_OFFSET = 7919
-#: At most this many animation frames are sent for the decision regions.
-MAX_FRAMES = 60
-#: Cells per side of the decision-region raster.
-REGION_CELLS = 80
-#: Confidence shading: the top probability is cut into this many bands per class.
-CONFIDENCE_LEVELS = 10
 #: At most this many points of the test-loss and accuracy curves are computed and sent.
 MAX_CURVE_POINTS = 400
 #: Rows of the per-example table.
@@ -57,6 +51,7 @@ class DataSettings:
     seed: int = state.DATA_SEED.default  # [seed] also seeds the train/test split
     test: float = state.TEST_FRACTION.default  # [test]
     features: str = state.FEATURES.default  # [features]
+    scale: int = state.FEATURE_SCALE.default  # [scale] multiplies every point
 
 
 @dataclass(frozen=True)
@@ -207,6 +202,8 @@ def make_data(settings: DataSettings, custom: tuple[np.ndarray, np.ndarray] | No
             seed=settings.seed,
         )
         classes = settings.classes
+    if settings.scale != 1:
+        X = X * float(settings.scale)
     X_train, y_train, X_test, y_test = train_test_split(
         X, y, settings.test, seed=settings.seed + SPLIT_SEED_OFFSET
     )
@@ -392,7 +389,7 @@ def compute_run(
     )
 
 
-def frame_steps(steps_taken: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
+def frame_steps(steps_taken: int, max_frames: int = MAX_CURVE_POINTS) -> np.ndarray:
     """Evenly spaced iterate numbers from 0 to ``steps_taken`` (both included).
 
     Returns
@@ -402,82 +399,6 @@ def frame_steps(steps_taken: int, max_frames: int = MAX_FRAMES) -> np.ndarray:
     """
     count = min(steps_taken + 1, max_frames)
     return np.unique(np.round(np.linspace(0, steps_taken, count)).astype(np.int64))
-
-
-@dataclass(frozen=True, eq=False)
-class RegionFrames:
-    """The decision regions at a few iterates, for the animated chart.
-
-    Attributes
-    ----------
-    steps : ndarray, shape (F,)
-        The iterate shown by each frame.
-    predicted : ndarray, shape (F, R, R), uint8
-        Predicted class in each raster cell, indexed ``[row (x2), column (x1)]``; row 0
-        is the bottom of the plane (smallest x2).
-    confidence : ndarray, shape (F, R, R), uint8
-        The top probability cut into ``CONFIDENCE_LEVELS`` bands: band ``l`` holds
-        ``p_max`` in ``[1/K + l*(1-1/K)/L, 1/K + (l+1)*(1-1/K)/L)``.
-    lines : list of ndarray, each (M, 2)
-        The boundary polylines of each frame (NaN rows between polylines).
-    bounds : (x_min, x_max, y_min, y_max)
-    """
-
-    steps: np.ndarray
-    predicted: np.ndarray
-    confidence: np.ndarray
-    lines: list
-    bounds: tuple[float, float, float, float]
-
-    @property
-    def cells(self) -> int:
-        return self.predicted.shape[1]
-
-
-def raster_centres(bounds, cells: int = REGION_CELLS) -> tuple[np.ndarray, np.ndarray]:
-    """Cell centres of the raster, both increasing: ``xs`` (cells,) and ``ys`` (cells,)."""
-    x_min, x_max, y_min, y_max = bounds
-    width = (x_max - x_min) / cells
-    height = (y_max - y_min) / cells
-    xs = x_min + width * (np.arange(cells) + 0.5)
-    ys = y_min + height * (np.arange(cells) + 0.5)
-    return xs, ys
-
-
-def region_frames(
-    data: Data, run: Run, max_frames: int = MAX_FRAMES, cells: int = REGION_CELLS
-) -> RegionFrames:
-    """Predicted class, confidence band and boundaries at up to ``max_frames`` iterates.
-
-    The raster is computed in float32: it only picks a colour per cell, and single
-    precision halves the work of the largest arrays the page computes per change.
-    """
-    steps = frame_steps(run.steps_taken, max_frames)
-    xs, ys = raster_centres(data.bounds, cells)
-    gx, gy = np.meshgrid(xs, ys)
-    F = feature_map(np.column_stack([gx.ravel(), gy.ravel()]), data.features)
-    Ws = run.trajectory.W[steps].astype(np.float32)
-    bs = run.trajectory.b[steps].astype(np.float32)
-    k = data.classes
-    scores = class_scores(Ws, bs, F.astype(np.float32))  # K arrays of shape (F, R*R)
-    top, lse, predicted = _summaries(scores)
-    # p_max = exp(top - lse); its band among L equal slices of [1/K, 1].
-    band = np.exp(top - lse, out=top)
-    band -= 1.0 / k
-    band *= CONFIDENCE_LEVELS / (1.0 - 1.0 / k)
-    np.clip(band, 0, CONFIDENCE_LEVELS - 1, out=band)
-    shape = (steps.size, cells, cells)
-    lines = [
-        boundary_lines(run.trajectory.W[s], run.trajectory.b[s], data.features, data.bounds)
-        for s in steps
-    ]
-    return RegionFrames(
-        steps=steps,
-        predicted=predicted.reshape(shape).astype(np.uint8),
-        confidence=band.reshape(shape).astype(np.uint8),  # truncation = floor for band >= 0
-        lines=lines,
-        bounds=data.bounds,
-    )
 
 
 def probabilities(W, b, F) -> tuple[np.ndarray, np.ndarray]:
@@ -494,28 +415,56 @@ def probabilities(W, b, F) -> tuple[np.ndarray, np.ndarray]:
     return scores, exps / exps.sum(axis=1, keepdims=True)
 
 
-def example_table(data: Data, run: Run, step: int, rows: int = TABLE_ROWS) -> dict:
-    """The classic per-example table for the first ``rows`` training points at ``step``.
+#: Orders of the per-example table: dataset order, or by the loss of each point.
+TABLE_ORDERS = state.TABLE_ORDER.options
+
+
+def example_table(data: Data, run: Run, step: int, rows: int = TABLE_ROWS, *,
+                  order: str = TABLE_ORDERS[0], page: int = 0) -> dict:
+    """The classic per-example table: one page of ``rows`` training points at ``step``.
+
+    Parameters
+    ----------
+    data : Data
+    run : Run
+    step : int
+    rows : int
+        Points per page.
+    order : one of ``TABLE_ORDERS``
+        Dataset order, or sorted by the point's loss (ties keep dataset order).
+    page : int
+        0-based page of that order; a page past the end is empty.
 
     Returns
     -------
-    dict of str -> ndarray, each of shape (min(rows, N_train),)
-        ``x1, x2, y``, then ``s0..s{K-1}`` (scores), ``p0..p{K-1}`` (probabilities),
-        ``loss`` (``-log p_y``, without the regulariser) and ``predicted``.
+    dict of str -> ndarray, each of shape (R,) with R <= rows
+        ``point`` (the index among the training points), ``x1, x2, y``, then
+        ``s0..s{K-1}`` (scores), ``p0..p{K-1}`` (probabilities), ``loss`` (``-log p_y``,
+        without the regulariser) and ``predicted``.
     """
-    F = data.F_train[:rows]
-    labels = data.y_train[:rows]
+    if order not in TABLE_ORDERS:
+        raise ValueError(f"order must be one of {', '.join(TABLE_ORDERS)}, got {order!r}")
     W, b = run.trajectory.W[step], run.trajectory.b[step]
-    scores, probs = probabilities(W, b, F)
+    scores, probs = probabilities(W, b, data.F_train)
     shifted = scores - scores.max(axis=1, keepdims=True)
     log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    table = {"x1": data.X_train[:rows, 0], "x2": data.X_train[:rows, 1], "y": labels}
+    labels = data.y_train
+    loss = -log_p[np.arange(labels.shape[0]), labels]
+    if order == TABLE_ORDERS[1]:
+        index = np.argsort(-loss, kind="stable")
+    elif order == TABLE_ORDERS[2]:
+        index = np.argsort(loss, kind="stable")
+    else:
+        index = np.arange(labels.shape[0])
+    index = index[page * rows : (page + 1) * rows]
+    table = {"point": index, "x1": data.X_train[index, 0], "x2": data.X_train[index, 1],
+             "y": labels[index]}
     for k in range(data.classes):
-        table[f"s{k}"] = scores[:, k]
+        table[f"s{k}"] = scores[index, k]
     for k in range(data.classes):
-        table[f"p{k}"] = probs[:, k]
-    table["loss"] = -log_p[np.arange(labels.shape[0]), labels]
-    table["predicted"] = scores.argmax(axis=1)
+        table[f"p{k}"] = probs[index, k]
+    table["loss"] = loss[index]
+    table["predicted"] = scores[index].argmax(axis=1)
     return table
 
 

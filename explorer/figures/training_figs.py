@@ -1,19 +1,17 @@
 """Figures of the /training page: pure builders, arrays in, Plotly figure out.
 
-- :func:`regions_figure` (chart key ``regions``): the plane coloured by predicted class,
-  shaded by confidence, with the boundaries, the points, a step slider and Play button
-  that animate on the client (Plotly frames that replace only the picture and the lines).
-- :func:`loss_curve_figure` (``loss_curve``): loss and accuracy against step, one or two runs.
-- :func:`landscape_figure` (``landscape``): the loss over two parameters, with the paths.
+The decision regions and the learning curves are drawn in the browser by the player
+(explorer/web/training_player.js, from explorer/player_payload.py); the server draws:
+
+- :func:`landscape_picture` (for the browser's ``landscape`` view): the loss over two
+  parameters as a banded picture; the view draws the paths and the player's marker on it.
 - :func:`pulls_figure` (``pulls``): each point's pull on the weights of one class.
 - :func:`confusion_figure` (``confusion``): the confusion matrix.
 
 Every figure is written directly as Plotly JSON (dicts) and wrapped in a
 :class:`PrebuiltFigure`: plotly.py's per-attribute validation costs tens of milliseconds
 per chart, which a learner dragging the learning-rate slider would feel on every move.
-Figures are deterministic (same input, same JSON), and arrays travel as base64 float32,
-except the training loss, which is sent exactly (float64) so that what the learner reads
-on hover is the number the library computed.
+Figures are deterministic (same input, same JSON), and arrays travel as base64 float32.
 """
 
 from __future__ import annotations
@@ -23,20 +21,14 @@ from plotly.colors import sample_colorscale, sequential
 
 from explorer.figures.png import data_uri, palette_png
 from explorer.figures.style import PrebuiltFigure, class_color, layout_dict
-from explorer.training_run import CONFIDENCE_LEVELS, Pulls, RegionFrames
+from explorer.training_run import Pulls
 
-#: Above this many points a scatter uses WebGL.
-WEBGL_POINTS = 1000
-#: Colours of the first and the second run in the curves and the landscape.
+#: Colours of the first and the second run (the player's curves and the landscape).
 RUN_COLORS = ("#1f2937", "#d81b60")
-#: Shading of the regions: the class colour's share at the lowest and highest confidence.
-SHADE_RANGE = (0.10, 0.55)
 #: Plane units per unit of pull: a fixed scale, so arrows shrink as training converges.
 ARROW_SCALE = 0.5
 #: At most this many arrows in the pulls chart.
 MAX_ARROWS = 400
-#: At most this many points of a path on the landscape.
-MAX_PATH_POINTS = 200
 LINE_COLOR = "#111827"
 #: Bands of equal loss on the landscape, and its pixels per grid interval.
 LANDSCAPE_BANDS = 14
@@ -57,14 +49,6 @@ def _band_colours(bands: int) -> list[str]:
 
 def _rgb_triplet(colour: str) -> list[int]:
     return [int(float(part)) for part in colour[colour.index("(") + 1 : -1].split(",")]
-
-
-def _banded(bands: int) -> list[list]:
-    """A stepped colour scale: ``bands`` flat bands, the colours of :func:`_band_colours`."""
-    scale = []
-    for index, colour in enumerate(_band_colours(bands)):
-        scale += [[index / bands, colour], [(index + 1) / bands, colour]]
-    return scale
 
 
 def landscape_bands(loss, upsample: int = LANDSCAPE_UPSAMPLE,
@@ -105,62 +89,6 @@ def _f32(values) -> np.ndarray:
     return np.ascontiguousarray(values, dtype=np.float32)
 
 
-def _hex_rgb(colour: str) -> np.ndarray:
-    return np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=np.float64)
-
-
-def region_palette(classes: int, levels: int = CONFIDENCE_LEVELS) -> np.ndarray:
-    """RGB colours of (class, confidence band) pairs: entry ``k * levels + band``.
-
-    Returns
-    -------
-    ndarray, shape (classes * levels, 3), uint8
-        White mixed with the class colour, more of it for a surer band.
-    """
-    low, high = SHADE_RANGE
-    white = np.array([255.0, 255.0, 255.0])
-    rows = []
-    for k in range(classes):
-        colour = _hex_rgb(class_color(k))
-        for band in range(levels):
-            share = low + (high - low) * (band + 0.5) / levels
-            rows.append(np.round(white + share * (colour - white)))
-    return np.array(rows, dtype=np.uint8)
-
-
-def region_images(frames: RegionFrames, classes: int) -> list[str]:
-    """One PNG ``data:`` URI per frame; the PNG's first row is the raster's row 0 (bottom)."""
-    palette = region_palette(classes)
-    codes = frames.predicted.astype(np.int64) * CONFIDENCE_LEVELS + frames.confidence
-    return [data_uri(palette_png(code, palette)) for code in codes]
-
-
-def _points_traces(X_train, y_train, X_test, y_test, classes: int) -> list[dict]:
-    """Training points (filled) and test points (hollow), one trace per class and split."""
-    kind = "scattergl" if X_train.shape[0] + X_test.shape[0] > WEBGL_POINTS else "scatter"
-    traces = []
-    for k in range(classes):
-        mask = y_train == k
-        traces.append({
-            "type": kind, "mode": "markers", "name": f"class {k}",
-            "x": _f32(X_train[mask, 0]), "y": _f32(X_train[mask, 1]),
-            "marker": {"color": class_color(k), "size": 7,
-                       "line": {"color": "white", "width": 0.8}},
-            "hovertemplate": f"class {k} (train)<br>x1=%{{x:.2f}}, x2=%{{y:.2f}}<extra></extra>",
-        })
-    for k in range(classes):
-        mask = y_test == k
-        if mask.any():
-            traces.append({
-                "type": kind, "mode": "markers", "name": f"class {k} (test)",
-                "x": _f32(X_test[mask, 0]), "y": _f32(X_test[mask, 1]),
-                "marker": {"color": class_color(k), "size": 8, "symbol": "circle-open",
-                           "line": {"width": 2}},
-                "hovertemplate": f"class {k} (test)<br>x1=%{{x:.2f}}, x2=%{{y:.2f}}<extra></extra>",
-            })
-    return traces
-
-
 def _plane_axes(layout: dict, bounds) -> dict:
     """Equal-aspect x1, x2 axes over ``bounds``, merged into ``layout``."""
     x_min, x_max, y_min, y_max = bounds
@@ -180,242 +108,32 @@ def _lines_xy(lines: np.ndarray) -> dict:
     return {"x": _f32(lines[:, 0]), "y": _f32(lines[:, 1])}
 
 
-def regions_figure(
-    frames: RegionFrames, X_train, y_train, X_test, y_test, classes: int, *, height: int = 580
-) -> PrebuiltFigure:
-    """The decision regions, animated over the training steps on the client.
-
-    Parameters
-    ----------
-    frames : RegionFrames
-        Rasters and boundary lines at F iterates.
-    X_train, X_test : ndarray, shape (N_train, 2), (N_test, 2)
-    y_train, y_test : ndarray, shape (N_train,), (N_test,)
-    classes : int
-    height : int
-
-    Returns
-    -------
-    PrebuiltFigure
-        Trace 0 the picture, trace 1 the boundaries, then the points. It shows the last
-        frame; frame ``i`` (named by its step) replaces only the picture's ``source`` and
-        the boundaries' ``x, y``, so each frame costs about a kilobyte.
-    """
-    x_min, x_max, y_min, y_max = frames.bounds
-    cells = frames.cells
-    dx, dy = (x_max - x_min) / cells, (y_max - y_min) / cells
-    images = region_images(frames, classes)
-    last = len(images) - 1
-    names = [str(int(step)) for step in frames.steps]
-    # With an explicit increasing y range, Plotly draws the picture's first row at the
-    # bottom (y0), which is where the raster's row 0 (smallest x2) belongs.
-    picture = {"type": "image", "source": images[last], "x0": x_min + dx / 2, "dx": dx,
-               "y0": y_min + dy / 2, "dy": dy, "zsmooth": "fast", "hoverinfo": "skip",
-               "name": "regions"}
-    boundary = {"type": "scatter", "mode": "lines", "name": "boundary", "hoverinfo": "skip",
-                "line": {"color": LINE_COLOR, "width": 2.5}, **_lines_xy(frames.lines[last])}
-    animate = {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
-               "transition": {"duration": 0}}
-    layout = layout_dict(
-        height,
-        margin={"l": 50, "r": 20, "t": 12, "b": 118},
-        # No legend: the colours are the classes; the page says filled = train, hollow = test.
-        showlegend=False,
-        sliders=[{
-            "active": last,
-            "currentvalue": {"prefix": "step ", "font": {"size": 15}},
-            "pad": {"t": 58, "l": 130, "r": 10}, "len": 1.0, "x": 0.0,
-            "steps": [{"label": name, "method": "animate", "args": [[name], animate]}
-                      for name in names],
-        }],
-        updatemenus=[{
-            "type": "buttons", "direction": "left", "showactive": False,
-            "x": 0.0, "y": 0.0, "xanchor": "left", "yanchor": "top", "pad": {"t": 84, "r": 6},
-            "buttons": [
-                {"label": "▶ Play", "method": "animate",
-                 "args": [None, {"frame": {"duration": 110, "redraw": True},
-                                 "fromcurrent": False, "transition": {"duration": 0}}]},
-                {"label": "❚❚", "method": "animate",
-                 "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False},
-                                   "transition": {"duration": 0}}]},
-            ],
-        }],
-    )
-    return PrebuiltFigure({
-        "data": [picture, boundary, *_points_traces(X_train, y_train, X_test, y_test, classes)],
-        "layout": _plane_axes(layout, frames.bounds),
-        "frames": [{"name": name, "traces": [0, 1],
-                    "data": [{"type": "image", "source": images[i]},
-                             {"type": "scatter", **_lines_xy(frames.lines[i])}]}
-                   for i, name in enumerate(names)],
-    })
-
-
-def loss_curve_figure(runs, *, diverged: list | None = None, height: int = 580
-                      ) -> PrebuiltFigure:
-    """Training and test loss (top panel) and accuracy (bottom panel) against step.
-
-    Parameters
-    ----------
-    runs : list of (str, Run)
-        One or two labelled runs; the first is drawn in ``RUN_COLORS[0]``.
-    diverged : list of (str, int), optional
-        Label and step of each run that diverged, marked by a vertical line.
-    height : int
-
-    Returns
-    -------
-    PrebuiltFigure
-        Per run: train loss (all steps, float64), test loss, train accuracy, test
-        accuracy (at ``run.curve_steps``); test curves only when there is a test split.
-    """
-    data = []
-    for index, (label, run) in enumerate(runs):
-        colour = RUN_COLORS[index % len(RUN_COLORS)]
-        prefix = f"{label}: " if len(runs) > 1 else ""
-        steps = run.curve_steps.astype(np.int16)  # steps <= 2000: two bytes each
-        solid = {"color": colour, "width": 2.5}
-        dashed = {"color": colour, "width": 2, "dash": "dash"}
-        data.append({
-            "type": "scatter", "mode": "lines", "name": f"{prefix}train loss", "line": solid,
-            "x": np.arange(run.train_loss.shape[0], dtype=np.int16),
-            "y": np.asarray(run.train_loss, dtype=np.float64),
-            "hovertemplate": "step %{x}<br>train loss %{y:.6g}<extra></extra>",
-        })
-        if run.test_loss.size:
-            data.append({
-                "type": "scatter", "mode": "lines", "name": f"{prefix}test loss", "line": dashed,
-                "x": steps, "y": _f32(run.test_loss),
-                "hovertemplate": "step %{x}<br>test loss %{y:.4g}<extra></extra>",
-            })
-        data.append({
-            "type": "scatter", "mode": "lines", "name": f"{prefix}train accuracy",
-            "line": solid, "xaxis": "x2", "yaxis": "y2", "showlegend": False,
-            "x": steps, "y": _f32(run.train_accuracy),
-            "hovertemplate": "step %{x}<br>train accuracy %{y:.1%}<extra></extra>",
-        })
-        if run.test_accuracy.size:
-            data.append({
-                "type": "scatter", "mode": "lines", "name": f"{prefix}test accuracy",
-                "line": dashed, "xaxis": "x2", "yaxis": "y2", "showlegend": False,
-                "x": steps, "y": _f32(run.test_accuracy),
-                "hovertemplate": "step %{x}<br>test accuracy %{y:.1%}<extra></extra>",
-            })
-    layout = layout_dict(
-        height,
-        xaxis={"domain": [0, 1], "anchor": "y", "showticklabels": False, "matches": "x2"},
-        yaxis={"domain": [0.48, 1.0], "title": {"text": "loss"}, "rangemode": "tozero"},
-        margin={"l": 60, "r": 20, "t": 36 if len(runs) > 1 else 16, "b": 44},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0,
-                "font": {"size": 13}},
-        # One run needs no legend (the page says solid = train, dashed = test), and a
-        # legend is a third of this chart's drawing time: it appears only to tell two
-        # runs apart.
-        showlegend=len(runs) > 1,
-        hovermode="x unified",
-    )
-    axis_look = {key: layout["yaxis"][key] for key in ("gridcolor", "zerolinecolor", "automargin")
-                 if key in layout["yaxis"]}
-    layout["xaxis2"] = {**axis_look, "domain": [0, 1], "anchor": "y2", "title": {"text": "step"}}
-    layout["yaxis2"] = {**axis_look, "domain": [0.0, 0.36], "anchor": "x2",
-                        "title": {"text": "accuracy"}, "range": [0, 1.04], "tickformat": ".0%"}
-    shapes, notes = [], []
-    for label, step in diverged or []:
-        shapes.append({"type": "line", "x0": step, "x1": step, "xref": "x", "y0": 0, "y1": 1,
-                       "yref": "paper", "line": {"color": "#b91c1c", "dash": "dot", "width": 2}})
-        notes.append({"x": step, "y": 1.0, "xref": "x", "yref": "paper", "showarrow": False,
-                      "text": f"{label} diverged at step {step}", "xanchor": "right",
-                      "yanchor": "top", "font": {"color": "#b91c1c", "size": 13},
-                      "bgcolor": "rgba(255,255,255,0.8)"})
-    if shapes:
-        layout["shapes"], layout["annotations"] = shapes, notes
-    return PrebuiltFigure({"data": data, "layout": layout})
-
-
-def _thin(path: np.ndarray, limit: int = MAX_PATH_POINTS) -> np.ndarray:
-    """At most ``limit`` evenly spaced rows of ``path``, first and last kept."""
-    if path.shape[0] <= limit:
-        return path
-    index = np.unique(np.round(np.linspace(0, path.shape[0] - 1, limit)).astype(np.int64))
-    return path[index]
-
-
-def landscape_figure(grid, paths, *, at_point=None, at_step: int | None = None,
-                     height: int = 520) -> PrebuiltFigure:
-    """Contours of the loss over two parameters, with optimiser paths on top.
+def landscape_picture(grid) -> dict:
+    """The loss landscape as a banded picture, for the browser's landscape view.
 
     Parameters
     ----------
     grid : explorer.landscape.LandscapeGrid
         ``loss[i2, i1]`` over ``axis1`` (x) and ``axis2`` (y).
-    paths : list of (str, ndarray (T, 2))
-        Labelled paths of the two parameters, drawn in ``RUN_COLORS`` order.
-    at_point : (float, float), optional
-        Where the slice is taken (the first path at the chosen step), ringed.
-    at_step : int, optional
-        That step, for the ring's label.
-    height : int
+
+    Returns
+    -------
+    dict
+        ``png``: a data URI of :func:`landscape_bands` coloured by band, whose first row
+        is the *bottom* of the plot (smallest second parameter); ``x``, ``y``: the ranges
+        ``[first, last]`` of the two axes, which the picture's corner pixels sit on;
+        ``low``, ``high``: the loss range; ``colors``: the band colours, lowest first;
+        ``labels``: the two parameters' names.
     """
-    label1, label2 = grid.labels
-    x0, x1 = float(grid.axis1[0]), float(grid.axis1[-1])
-    y0, y1 = float(grid.axis2[0]), float(grid.axis2[-1])
     bands, low, high = landscape_bands(grid.loss)
-    rows, cols = bands.shape
-    colours = np.array([_rgb_triplet(c) for c in _band_colours(LANDSCAPE_BANDS)], dtype=np.uint8)
-    scale = _banded(LANDSCAPE_BANDS)
-    data = [
-        # The loss as a picture in bands of equal loss: it reads like filled contours and
-        # the browser only pastes it, where a contour trace would re-trace every level.
-        {"type": "image", "name": "loss", "source": data_uri(palette_png(bands, colours)),
-         "x0": x0, "dx": (x1 - x0) / (cols - 1), "y0": y0, "dy": (y1 - y0) / (rows - 1),
-         "zsmooth": "fast", "hoverinfo": "skip"},
-        # An invisible point that carries the colour bar of the picture.
-        {"type": "scatter", "mode": "markers", "x": [None], "y": [None], "name": "loss scale",
-         "showlegend": False, "hoverinfo": "skip",
-         "marker": {"color": [low], "cmin": low, "cmax": high, "colorscale": scale,
-                    "showscale": True,
-                    "colorbar": {"title": {"text": "loss", "side": "right"}, "thickness": 14,
-                                 "len": 0.9}}},
-    ]
-    for index, (label, path) in enumerate(paths):
-        colour = RUN_COLORS[index % len(RUN_COLORS)]
-        shown = _thin(np.asarray(path))
-        xy = {"x": _f32(shown[:, 0]), "y": _f32(shown[:, 1])}
-        data.append({"type": "scatter", "mode": "lines", "name": f"{label} (halo)", **xy,
-                     "line": {"color": "white", "width": 5}, "hoverinfo": "skip",
-                     "showlegend": False})
-        data.append({
-            "type": "scatter", "mode": "lines+markers", "name": label, **xy,
-            "line": {"color": colour, "width": 2.5}, "marker": {"size": 4, "color": colour},
-            "hovertemplate": (f"{label}<br>{label1}=%{{x:.3f}}<br>"
-                              f"{label2}=%{{y:.3f}}<extra></extra>"),
-        })
-        data.append({
-            "type": "scatter", "mode": "markers+text", "name": f"{label} start and end",
-            "x": _f32(shown[[0, -1], 0]), "y": _f32(shown[[0, -1], 1]),
-            "text": ["start", "end"], "textposition": "top center", "showlegend": False,
-            "textfont": {"color": LINE_COLOR, "size": 13}, "hoverinfo": "skip",
-            "marker": {"symbol": ["circle", "star"], "size": [11, 16], "color": colour,
-                       "line": {"color": "white", "width": 1.5}},
-        })
-    if at_point is not None:
-        data.append({
-            "type": "scatter", "mode": "markers", "name": f"slice at step {at_step}",
-            "x": _f32([at_point[0]]), "y": _f32([at_point[1]]),
-            "marker": {"symbol": "circle-open", "size": 20, "color": LINE_COLOR,
-                       "line": {"width": 3}},
-            "hovertemplate": f"the other parameters are fixed at step {at_step}<extra></extra>",
-        })
-    layout = layout_dict(
-        height,
-        xaxis={"title": {"text": label1}, "showgrid": False,
-               "range": [float(grid.axis1[0]), float(grid.axis1[-1])]},
-        yaxis={"title": {"text": label2}, "showgrid": False,
-               "range": [float(grid.axis2[0]), float(grid.axis2[-1])]},
-        margin={"l": 60, "r": 10, "t": 36, "b": 44},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0},
-    )
-    return PrebuiltFigure({"data": data, "layout": layout})
+    band_colours = _band_colours(LANDSCAPE_BANDS)
+    colours = np.array([_rgb_triplet(c) for c in band_colours], dtype=np.uint8)
+    return {
+        "png": data_uri(palette_png(bands, colours)),
+        "x": [float(grid.axis1[0]), float(grid.axis1[-1])],
+        "y": [float(grid.axis2[0]), float(grid.axis2[-1])],
+        "low": low, "high": high, "colors": band_colours, "labels": list(grid.labels),
+    }
 
 
 def pulls_figure(pulls: Pulls, k: int, lines: np.ndarray, bounds, *,

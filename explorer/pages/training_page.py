@@ -1,34 +1,44 @@
 """/training: train a softmax classifier by gradient descent on 2D data and watch it learn.
 
 Reads like its layout: the data (generated or the learner's own), the optimiser, the
-decision regions and the learning curves, then one panel to inspect the model at a
-chosen step (the loss landscape, who pulls the boundary, the per-example table, the
-downloads). Three nested fragments keep reruns small: a change of the optimiser reruns
-the training section only, a change of the inspected step or panel reruns that panel.
+run's health and metrics, the player (decision regions and learning curves drawn in the
+browser from the trajectory, every step a frame: explorer/pages/training_player.py), then
+one panel to inspect the model at a chosen step (the loss landscape, also drawn in the
+browser with a marker that follows the player; who pulls the boundary; the per-example
+table; the downloads). Nested fragments keep reruns small: a change of the optimiser
+reruns the training section only, a change of the inspected step or panel that panel;
+the step the player is paused at comes back as the inspected step ``at``.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import math
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from explorer import chart_text, state
+from explorer import training_health as health
 from explorer.boundaries import boundary_lines
 from explorer.datasets import DATASETS
 from explorer.export import dataset_csv, points_csv, reproduce_script, trajectory_csv
 from explorer.figures import training_figs as figs
+from explorer.figures.style import CLASS_COLORS
 from explorer.landscape import landscape, project_path
 from explorer.optim import OPTIMIZER_DESCRIPTIONS
 from explorer.pages.charts import show_chart
 from explorer.pages.controls import control, lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
 from explorer.pages.presentation import secondary_panel
+from explorer.pages.training_player import checked_step, mount, mount_landscape, sent_step
+from explorer.param_names import parse_param
+from explorer.player_payload import player_payload, points_id, points_payload
 from explorer.state import plain_text
 from explorer.training_run import (
+    TABLE_ROWS,
     Data,
     DataSettings,
     Run,
@@ -41,15 +51,15 @@ from explorer.training_run import (
     parse_custom_points,
     predictions,
     pulls,
-    region_frames,
 )
 
 SETTINGS = (
     state.DATASET, state.POINTS, state.CLASSES, state.NOISE, state.DATA_SEED,
-    state.TEST_FRACTION, state.FEATURES, state.OPTIMIZER, state.LEARNING_RATE, state.STEPS,
+    state.TEST_FRACTION, state.FEATURES, state.FEATURE_SCALE, state.OPTIMIZER,
+    state.LEARNING_RATE, state.STEPS,
     state.TRAIN_REG, state.BATCH, state.INIT_SEED, state.COMPARE, state.OPTIMIZER_B,
     state.LEARNING_RATE_B, state.STEP_AT, state.VIEW, state.LANDSCAPE_X, state.LANDSCAPE_Y,
-    state.PULL_CLASS,
+    state.PULL_CLASS, state.SHOW_TEST, state.DISCRETE, state.TABLE_ORDER, state.TABLE_PAGE,
 )
 
 #: Grid points per side of the loss landscape.
@@ -63,15 +73,28 @@ softmax turns the scores into probabilities. Training minimises the mean cross-e
 −log p_y over the training points (plus ½·reg·ΣW²) by following its gradient
 X^T (P − Y) / N + reg·W, one step at a time, with the chosen optimizer.
 
-**Decision regions.** The colour of the plane is the class the model predicts there,
-pale where it is unsure and deep where it is confident; the dark lines are the decision
-boundaries. Filled points are used for training, hollow ones are held out (test). Press
-**▶ Play** under the chart to watch the boundaries move step by step, or drag its slider.
+**The player.** The decision regions are drawn in your browser from the weights of every
+step: the colour of the plane is the class the model predicts there, pale where it is
+unsure and deep where it is confident (or flat with *Discretize output*); the dark lines
+are the decision boundaries. Filled points train, hollow ones are held out (test).
+**▶ Play** (or Space) runs the steps, **❚❚ Pause** stops where you are and Play resumes
+from there; ◀ and ▶| (or the arrow keys) move one step; ⏮ (Home) restarts. The marker on
+the curves follows the player, and the paused step is the one inspected below.
 
 **Raw or quadratic features.** On raw features (x1, x2) a linear model can only draw
 straight boundaries, so rings (*circles*) and opposite quadrants (*xor*) are out of reach.
 Adding x1², x2² and x1·x2 as inputs keeps the model linear in its weights but lets the
 boundaries curve: x1² + x2² separates rings, x1·x2 separates quadrants.
+
+**When training goes wrong.** Without L2 the gradient of the cross-entropy, X^T (P − Y) / N,
+is bounded by the size of the inputs, so plain gradient descent on a softmax classifier
+cannot blow up geometrically: a learning rate that is too large makes each step
+*overshoot*, and the loss rises instead of falling (oscillation), or ends above where it
+started. The curvature of the loss grows with the square of the inputs, so inputs ×10
+(the *Input scale* control) divide the largest stable learning rate by 100: try scale ×10
+on *spiral*, or ×100 with quadratic features. True blow-up to infinity needs L2 with
+lr·reg > 2, because each step then multiplies W by 1 − lr·reg. The page flags both, says
+why in one sentence, and suggests a smaller rate that it has trained and checked.
 
 **Learning curves.** Solid lines are measured on the training points, dashed lines on the
 test points. Training loss that keeps falling while the test loss rises is overfitting.
@@ -121,18 +144,6 @@ def cached_run(
     run = compute_run(data, settings, progress=report)
     bar.empty()
     return run
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def cached_regions(
-    data_settings: DataSettings, custom_hash: str, settings: TrainSettings,
-    _custom_csv: str | None,
-):
-    data = cached_data(data_settings, custom_hash, _custom_csv)
-    run = cached_run(data_settings, custom_hash, settings, _custom_csv)
-    frames = region_frames(data, run)
-    return figs.regions_figure(frames, data.X_train, data.y_train, data.X_test, data.y_test,
-                               data.classes)
 
 
 # ----------------------------------------------------------------------------------------
@@ -247,6 +258,7 @@ def data_section() -> tuple[DataSettings, str | None]:
         test = control(state.TEST_FRACTION)
         seed = control(state.DATA_SEED)
         features = control(state.FEATURES)
+        scale = control(state.FEATURE_SCALE)
     custom_csv = custom_classes = None
     if custom:
         with st.expander("Your points", expanded=True, icon=":material/edit_note:"):
@@ -258,7 +270,7 @@ def data_section() -> tuple[DataSettings, str | None]:
             classes = control(setting, disabled=setting.kind == "select")
         st.caption(_dataset_note(dataset, features))
     return DataSettings(dataset=dataset, n=n, classes=classes, noise=noise, seed=seed,
-                        test=test, features=features), custom_csv
+                        test=test, features=features, scale=scale), custom_csv
 
 
 def _dataset_note(dataset: str, features: str) -> str:
@@ -319,28 +331,35 @@ def _run_label(settings: TrainSettings) -> str:
     return f"{settings.optimizer}, lr {settings.lr:g}"
 
 
-def _smaller_rate(settings: TrainSettings) -> float:
-    """A learning-rate stop at most a third of ``lr``; with L2 strength ``reg``, also below
-    2/reg, since each step multiplies W by (1 - lr*reg) and |1 - lr*reg| > 1 grows W."""
-    limit = settings.lr / 3
-    if settings.reg > 0:
-        limit = min(limit, 1.9 / settings.reg)
-    smaller = [rate for rate in state.LEARNING_RATES if rate <= limit]
-    return smaller[-1] if smaller else state.LEARNING_RATES[0]
+@st.cache_data(max_entries=32, show_spinner=False)
+def cached_health(
+    data_settings: DataSettings, custom_hash: str, settings: TrainSettings,
+    _custom_csv: str | None,
+) -> tuple[health.Health, float | None]:
+    """The run's health and, when it is not ok, a smaller rate whose run is healthy."""
+    run = cached_run(data_settings, custom_hash, settings, _custom_csv)
+    verdict = health.assess(run.train_loss, run.diverged_at)
+    if verdict.ok:
+        return verdict, None
+
+    def check(rate: float) -> health.Health:
+        other = cached_run(data_settings, custom_hash, dataclasses.replace(settings, lr=rate),
+                           _custom_csv)
+        return health.assess(other.train_loss, other.diverged_at)
+
+    return verdict, health.suggest_rate(settings.lr, check)
 
 
-def _divergence_message(label: str, run: Run) -> None:
+def _health_message(label: str, run: Run, verdict: health.Health, suggested: float | None,
+                    scale: int) -> None:
     settings = run.settings
-    hint = f"Try a smaller learning rate, e.g. lr = {_smaller_rate(settings):g}"
-    if settings.reg > 0 and settings.lr * settings.reg >= 2:
-        hint += (f": with reg = {settings.reg:g}, each step scales W by 1 − lr·reg, which "
-                 "must stay between −1 and 1 (lr·reg < 2)")
-    st.error(
-        f"**{label}** diverged at step {run.diverged_at}: the loss blew up (or stopped being "
-        f"a finite number), so training stopped there and the charts show steps "
-        f"0..{run.steps_taken}. {hint}.",
-        icon=":material/error:",
-    )
+    text = health.explain(verdict, lr=settings.lr, reg=settings.reg,
+                          optimizer=settings.optimizer, scale=scale,
+                          diverged_at=run.diverged_at, suggested=suggested)
+    if verdict.kind == "diverged":
+        st.error(f"**{label}** {text}", icon=":material/error:")
+    else:
+        st.warning(f"**{label}** {text}", icon=":material/ssid_chart:")
 
 
 def _format_loss(value: float) -> str:
@@ -348,56 +367,134 @@ def _format_loss(value: float) -> str:
     return f"{value:.6f}" if abs(value) < 1e4 else f"{value:.6g}"
 
 
-def _metrics(data: Data, run: Run) -> None:
-    with st.container(key="metrics", horizontal=True, gap="large"):
-        st.metric("final train loss", _format_loss(run.final_loss),
-                  help=f"Exactly {run.final_loss!r}: the regularised training loss after "
-                  f"{run.steps_taken} steps.")
-        st.metric("train accuracy", f"{run.train_accuracy[-1]:.1%}")
-        if run.test_accuracy.size:
-            st.metric("test accuracy", f"{run.test_accuracy[-1]:.1%}")
-        st.metric("steps taken", f"{run.steps_taken}")
-        st.metric("points (train / test)", f"{data.X_train.shape[0]} / {data.X_test.shape[0]}")
+def _metrics(data: Data, runs: list[tuple[str, Run]]) -> None:
+    """The final numbers of every run, one row each in aligned columns, under the run's
+    name when there are two."""
+    for index, (label, run) in enumerate(runs):
+        with st.container(key=f"metrics{index or ''}"):
+            if len(runs) > 1:
+                st.markdown(f"**{label}**")
+            cells = iter(st.columns([1.1, 1, 1, 0.8, 1.1], gap="small"))
+            next(cells).metric(
+                "final train loss", _format_loss(run.final_loss),
+                help=f"Exactly {run.final_loss!r}: the regularised training loss after "
+                f"{run.steps_taken} steps.")
+            next(cells).metric("train accuracy", f"{run.train_accuracy[-1]:.1%}")
+            test_cell = next(cells)
+            if run.test_accuracy.size:
+                test_cell.metric("test accuracy", f"{run.test_accuracy[-1]:.1%}")
+            next(cells).metric("steps taken", f"{run.steps_taken}")
+            points = next(cells)
+            if index == 0:
+                points.metric("points (train / test)",
+                              f"{data.X_train.shape[0]} / {data.X_test.shape[0]}")
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_points(data_settings: DataSettings, custom_hash: str, _custom_csv: str | None
+                  ) -> bytes:
+    return points_payload(cached_data(data_settings, custom_hash, _custom_csv))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_payload(
+    data_settings: DataSettings, custom_hash: str, settings: tuple[TrainSettings, ...],
+    kinds: tuple[str, ...], show_test: bool, discrete: bool, at: int, trajectory: str,
+    _custom_csv: str | None,
+) -> bytes:
+    data = cached_data(data_settings, custom_hash, _custom_csv)
+    runs = [cached_run(data_settings, custom_hash, each, _custom_csv) for each in settings]
+    labels = [_run_label(each) + (" (2nd)" if index else "")
+              for index, each in enumerate(settings)]
+    points = cached_points(data_settings, custom_hash, _custom_csv)
+    return player_payload(
+        data, runs, labels=labels, health=list(kinds), show_test=show_test,
+        discrete=discrete, at=at, class_colors=CLASS_COLORS[: data.classes],
+        run_colors=figs.RUN_COLORS[: len(runs)], points=points_id(points),
+        trajectory=trajectory,
+    )
+
+
+def _trajectory_id(data_settings: DataSettings, custom_hash: str,
+                   settings: tuple[TrainSettings, ...]) -> str:
+    """The id by which the landscape view finds the player's trajectory of these runs."""
+    text = repr((data_settings, custom_hash, settings))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _take_player_step() -> None:
+    """The paused step from the browser: user input, so it goes through the ``at`` checks."""
+    step = checked_step(sent_step(), st.session_state.get("_player_steps", 1))
+    if step is not None:
+        st.session_state[state.STEP_AT.key] = step
+
+
+def _opening_step(run_key: tuple, steps_taken: int) -> int:
+    """The step the player opens at: the inspected step when this run first appears.
+
+    Later changes of ``at`` (the player's own pauses) keep the payload unchanged, so the
+    browser is not sent the trajectory again for them.
+    """
+    remembered = st.session_state.get("_player_open")
+    if remembered is not None and remembered[0] == run_key:
+        return remembered[1]
+    at = st.session_state.get(state.STEP_AT.key)
+    if at is None:
+        values = st.query_params.get_all(state.STEP_AT.key)
+        try:
+            at = state.resolve_query(state.STEP_AT, values)
+        except ValueError:
+            at = steps_taken
+    at = min(int(at), steps_taken)
+    st.session_state["_player_open"] = (run_key, at)
+    return at
+
+
+def player_section(data_settings: DataSettings, custom_csv: str | None,
+                   settings: list[TrainSettings], runs: list[tuple[str, Run]],
+                   kinds: list[str]) -> None:
+    """The player: regions of every run and the curves, with the display options."""
+    key = _csv_hash(custom_csv)
+    options = st.columns([1.3, 1.4, 2.6], gap="medium", vertical_alignment="center")
+    with options[0]:
+        show_test = control(state.SHOW_TEST)
+    with options[1]:
+        discrete = control(state.DISCRETE)
+    with options[2]:
+        st.caption("Solid curves: training points; dashed: test points. Space plays or "
+                   "pauses, the arrow keys step, Home restarts.")
+    steps_taken = max(run.steps_taken for _, run in runs)
+    st.session_state["_player_steps"] = steps_taken
+    run_key = (data_settings, key, tuple(settings), show_test, discrete)
+    at = _opening_step(run_key, steps_taken)
+    payload = cached_payload(data_settings, key, tuple(settings), tuple(kinds), show_test,
+                             discrete, at, _trajectory_id(data_settings, key, tuple(settings)),
+                             custom_csv)
+    mount(cached_points(data_settings, key, custom_csv), payload, _take_player_step)
 
 
 @st.fragment
 def training_section(data_settings: DataSettings, custom_csv: str | None) -> None:
-    """Optimiser controls, the run, its regions and curves, then the inspect panel."""
+    """Optimiser controls, the run and its player, then the inspect panel."""
     first, second = _train_controls()
     key = _csv_hash(custom_csv)
     data = cached_data(data_settings, key, custom_csv)
-    run = cached_run(data_settings, key, first, custom_csv)
-    runs = [(_run_label(first), run)]
-    if second is not None:
-        runs.append((_run_label(second) + " (2nd)", cached_run(data_settings, key, second,
-                                                               custom_csv)))
-    for label, each in runs:
-        if each.diverged_at is not None:
-            _divergence_message(label, each)
-    metrics = st.container()
-    left, right = st.columns(2, gap="medium")
-    # The curves are sent first (the metrics above them are filled in after): they answer
-    # "what did this change do?" and are quick to draw, so they appear while the browser
-    # is still painting the animated regions.
-    with right:
-        st.markdown("**Learning curves** — solid: training points, dashed: test points")
-        diverged = [(label, each.diverged_at) for label, each in runs
-                    if each.diverged_at is not None]
-        show_chart(figs.loss_curve_figure(runs, diverged=diverged), key="loss_curve",
-                   alt=" ".join(chart_text.curve_text(f"Training loss of {label}",
-                                                      each.train_loss)
-                                for label, each in runs))
-    with left:
-        st.markdown("**Decision regions** — filled points train, hollow points test; "
-                    "press ▶ Play to watch the training")
-        show_chart(cached_regions(data_settings, key, first, custom_csv), key="regions",
-                   alt=chart_text.regions_text(
-                       data.classes, points=data.X_train.shape[0] + data.X_test.shape[0],
-                       accuracy=float(run.train_accuracy[-1]),
-                       extra=f"After {run.steps_taken} steps of {_run_label(first)}; an "
-                             "animation shows every step."))
-    with metrics, secondary_panel("Loss, accuracy and steps"):
-        _metrics(data, run)
+    settings = [first] + ([second] if second is not None else [])
+    runs = [(_run_label(each) + (" (2nd)" if index else ""),
+             cached_run(data_settings, key, each, custom_csv))
+            for index, each in enumerate(settings)]
+    verdicts = [cached_health(data_settings, key, each, custom_csv) for each in settings]
+    # The messages and metrics sit above the player but are sent after it: the regions
+    # answer "what did this change do?" and the browser draws them while the rest arrives.
+    above = st.container()
+    player_section(data_settings, custom_csv, settings, runs,
+                   [verdict.kind for verdict, _ in verdicts])
+    with above:
+        for (label, run), (verdict, suggested) in zip(runs, verdicts, strict=True):
+            if not verdict.ok:
+                _health_message(label, run, verdict, suggested, data_settings.scale)
+        with secondary_panel("Loss, accuracy and steps"):
+            _metrics(data, runs)
     inspect_section(data_settings, custom_csv, first, second)
 
 
@@ -421,7 +518,8 @@ def inspect_section(data_settings: DataSettings, custom_csv: str | None,
     if view == "Landscape":
         other = (cached_run(data_settings, key, second, custom_csv) if second is not None
                  else None)
-        landscape_panel(data, run, step, other)
+        settings = (first,) + ((second,) if second is not None else ())
+        landscape_panel(data, run, step, other, _trajectory_id(data_settings, key, settings))
     elif view == "Pulls":
         pulls_panel(data, run, step)
     elif view == "Examples":
@@ -458,7 +556,10 @@ def _span(paths) -> tuple[tuple[float, float], float]:
     return (float(centre[0]), float(centre[1])), half
 
 
-def landscape_panel(data: Data, run: Run, step: int, other: Run | None) -> None:
+def landscape_panel(data: Data, run: Run, step: int, other: Run | None,
+                    trajectory: str) -> None:
+    """The loss over two parameters at ``step``, drawn in the browser with the paths of
+    the runs (read from the player's ``trajectory``) and the player's marker."""
     chart, side = st.columns([5, 2], gap="large")
     with side:
         px, py = _landscape_params(data)
@@ -480,16 +581,18 @@ def landscape_panel(data: Data, run: Run, step: int, other: Run | None) -> None:
         note.warning(f"The landscape cannot be drawn here: {error}.", icon=":material/info:")
         return
     with chart:
-        show_chart(
-            figs.landscape_figure(grid, paths, at_point=paths[0][1][step], at_step=step),
-            key="landscape",
-            alt=f"Contour map of the loss over {px} and {py} at step {step}, with the "
-                f"optimiser's path. " + chart_text.curve_text("Loss along the path",
-                                                              run.train_loss[:step + 1]),
-        )
+        mount_landscape({
+            **figs.landscape_picture(grid),
+            "params": [list(parse_param(name)) for name in params],
+            "slice": step, "at_point": [float(v) for v in paths[0][1][step]],
+            "runs": [label for label, _ in paths],
+            "colors_runs": list(figs.RUN_COLORS[: len(paths)]),
+            "trajectory": trajectory,
+        })
     text = (f"The loss as {px} and {py} vary, with every other weight and bias frozen at "
             f"step {step}: exact for that step only. The line is the optimiser's path in "
-            "these two coordinates, from the start (dot) to the end (star).")
+            "these two coordinates, from the start to the end; the ring is the step of "
+            "the slice and the yellow dot follows the player.")
     if other is not None:
         text += (" The second path is drawn on the same slice, although its other "
                  "parameters differ.")
@@ -520,13 +623,22 @@ def pulls_panel(data: Data, run: Run, step: int) -> None:
 
 def examples_panel(data: Data, run: Run, step: int) -> None:
     left, right = st.columns([5, 2], gap="large")
+    total = data.X_train.shape[0]
+    pages = max(1, math.ceil(total / TABLE_ROWS))
+    with right:
+        order = control(state.TABLE_ORDER)
+        page = control(state.TABLE_PAGE.with_range(max_value=max(pages, 2)))
+        page = min(page, pages)
     with left:
-        st.markdown(f"**The first {min(50, data.X_train.shape[0])} training points at step "
-                    f"{step}**: scores s, probabilities p and loss −log p_y")
-        table = example_table(data, run, step)
+        first = (page - 1) * TABLE_ROWS
+        shown = min(TABLE_ROWS, total - first)
+        st.markdown(f"**Training points {first + 1}–{first + shown} of {total} ({order}) at "
+                    f"step {step}**: scores s, probabilities p and loss −log p_y")
+        table = example_table(data, run, step, order=order, page=page - 1)
         st.dataframe(pd.DataFrame(table), height=360, key="examples", hide_index=True,
                      column_config={name: st.column_config.NumberColumn(format="%.3f")
-                                    for name in table if name not in ("y", "predicted")})
+                                    for name in table
+                                    if name not in ("point", "y", "predicted")})
     with right:
         split = "test" if data.y_test.size else "train"
         y_true, y_pred = predictions(data, run, step, split)

@@ -14,6 +14,7 @@ import pytest
 
 from explorer import state
 from explorer.optim import train
+from explorer.player_payload import dequantize
 from explorer.training_run import (
     DataSettings,
     TrainSettings,
@@ -23,7 +24,13 @@ from explorer.training_run import (
     pulls,
 )
 from tests.app.page_probe import open_page
-from tests.support.charts import app_chart, app_chart_keys
+from tests.support.charts import (
+    app_chart,
+    app_chart_keys,
+    app_landscape,
+    app_player,
+    has_landscape,
+)
 
 PAGE = "explorer/pages/training_page.py"
 
@@ -39,9 +46,16 @@ def traces(at, key: str) -> dict:
 
 
 def train_loss(at, label_prefix: str = "") -> np.ndarray:
-    by_name = traces(at, "loss_curve")
-    name = next(n for n in by_name if n and n.endswith("train loss") and n.startswith(label_prefix))
-    return np.asarray(by_name[name]["y"], dtype=np.float64)
+    """The training loss the player draws for the run whose label starts with the prefix."""
+    header, arrays = app_player(at)
+    run = next(i for i, r in enumerate(header["runs"]) if r["label"].startswith(label_prefix))
+    return arrays[f"loss{run}"]
+
+
+def same_curve(shown: np.ndarray, expected) -> bool:
+    """The player draws the loss in float32: equal to the library's, rounded to float32."""
+    expected = np.asarray(expected)
+    return shown.shape == expected.shape and np.array_equal(shown, expected.astype(np.float32))
 
 
 def expected_run(data: DataSettings | None = None, **train_kwargs):
@@ -50,11 +64,16 @@ def expected_run(data: DataSettings | None = None, **train_kwargs):
 
 
 def region_points(at) -> np.ndarray:
-    """Every point drawn on the decision regions: (x, y, hollow)."""
+    """Every point the player draws on the decision regions: (x, y, hollow).
+
+    The player receives positions as uint16 fractions of the plane (exact to 1/65535 of
+    its width); they are turned back into coordinates here.
+    """
+    header, arrays = app_player(at)
     rows = []
-    for trace in app_chart(at, "regions")["data"][2:]:
-        hollow = "open" in trace.get("marker", {}).get("symbol", "")
-        rows.append(np.column_stack([trace["x"], trace["y"], np.full(len(trace["x"]), hollow)]))
+    for name, hollow in (("train", 0), ("test", 1)):
+        xy = dequantize(arrays[f"{name}_xy"].reshape(-1, 2), header["bounds"])
+        rows.append(np.column_stack([xy, np.full(xy.shape[0], hollow)]))
     return np.concatenate(rows)
 
 
@@ -75,13 +94,15 @@ def errors(at) -> list[str]:
 
 def test_defaults_show_regions_curves_landscape_and_the_final_loss():
     at = open_training()
-    assert {"regions", "loss_curve", "landscape"} <= set(app_chart_keys(at))
+    assert has_landscape(at)
+    header, _ = app_player(at)  # the regions and the curves are drawn by the player
+    assert header["runs"][0]["label"] == "gd, lr 0.5"
     assert not errors(at) and not at.warning
     run = expected_run()
     metrics = {metric.label: metric.value for metric in at.metric}
     assert metrics["final train loss"] == f"{run.final_loss:.6f}"
     assert metrics["steps taken"] == str(run.steps_taken)
-    assert np.array_equal(train_loss(at), run.train_loss)
+    assert same_curve(train_loss(at), run.train_loss)
 
 
 def test_the_loss_curve_is_what_train_returns_for_the_link():
@@ -90,7 +111,7 @@ def test_the_loss_curve_is_what_train_returns_for_the_link():
     W0, b0 = initial_params(data.dim, data.classes, 0)
     trajectory = train(data.F_train, data.y_train, W0, b0, optimizer="adam", lr=0.05,
                        steps=200)
-    assert np.array_equal(train_loss(at), trajectory.loss)
+    assert same_curve(train_loss(at), trajectory.loss)
 
 
 # ----------------------------------------------------------------------------------------
@@ -113,20 +134,20 @@ def test_data_controls_redraw_the_points():
         assert check(now), key
         assert not np.array_equal(rows_sorted(now), rows_sorted(before)), key
         before = now
-    X = make_data(DataSettings(n=120, test=0.5, noise=0.6, seed=3)).X
-    assert np.allclose(np.sort(before[:, 0]), np.sort(X[:, 0]).astype(np.float32))
+    data = make_data(DataSettings(n=120, test=0.5, noise=0.6, seed=3))
+    width = data.bounds[1] - data.bounds[0]
+    assert np.allclose(np.sort(before[:, 0]), np.sort(data.X[:, 0]), atol=width / 65535)
 
 
 def test_dataset_and_classes_controls():
     at = open_training()
     at.slider(key="classes").set_value(5).run()
-    train_traces = [t for t in app_chart(at, "regions")["data"][2:]
-                    if "open" not in t["marker"].get("symbol", "")]
-    assert len(train_traces) == 5
+    header, arrays = app_player(at)
+    assert header["classes"] == 5 and set(arrays["train_y"]) == set(range(5))
     at.selectbox(key="dataset").set_value("circles").run()
     assert not at.exception
     run = expected_run(DataSettings(dataset="circles", classes=5))
-    assert np.array_equal(train_loss(at), run.train_loss)
+    assert same_curve(train_loss(at), run.train_loss)
 
 
 @pytest.mark.parametrize("dataset", ["xor", "moons"])
@@ -136,7 +157,7 @@ def test_two_class_datasets_allow_only_two_classes(dataset):
     assert classes.value == 2 and classes.options == ["2"] and classes.disabled
     notes = " ".join(str(w.value) for w in at.warning)
     assert "`classes`" in notes
-    assert np.array_equal(train_loss(at),
+    assert same_curve(train_loss(at),
                           expected_run(DataSettings(dataset=dataset, classes=2)).train_loss)
 
 
@@ -144,7 +165,7 @@ def test_quadratic_features_reach_the_model_and_the_landscape_choices():
     at = open_training(dataset="circles")
     at.selectbox(key="features").set_value("quadratic").run()
     run = expected_run(DataSettings(dataset="circles", features="quadratic"))
-    assert np.array_equal(train_loss(at), run.train_loss)
+    assert same_curve(train_loss(at), run.train_loss)
     assert "W[4,2]" in at.selectbox(key="px").options  # five inputs now
     assert any("Quadratic features" in c.value for c in at.caption)
 
@@ -164,7 +185,7 @@ def test_optimiser_controls_change_the_run(widget, key, value, expected):
     getattr(at, widget)(key=key).set_value(value).run()
     assert not at.exception
     run = expected_run(**expected)
-    assert np.array_equal(train_loss(at), run.train_loss)
+    assert same_curve(train_loss(at), run.train_loss)
     assert not np.array_equal(run.train_loss, expected_run().train_loss)
 
 
@@ -175,7 +196,7 @@ def test_batch_applies_to_sgd_only():
     assert not at.slider(key="batch").disabled
     at.slider(key="batch").set_value(8).run()
     run = expected_run(optimizer="sgd", batch=8)
-    assert np.array_equal(train_loss(at), run.train_loss)
+    assert same_curve(train_loss(at), run.train_loss)
     assert not np.array_equal(run.train_loss, expected_run(optimizer="sgd").train_loss)
 
 
@@ -186,19 +207,22 @@ def test_a_second_run_is_overlaid_on_the_curves_and_the_landscape():
     at.select_slider(key="lr2").set_value(0.05).run()
     assert not at.exception
     second = expected_run(optimizer="adam", lr=0.05)
-    assert np.array_equal(train_loss(at, "adam"), second.train_loss)
-    assert np.array_equal(train_loss(at, "gd"), expected_run().train_loss)
-    names = set(traces(at, "landscape"))
-    assert {"gd, lr 0.5", "adam, lr 0.05 (2nd)"} <= names
+    assert same_curve(train_loss(at, "adam"), second.train_loss)
+    assert same_curve(train_loss(at, "gd"), expected_run().train_loss)
+    view = app_landscape(at)
+    assert view["runs"] == ["gd, lr 0.5", "adam, lr 0.05 (2nd)"]
+    header, _ = app_player(at)  # the view draws the paths of the player's trajectory
+    assert view["trajectory"] == header["trajectory"]
 
 
 def test_the_inspected_step_slices_the_landscape_there():
     at = open_training()
     at.slider(key="at").set_value(10).run()
     run = expected_run()
-    ring = traces(at, "landscape")["slice at step 10"]
-    assert np.allclose([ring["x"][0], ring["y"][0]],
-                       [run.trajectory.W[10, 0, 0], run.trajectory.W[10, 1, 0]], atol=1e-6)
+    view = app_landscape(at)
+    assert view["slice"] == 10
+    assert np.allclose(view["at_point"],
+                       [run.trajectory.W[10, 0, 0], run.trajectory.W[10, 1, 0]], atol=1e-12)
 
 
 def test_the_inspected_step_stays_within_the_run_and_follows_its_end():
@@ -218,19 +242,18 @@ def test_landscape_parameters_choose_the_axes():
     at = open_training()
     at.selectbox(key="px").set_value("b[1]").run()
     at.selectbox(key="py").set_value("W[1,2]").run()
-    layout = app_chart(at, "landscape")["layout"]
-    assert layout["xaxis"]["title"]["text"] == "b[1]"
-    assert layout["yaxis"]["title"]["text"] == "W[1,2]"
-    path = traces(at, "landscape")["gd, lr 0.5"]
+    view = app_landscape(at)
+    assert view["labels"] == ["b[1]", "W[1,2]"]
+    assert view["params"] == [["b", 1, None], ["W", 1, 2]]
     run = expected_run()
-    assert np.allclose(path["x"], run.trajectory.b[:, 1].astype(np.float32))
+    assert view["at_point"] == [run.trajectory.b[100, 1], run.trajectory.W[100, 1, 2]]
     at.selectbox(key="py").set_value("b[1]").run()
     assert any("two different parameters" in str(w.value) for w in at.warning)
 
 
 def test_pulls_panel_follows_the_class_control():
     at = open_training(view="Pulls", at=5)
-    assert "pulls" in app_chart_keys(at) and "landscape" not in app_chart_keys(at)
+    assert "pulls" in app_chart_keys(at) and not has_landscape(at)
     at.slider(key="pull").set_value(2).run()
     data = make_data(DataSettings())
     expected = pulls(data, expected_run(), 5, 2).mean_pull
@@ -259,7 +282,7 @@ def test_downloads_panel_offers_three_files():
 
 def test_an_unknown_panel_in_the_link_is_named():
     at = open_training(view="Everything")
-    assert "landscape" in app_chart_keys(at)
+    assert has_landscape(at)
     assert any("`view`" in str(w.value) for w in at.warning)
 
 
@@ -270,8 +293,8 @@ def test_reset_puts_every_control_back():
     assert at.selectbox(key="dataset").value == "blobs"
     assert at.select_slider(key="lr").value == 0.5 and at.slider(key="steps").value == 100
     assert at.toggle(key="compare").value is False
-    assert "landscape" in app_chart_keys(at)
-    assert np.array_equal(train_loss(at), expected_run().train_loss)
+    assert has_landscape(at)
+    assert same_curve(train_loss(at), expected_run().train_loss)
 
 
 # ----------------------------------------------------------------------------------------
@@ -284,7 +307,7 @@ def test_divergence_is_explained_with_its_step_and_a_smaller_rate():
     assert run.diverged_at is not None
     message = " ".join(errors(at))
     assert f"diverged at step {run.diverged_at}" in message
-    assert np.array_equal(train_loss(at), run.train_loss)
+    assert same_curve(train_loss(at), run.train_loss)
     assert np.isfinite(train_loss(at)).all()
     # The suggested rate is one the slider offers, and following it does not diverge.
     suggested = float(re.search(r"smaller learning rate, e\.g\. lr = ([0-9.e-]+)", message)[1])

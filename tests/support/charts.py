@@ -46,3 +46,50 @@ def app_chart(at, key: str) -> dict:
 def app_chart_keys(at) -> list[str]:
     """The keys of every chart rendered in an AppTest run."""
     return [element.proto.id.rsplit("-", 1)[-1] for element in at.get("plotly_chart")]
+
+
+def app_player(at) -> tuple[dict, dict[str, np.ndarray]]:
+    """The header and arrays of the /training player's payload in an AppTest run, with the
+    points its engine component carries (``train_xy``, ``train_y``, ``test_xy``, ``test_y``).
+
+    Raises
+    ------
+    LookupError
+        When no player was rendered.
+    """
+    from explorer.player_payload import decode as decode_payload
+
+    found = {}
+    for element in at.get("bidi_component"):
+        for name in ("player", "player_engine"):
+            if element.proto.id.endswith(f"-{name}"):
+                found[name] = decode_payload(element.proto.bytes)
+    if set(found) != {"player", "player_engine"}:
+        raise LookupError(f"no training player (found {sorted(found)})")
+    header, arrays = found["player"]
+    points_header, points = found["player_engine"]
+    assert header["points"] == points_header["id"], "the player names other points"
+    return header, {**arrays, **points}
+
+
+def app_landscape(at) -> dict:
+    """The data of the /training landscape view in an AppTest run.
+
+    Raises
+    ------
+    LookupError
+        When no landscape was rendered.
+    """
+    for element in at.get("bidi_component"):
+        if element.proto.id.endswith("-landscape"):
+            return json.loads(element.proto.json)
+    raise LookupError("no landscape")
+
+
+def has_landscape(at) -> bool:
+    """Whether the /training landscape view was rendered."""
+    try:
+        app_landscape(at)
+    except LookupError:
+        return False
+    return True

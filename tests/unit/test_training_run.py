@@ -12,9 +12,9 @@ from explorer.losses import loss_and_grad
 from explorer.optim import train
 from explorer.softmax import softmax
 from explorer.training_run import (
-    CONFIDENCE_LEVELS,
     MAX_CUSTOM_CLASSES,
     MAX_CUSTOM_ROWS,
+    TABLE_ORDERS,
     DataSettings,
     TrainSettings,
     compute_run,
@@ -27,8 +27,6 @@ from explorer.training_run import (
     plane_bounds,
     predictions,
     pulls,
-    raster_centres,
-    region_frames,
 )
 
 SMALL = DataSettings(n=120, classes=3, noise=0.3, seed=4)
@@ -168,23 +166,6 @@ def test_frame_steps_are_increasing_and_span_the_run(steps, limit):
     assert np.all(np.diff(frames) > 0)
 
 
-def test_region_frames_match_softmax_at_the_cell_centres(small):
-    data, run = small
-    frames = region_frames(data, run, max_frames=5, cells=20)
-    xs, ys = raster_centres(data.bounds, 20)
-    assert np.all(np.diff(xs) > 0) and np.all(np.diff(ys) > 0)  # row 0 is the bottom
-    for index, step in enumerate(frames.steps):
-        W, b = run.trajectory.W[step], run.trajectory.b[step]
-        for row in (0, 7, 19):
-            for col in (0, 11, 19):
-                p = softmax(np.array([xs[col], ys[row]]) @ W + b)
-                assert frames.predicted[index, row, col] == np.argmax(p)
-                share = (p.max() - 1 / 3) / (1 - 1 / 3)
-                band = min(int(np.floor(share * CONFIDENCE_LEVELS)), CONFIDENCE_LEVELS - 1)
-                assert frames.confidence[index, row, col] == band
-    assert len(frames.lines) == len(frames.steps)
-
-
 def test_example_table_matches_softmax_and_cross_entropy(small):
     data, run = small
     step = 17
@@ -238,3 +219,34 @@ def test_custom_points_within_the_page_limits():
         parse_custom_points(rows)
     with pytest.raises(ValueError, match="empty"):
         parse_custom_points("")
+
+
+def test_example_table_pages_through_every_point_in_each_order(small):
+    data, run = small
+    step = run.steps_taken
+    total = data.X_train.shape[0]
+    full = example_table(data, run, step, rows=10**6)
+    for order in TABLE_ORDERS:
+        pages = [example_table(data, run, step, rows=7, order=order, page=page)
+                 for page in range(-(-total // 7))]
+        points = np.concatenate([page["point"] for page in pages])
+        assert sorted(points) == list(range(total)), order  # every point exactly once
+        losses = np.concatenate([page["loss"] for page in pages])
+        assert np.allclose(losses, full["loss"][points])
+        if order == "highest loss first":
+            assert (np.diff(losses) <= 0).all()
+        elif order == "lowest loss first":
+            assert (np.diff(losses) >= 0).all()
+        else:
+            assert list(points) == list(range(total))
+    assert example_table(data, run, step, rows=7, page=10**4)["point"].size == 0
+    with pytest.raises(ValueError, match="order"):
+        example_table(data, run, step, order="random")
+
+
+def test_input_scale_multiplies_every_point_and_the_plane():
+    plain = make_data(DataSettings(n=60))
+    scaled = make_data(DataSettings(n=60, scale=10))
+    assert np.array_equal(scaled.X, plain.X * 10.0)
+    assert np.array_equal(scaled.y, plain.y)
+    assert scaled.bounds[1] > 5 * plain.bounds[1]

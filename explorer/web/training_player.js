@@ -1,0 +1,573 @@
+// training_player.js: the /training player (regions, boundaries, loss curve, one clock).
+//
+// Draws every training step from the weights the server sends (explorer/player_payload.py
+// packs them): the decision regions with confidence shading and the boundaries on a
+// canvas, computed by gridProbabilities of the shared browser math module, and the loss
+// and accuracy curves in SVG with a marker at the current step. The step counter is the
+// single clock every view reads; nothing is sent to the server while playing, and the
+// paused step goes back (debounced) as the component's "at" state.
+//
+// Test contract: [data-chart="regions"] (one per run) carries data-values with the step
+// shown and the probabilities at a sample of grid cells; [data-chart="loss_curve"] carries
+// the step and each run's loss there; [data-chart="regions"] also carries data-points, the
+// points drawn as (x1, x2, class) per split; after every draw the root dispatches a bubbling,
+// composed "live-drawn" event. Every value written into the page uses textContent or
+// attributes, never markup.
+//
+// This module is large and the trajectory changes with every setting, so it is not the
+// player component's own code (that would resend it with every trajectory): the engine
+// component (training_player_engine.js, whose message changes only with the points, so
+// it is sent once and then as a reference) registers mountPlayer and the points, and the
+// player component (training_player_loader.js, under 2 kB) calls it.
+
+import { gridProbabilities } from "./softmax_math.js";
+import { register, whenRegistered } from "./player_registry.js";
+
+/** Cells per side of the probability grid (upsampled smoothly on the canvas). */
+const CELLS = 72;
+/** Grid cells whose probabilities are published in data-values (SAMPLE x SAMPLE). */
+const SAMPLE = 4;
+/** Milliseconds of quiet before the paused step is sent back to the server. */
+const SYNC_MS = 250;
+const SPEEDS = [1, 2, 5, 10, 20, 30, 60];
+const SVG = "http://www.w3.org/2000/svg";
+
+// ---------------------------------------------------------------------------------------
+// The payload: uint32 header length, JSON header, arrays at 8-byte offsets.
+
+const TYPES = { f8: Float64Array, f4: Float32Array, u2: Uint16Array, u1: Uint8Array };
+
+/** Header and typed arrays of the binary payload (see explorer/player_payload.py). */
+export function decodePayload(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const length = view.getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + length)));
+  const base = 4 + length + ((8 - ((4 + length) % 8)) % 8);
+  const arrays = {};
+  for (const [name, [offset, dtype, count]] of Object.entries(header.arrays)) {
+    const Type = TYPES[dtype];
+    const start = bytes.byteOffset + base + offset;
+    // A copy: the typed array then starts at an aligned offset of its own buffer.
+    arrays[name] = new Type(bytes.buffer.slice(start, start + count * Type.BYTES_PER_ELEMENT));
+  }
+  return { header, arrays };
+}
+
+/** W_t as the D x K nested array and b_t as K numbers, from the flat float32 arrays. */
+export function paramsAt(arrays, run, step, dim, classes) {
+  const W = [];
+  const wBase = step * dim * classes;
+  for (let i = 0; i < dim; i++) {
+    const row = new Array(classes);
+    for (let k = 0; k < classes; k++) row[k] = arrays[`W${run}`][wBase + i * classes + k];
+    W.push(row);
+  }
+  const b = Array.from(arrays[`b${run}`].subarray(step * classes, (step + 1) * classes));
+  return { W, b };
+}
+
+// ---------------------------------------------------------------------------------------
+// Small DOM helpers (constant markup only; values go in textContent and attributes).
+
+function el(tag, attrs = {}, text = "") {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  if (text) node.textContent = text;
+  return node;
+}
+
+function svgEl(tag, attrs = {}) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, String(value));
+  return node;
+}
+
+function rgb(hex) {
+  const n = parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
+// ---------------------------------------------------------------------------------------
+// The regions of one run on a canvas.
+
+class RegionView {
+  constructor(parent, header, arrays, run) {
+    this.header = header;
+    this.arrays = arrays;
+    this.run = run;
+    const [xMin, xMax, yMin, yMax] = header.bounds;
+    this.grid = { xMin, xMax, yMin, yMax, nx: CELLS, ny: CELLS };
+    this.colors = header.class_colors.map(rgb);
+    const figure = el("figure", { class: "regions" });
+    const caption = el("figcaption", {}, header.runs[run].label);
+    caption.style.setProperty("--run-color", header.run_colors[run]);
+    this.chart = el("div", { "data-chart": "regions", "data-run": String(run) });
+    this.canvas = el("canvas", { role: "img" });
+    this.chart.append(this.canvas);
+    figure.append(caption, this.chart);
+    parent.append(figure);
+    this.image = new ImageData(CELLS, CELLS);
+    this.cellCanvas = el("canvas", { width: CELLS, height: CELLS });
+    this.points = null;
+  }
+
+  /** Canvas size in CSS pixels (square), set once per layout. */
+  resize(size) {
+    const ratio = window.devicePixelRatio || 1;
+    this.size = size;
+    this.canvas.width = Math.round(size * ratio);
+    this.canvas.height = Math.round(size * ratio);
+    this.canvas.style.width = `${size}px`;
+    this.canvas.style.height = `${size}px`;
+    this.points = null;
+  }
+
+  toPixel(x, y) {
+    const g = this.grid;
+    return [((x - g.xMin) / (g.xMax - g.xMin)) * this.size,
+      ((g.yMax - y) / (g.yMax - g.yMin)) * this.size];
+  }
+
+  /** The points, drawn once per layout into their own canvas (they never move). */
+  pointLayer(showTest) {
+    if (this.points && this.points.showTest === showTest) return this.points.canvas;
+    const ratio = window.devicePixelRatio || 1;
+    const canvas = el("canvas", { width: this.canvas.width, height: this.canvas.height });
+    const ctx = canvas.getContext("2d");
+    ctx.scale(ratio, ratio);
+    const { header, arrays } = this;
+    const [xMin, xMax, yMin, yMax] = header.bounds;
+    const radius = header.present ? 5 : 4;
+    const drawn = { train: [], test: [] };
+    const draw = (xy, labels, hollow) => {
+      for (let n = 0; n < labels.length; n++) {
+        const x = xMin + (xy[2 * n] / 65535) * (xMax - xMin);
+        const y = yMin + (xy[2 * n + 1] / 65535) * (yMax - yMin);
+        drawn[hollow ? "test" : "train"].push([x, y, labels[n]]);
+        const [px, py] = this.toPixel(x, y);
+        ctx.beginPath();
+        ctx.arc(px, py, radius, 0, 2 * Math.PI);
+        if (hollow) {
+          ctx.fillStyle = "white";
+          ctx.fill();
+          ctx.lineWidth = 2.2;
+          ctx.strokeStyle = header.class_colors[labels[n]];
+          ctx.stroke();
+        } else {
+          ctx.fillStyle = header.class_colors[labels[n]];
+          ctx.fill();
+          ctx.lineWidth = 1;
+          ctx.strokeStyle = "white";
+          ctx.stroke();
+        }
+      }
+    };
+    draw(arrays.train_xy, arrays.train_y, false);
+    if (showTest) draw(arrays.test_xy, arrays.test_y, true);
+    // The points drawn (x1, x2, class), written once per layout, not per frame.
+    this.chart.setAttribute("data-points", JSON.stringify(drawn));
+    this.points = { canvas, showTest };
+    return canvas;
+  }
+
+  /** Draw step ``step`` (clamped to the run's last step); returns the step drawn. */
+  draw(step, options) {
+    const { header, arrays, run } = this;
+    const K = header.classes;
+    const shown = Math.min(step, header.runs[run].steps);
+    const { W, b } = paramsAt(arrays, run, shown, header.dim, K);
+    const probs = gridProbabilities(W, b, this.grid, header.features);
+    const data = this.image.data;
+    const floor = 1 / K;
+    for (let cell = 0; cell < CELLS * CELLS; cell++) {
+      let best = 0;
+      for (let k = 1; k < K; k++) if (probs[cell * K + k] > probs[cell * K + best]) best = k;
+      // Shading: white at p_max = 1/K (unsure), the class colour at p_max = 1.
+      const depth = options.discrete ? 0.55
+        : 0.15 + 0.7 * ((probs[cell * K + best] - floor) / (1 - floor));
+      const [r, g, bl] = this.colors[best];
+      data[4 * cell] = 255 + (r - 255) * depth;
+      data[4 * cell + 1] = 255 + (g - 255) * depth;
+      data[4 * cell + 2] = 255 + (bl - 255) * depth;
+      data[4 * cell + 3] = 255;
+    }
+    this.cellCanvas.getContext("2d").putImageData(this.image, 0, 0);
+    const ctx = this.canvas.getContext("2d");
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.imageSmoothingEnabled = !options.discrete;
+    ctx.drawImage(this.cellCanvas, 0, 0, this.canvas.width, this.canvas.height);
+    const ratio = window.devicePixelRatio || 1;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    this.drawBoundaries(ctx, probs, K);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.pointLayer(options.showTest), 0, 0);
+    this.publish(shown, probs, K);
+    return shown;
+  }
+
+  /** Boundaries: where the predicted class changes between neighbouring cells, the
+   * crossing of log p_a - log p_b = z_a - z_b is interpolated along the edge, and the
+   * crossings on the edges of each square of four cells are joined. */
+  drawBoundaries(ctx, probs, K) {
+    const argmax = new Uint8Array(CELLS * CELLS);
+    for (let cell = 0; cell < CELLS * CELLS; cell++) {
+      let best = 0;
+      for (let k = 1; k < K; k++) if (probs[cell * K + k] > probs[cell * K + best]) best = k;
+      argmax[cell] = best;
+    }
+    const step = this.size / CELLS;
+    const centre = (c) => (c + 0.5) * step;
+    const crossing = (a, b) => {
+      const ca = argmax[a];
+      const cb = argmax[b];
+      const da = Math.log(probs[a * K + ca]) - Math.log(probs[a * K + cb]);
+      const db = Math.log(probs[b * K + ca]) - Math.log(probs[b * K + cb]);
+      const t = da / (da - db);
+      return Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0.5;
+    };
+    ctx.beginPath();
+    for (let r = 0; r + 1 < CELLS; r++) {
+      for (let c = 0; c + 1 < CELLS; c++) {
+        const corners = [r * CELLS + c, r * CELLS + c + 1, (r + 1) * CELLS + c + 1,
+          (r + 1) * CELLS + c];
+        const hits = [];
+        for (let e = 0; e < 4; e++) {
+          const a = corners[e];
+          const b = corners[(e + 1) % 4];
+          if (argmax[a] === argmax[b]) continue;
+          const t = crossing(a, b);
+          const ra = Math.floor(a / CELLS);
+          const rb = Math.floor(b / CELLS);
+          hits.push([centre(a % CELLS) + (centre(b % CELLS) - centre(a % CELLS)) * t,
+            centre(ra) + (centre(rb) - centre(ra)) * t]);
+        }
+        if (hits.length === 2) {
+          ctx.moveTo(hits[0][0], hits[0][1]);
+          ctx.lineTo(hits[1][0], hits[1][1]);
+        } else if (hits.length > 2) {
+          const mx = hits.reduce((s, h) => s + h[0], 0) / hits.length;
+          const my = hits.reduce((s, h) => s + h[1], 0) / hits.length;
+          for (const h of hits) {
+            ctx.moveTo(mx, my);
+            ctx.lineTo(h[0], h[1]);
+          }
+        }
+      }
+    }
+    ctx.lineWidth = 2.5;
+    ctx.lineCap = "round";
+    ctx.strokeStyle = "#111827";
+    ctx.stroke();
+  }
+
+  /** data-values: the step and the probabilities at SAMPLE x SAMPLE evenly spread cells. */
+  publish(step, probs, K) {
+    const cells = [];
+    for (let i = 0; i < SAMPLE; i++) {
+      for (let j = 0; j < SAMPLE; j++) {
+        const r = Math.floor(((i + 0.5) * CELLS) / SAMPLE);
+        const c = Math.floor(((j + 0.5) * CELLS) / SAMPLE);
+        cells.push({ row: r, col: c,
+          p: Array.from(probs.subarray((r * CELLS + c) * K, (r * CELLS + c + 1) * K)) });
+      }
+    }
+    this.chart.setAttribute("data-values", JSON.stringify({
+      step, run: this.run, grid: { ...this.grid }, cells }));
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Loss and accuracy curves in SVG, with the marker at the current step.
+
+class CurveView {
+  constructor(parent, header, arrays) {
+    this.header = header;
+    this.arrays = arrays;
+    this.chart = el("div", { "data-chart": "loss_curve" });
+    this.svg = svgEl("svg", { role: "img", "aria-label": "loss and accuracy against step" });
+    this.chart.append(this.svg);
+    parent.append(this.chart);
+    this.lastStep = Math.max(...header.runs.map((r) => r.steps), 1);
+    let low = Infinity;
+    let high = -Infinity;
+    header.runs.forEach((_, run) => {
+      for (const v of arrays[`loss${run}`]) { low = Math.min(low, v); high = Math.max(high, v); }
+      for (const v of arrays[`test_loss${run}`]) { low = Math.min(low, v); high = Math.max(high, v); }
+    });
+    // A loss that spans more than two decades (an overshooting run) reads on a log axis.
+    this.log = low > 0 && high / low > 100;
+    this.lossRange = this.log ? [Math.log10(low), Math.log10(high)] : [0, high || 1];
+  }
+
+  layout(width, height) {
+    this.width = width;
+    this.height = height;
+    const svg = this.svg;
+    svg.replaceChildren();
+    svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    svg.setAttribute("width", width);
+    svg.setAttribute("height", height);
+    const left = 64;
+    const right = 16;
+    const lossPanel = { top: 12, bottom: Math.round(height * 0.58) };
+    const accPanel = { top: Math.round(height * 0.66), bottom: height - 40 };
+    this.x = (step) => left + ((width - left - right) * step) / this.lastStep;
+    const [lo, hi] = this.lossRange;
+    const span = hi - lo || 1;
+    this.yLoss = (v) => {
+      const t = ((this.log ? Math.log10(v) : v) - lo) / span;
+      return lossPanel.bottom - t * (lossPanel.bottom - lossPanel.top);
+    };
+    this.yAcc = (v) => accPanel.bottom - v * (accPanel.bottom - accPanel.top);
+    this.axes(left, width - right, lossPanel, accPanel);
+    this.header.runs.forEach((run, index) => {
+      const colour = this.header.run_colors[index];
+      const loss = this.arrays[`loss${index}`];
+      this.line(Array.from(loss, (v, t) => [t, this.yLoss(v)]), colour, false);
+      const steps = this.arrays[`curve_steps${index}`];
+      const test = this.arrays[`test_loss${index}`];
+      if (test.length) this.line(Array.from(test, (v, i) => [steps[i], this.yLoss(v)]), colour, true);
+      const train = this.arrays[`train_acc${index}`];
+      this.line(Array.from(train, (v, i) => [steps[i], this.yAcc(v)]), colour, false);
+      const testAcc = this.arrays[`test_acc${index}`];
+      if (testAcc.length) this.line(Array.from(testAcc, (v, i) => [steps[i], this.yAcc(v)]), colour, true);
+    });
+    this.marker = svgEl("line", { class: "marker", y1: lossPanel.top, y2: accPanel.bottom });
+    svg.append(this.marker);
+    this.dots = this.header.runs.map((_, index) => {
+      const dot = svgEl("circle", { r: 6, class: "dot", fill: this.header.run_colors[index] });
+      svg.append(dot);
+      return dot;
+    });
+    this.label = svgEl("text", { class: "marker-label", y: lossPanel.top + 14 });
+    svg.append(this.label);
+  }
+
+  axes(x0, x1, lossPanel, accPanel) {
+    const svg = this.svg;
+    const text = (x, y, value, anchor = "end", cls = "tick") => {
+      const node = svgEl("text", { x, y, "text-anchor": anchor, class: cls });
+      node.textContent = value;
+      svg.append(node);
+    };
+    for (const panel of [lossPanel, accPanel]) {
+      svg.append(svgEl("rect", { x: x0, y: panel.top, width: x1 - x0,
+        height: panel.bottom - panel.top, class: "frame" }));
+    }
+    const [lo, hi] = this.lossRange;
+    const fmt = (v) => (this.log ? `${Number((10 ** v).toPrecision(2))}` : `${Number(v.toPrecision(3))}`);
+    text(x0 - 6, lossPanel.bottom, fmt(lo));
+    text(x0 - 6, lossPanel.top + 12, fmt(hi));
+    text(x0 - 6, accPanel.bottom, "0%");
+    text(x0 - 6, accPanel.top + 12, "100%");
+    text(x0, accPanel.bottom + 22, "0", "start");
+    text(x1, accPanel.bottom + 22, String(this.lastStep), "end");
+    text((x0 + x1) / 2, accPanel.bottom + 26, "step", "middle", "axis");
+    text(16, (lossPanel.top + lossPanel.bottom) / 2, this.log ? "loss (log)" : "loss", "middle", "axis vertical");
+    text(16, (accPanel.top + accPanel.bottom) / 2, "accuracy", "middle", "axis vertical");
+  }
+
+  line(points, colour, dashed) {
+    const path = svgEl("polyline", {
+      points: points.map(([t, y]) => `${this.x(t).toFixed(1)},${y.toFixed(1)}`).join(" "),
+      stroke: colour, class: dashed ? "curve dashed" : "curve" });
+    this.svg.append(path);
+  }
+
+  draw(step) {
+    const x = this.x(step);
+    this.marker.setAttribute("x1", x);
+    this.marker.setAttribute("x2", x);
+    const losses = this.header.runs.map((run, index) => {
+      const shown = Math.min(step, run.steps);
+      const value = this.arrays[`loss${index}`][shown];
+      this.dots[index].setAttribute("cx", this.x(shown));
+      this.dots[index].setAttribute("cy", this.yLoss(value));
+      return value;
+    });
+    this.label.setAttribute("x", Math.min(x + 6, this.width - 90));
+    this.label.textContent = `step ${step}`;
+    this.chart.setAttribute("data-values", JSON.stringify({ step, loss: losses }));
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The player: one clock, the controls and the keyboard.
+
+const HTML_CONTROLS = [
+  ["restart", "↺ Restart", "Restart from step 0 (Home)"],
+  ["back", "◀", "Step back (←)"],
+  ["play", "▶ Play", "Play or pause (Space)"],
+  ["forward", "▶|", "Step forward (→)"],
+];
+
+class Player {
+  constructor(host, payload, setStateValue, previous) {
+    this.root = el("div", { class: "player", tabindex: "0",
+      "aria-label": "training player: Space plays or pauses, arrow keys step" });
+    const { header, arrays } = payload;
+    this.header = header;
+    this.setStateValue = setStateValue;
+    this.lastStep = Math.max(...header.runs.map((r) => r.steps));
+    this.step = Math.min(Math.max(0, header.at), this.lastStep);
+    this.speed = previous ? previous.speed : 20;
+    this.playing = false;
+    this.drawTimes = [];
+    this.options = { showTest: header.show_test, discrete: header.discrete };
+    if (header.present) this.root.classList.add("present");
+
+    const bar = el("div", { class: "controls", role: "toolbar", "aria-label": "player" });
+    this.buttons = {};
+    for (const [name, label, title] of HTML_CONTROLS) {
+      const button = el("button", { type: "button", class: `btn ${name}`, title,
+        "aria-label": title, "data-action": name }, label);
+      button.addEventListener("click", () => this.act(name));
+      this.buttons[name] = button;
+      bar.append(button);
+    }
+    this.counter = el("output", { class: "counter", "aria-live": "off" });
+    this.scrub = el("input", { type: "range", min: "0", max: String(this.lastStep), step: "1",
+      class: "scrub", "aria-label": "step" });
+    this.scrub.addEventListener("input", () => { this.pause(); this.show(Number(this.scrub.value)); this.sync(); });
+    const speedLabel = el("label", { class: "speed" }, "speed ");
+    this.speedSelect = el("select", { "aria-label": "steps per second" });
+    for (const s of SPEEDS) {
+      const option = el("option", { value: String(s) }, `${s} steps/s`);
+      if (s === this.speed) option.selected = true;
+      this.speedSelect.append(option);
+    }
+    this.speedSelect.addEventListener("change", () => { this.speed = Number(this.speedSelect.value); });
+    speedLabel.append(this.speedSelect);
+    bar.append(this.counter, this.scrub, speedLabel);
+
+    const views = el("div", { class: `views runs-${header.runs.length}` });
+    const regions = el("div", { class: `regions-row runs-${header.runs.length}` });
+    this.regionViews = header.runs.map((_, run) => new RegionView(regions, header, arrays, run));
+    const curves = el("div", { class: "curves" });
+    this.curveView = new CurveView(curves, header, arrays);
+    views.append(regions, curves);
+    this.note = el("p", { class: "note" });
+    this.root.append(bar, views, this.note);
+    host.replaceChildren(this.root);
+    this.root.drawTimes = this.drawTimes;
+
+    this.onKey = (event) => this.key(event);
+    this.root.addEventListener("keydown", this.onKey);
+    this.observer = new ResizeObserver(() => this.layout());
+    this.observer.observe(this.root);
+    this.layout();
+  }
+
+  layout() {
+    const width = this.root.clientWidth || 900;
+    const runs = this.regionViews.length;
+    const curveWidth = runs === 1 ? Math.max(260, Math.floor(width * 0.45)) : width;
+    const regionWidth = runs === 1 ? width - curveWidth - 32 : Math.floor((width - 32) / 2);
+    const size = Math.max(200, Math.min(regionWidth, 620));
+    if (size === this.size && curveWidth === this.curveWidth) return;
+    this.size = size;
+    this.curveWidth = curveWidth;
+    for (const view of this.regionViews) view.resize(size);
+    this.curveView.layout(curveWidth, runs === 1 ? size + 30 : 300);
+    this.show(this.step);
+  }
+
+  /** Draw every view at ``step``; record the time it took; announce the frame. */
+  show(step) {
+    const start = performance.now();
+    this.step = Math.min(Math.max(0, step), this.lastStep);
+    for (const view of this.regionViews) view.draw(this.step, this.options);
+    this.curveView.draw(this.step);
+    this.scrub.value = String(this.step);
+    this.counter.textContent = `step ${this.step} / ${this.lastStep}`;
+    const stopped = this.header.runs.filter((run) => this.step > run.steps);
+    this.note.textContent = stopped.map((run) => `${run.label} stopped at step ${run.steps}.`).join(" ");
+    // Listeners (the landscape's marker) draw synchronously: their time is the frame's too.
+    this.root.dispatchEvent(new CustomEvent("live-drawn",
+      { bubbles: true, composed: true, detail: { chart: "training", step: this.step } }));
+    this.drawTimes.push(performance.now() - start);
+    if (this.drawTimes.length > 5000) this.drawTimes.splice(0, 2500);
+  }
+
+  act(name) {
+    if (name === "play") this.toggle();
+    else if (name === "restart") { this.pause(); this.show(0); this.sync(); }
+    else if (name === "back") { this.pause(); this.show(this.step - 1); this.sync(); }
+    else if (name === "forward") { this.pause(); this.show(this.step + 1); this.sync(); }
+  }
+
+  toggle() {
+    if (this.playing) { this.pause(); this.sync(); return; }
+    if (this.step >= this.lastStep) this.show(0);
+    this.playing = true;
+    this.buttons.play.textContent = "❚❚ Pause";
+    clearTimeout(this.syncTimer);
+    this.clock = { time: performance.now(), carry: 0 };
+    const tick = (now) => {
+      if (!this.playing) return;
+      const carry = this.clock.carry + ((now - this.clock.time) * this.speed) / 1000;
+      this.clock = { time: now, carry: carry - Math.floor(carry) };
+      const advance = Math.floor(carry);
+      if (advance > 0) this.show(this.step + advance);
+      if (this.step >= this.lastStep) { this.pause(); this.sync(); return; }
+      this.frame = requestAnimationFrame(tick);
+    };
+    this.frame = requestAnimationFrame(tick);
+  }
+
+  pause() {
+    this.playing = false;
+    cancelAnimationFrame(this.frame);
+    this.buttons.play.textContent = "▶ Play";
+  }
+
+  /** Send the paused step back to the server, once the learner has stopped moving it. */
+  sync() {
+    clearTimeout(this.syncTimer);
+    this.syncTimer = setTimeout(() => {
+      if (!this.playing) this.setStateValue("at", this.step);
+    }, SYNC_MS);
+  }
+
+  key(event) {
+    if (event.target instanceof HTMLSelectElement || event.target.type === "range") return;
+    const actions = { " ": "play", ArrowLeft: "back", ArrowRight: "forward", Home: "restart" };
+    if (event.key === "End") {
+      event.preventDefault();
+      this.pause(); this.show(this.lastStep); this.sync();
+    } else if (actions[event.key]) {
+      event.preventDefault();
+      this.act(actions[event.key]);
+    }
+  }
+
+  destroy() {
+    this.pause();
+    clearTimeout(this.syncTimer);
+    this.observer.disconnect();
+    this.root.removeEventListener("keydown", this.onKey);
+  }
+}
+
+/** Mount (or re-mount) the player in a component: on mount and whenever the payload changes.
+ * The points come from the engine component (registered under the id in the header). */
+export function mountPlayer({ data, parentElement, setStateValue }) {
+  const previous = parentElement.__player;
+  if (previous) previous.destroy();
+  if (!data || !data.byteLength) return () => {};
+  // The component's constant HTML holds the host; its <style> sits beside it.
+  const host = parentElement.querySelector(".player-host");
+  const payload = decodePayload(data);
+  // The landscape view draws its paths and marker from this trajectory.
+  register(`trajectory:${payload.header.trajectory}`, payload);
+  let player = null;
+  const stopWaiting = whenRegistered(`points:${payload.header.points}`, (points) => {
+    Object.assign(payload.arrays, points);
+    player = new Player(host, payload, setStateValue, previous);
+    parentElement.__player = player;
+  });
+  return () => {
+    stopWaiting();
+    if (player) player.destroy();
+  };
+}

@@ -1,0 +1,197 @@
+"""The /training player in a real browser: what the canvas draws at several steps is numpy's
+forward pass of W_t, b_t from ``train(...)``; Play, Pause (resume), step and restart work by
+keyboard; nothing is sent to the server while playing; the paused step reaches the URL;
+compare mode plays both runs in step; screenshots at both sizes."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from explorer.boundaries import grid_probabilities
+from explorer.optim import train
+from explorer.training_run import DataSettings, initial_params, make_data
+from tests.e2e.conftest import VIEWPORTS
+from tests.support.live import wait_idle
+
+pytestmark = pytest.mark.e2e
+
+REGIONS = "[data-chart='regions']"
+CURVE = "[data-chart='loss_curve']"
+PLAYER = ".st-key-player .player"
+
+#: Counts WebSocket messages the page sends (installed before the app's scripts run).
+COUNT_SENDS_JS = """
+(() => {
+  window.__sent = 0;
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (...args) {
+    window.__sent += 1;
+    return send.apply(this, args);
+  };
+})();
+"""
+
+
+def open_player(page, url: str) -> None:
+    page.add_init_script(COUNT_SENDS_JS)
+    page.goto(url)
+    wait_idle(page)
+    page.wait_for_selector(REGIONS)
+
+
+def values(page, selector: str = REGIONS, index: int = 0) -> dict:
+    return json.loads(page.locator(selector).nth(index).get_attribute("data-values"))
+
+
+#: The first element matching a selector, in the page or in any open shadow root.
+STEP_SHOWN_JS = """
+([selector, step]) => {
+  for (const host of document.querySelectorAll('*')) {
+    const node = host.shadowRoot && host.shadowRoot.querySelector(selector);
+    if (node) return JSON.parse(node.getAttribute('data-values')).step === step;
+  }
+  return false;
+}
+"""
+
+
+def wait_step(page, step: int, selector: str = REGIONS) -> None:
+    page.wait_for_function(STEP_SHOWN_JS, arg=[selector, step], timeout=10_000)
+
+
+def expected_trajectory(**settings):
+    data = make_data(DataSettings(**{k: v for k, v in settings.items()
+                                     if k in ("dataset", "n", "features", "seed")}))
+    W0, b0 = initial_params(data.dim, data.classes, 0)
+    trajectory = train(data.F_train, data.y_train, W0, b0, optimizer="gd",
+                       lr=settings.get("lr", 0.5), steps=settings.get("steps", 100))
+    return data, trajectory
+
+
+def check_drawn(page, data, trajectory, step: int) -> None:
+    """The probabilities the canvas shows at ``step`` equal numpy's for W_t, b_t."""
+    shown = values(page)
+    assert shown["step"] == step
+    grid = shown["grid"]
+    # The player draws from float32 weights: numpy gets the same float32 numbers.
+    W = trajectory.W[step].astype(np.float32).astype(np.float64)
+    b = trajectory.b[step].astype(np.float32).astype(np.float64)
+    probs = grid_probabilities(W, b, (grid["xMin"], grid["xMax"], grid["yMin"], grid["yMax"]),
+                               grid["nx"], grid["ny"], data.features)
+    assert len(shown["cells"]) >= 16
+    for cell in shown["cells"]:
+        assert np.allclose(cell["p"], probs[cell["row"], cell["col"]], rtol=0, atol=1e-12)
+    curve = values(page, CURVE)
+    assert curve["step"] == step
+    assert curve["loss"][0] == float(np.float32(trajectory.loss[step]))
+
+
+@pytest.mark.parametrize("features", ["raw", "quadratic"])
+def test_drawn_regions_are_numpys_forward_pass_of_the_trajectory(page, app_url, features):
+    open_player(page, f"{app_url}/training?features={features}&steps=60")
+    data, trajectory = expected_trajectory(features=features, steps=60)
+    check_drawn(page, data, trajectory, 60)  # opens on the last step
+    page.locator(PLAYER).focus()
+    page.keyboard.press("Home")
+    wait_step(page, 0)
+    check_drawn(page, data, trajectory, 0)
+    for step in (1, 2, 3):
+        page.keyboard.press("ArrowRight")
+        wait_step(page, step)
+    check_drawn(page, data, trajectory, 3)
+    page.keyboard.press("ArrowLeft")
+    wait_step(page, 2)
+    check_drawn(page, data, trajectory, 2)
+    page.keyboard.press("End")
+    wait_step(page, 60)
+    check_drawn(page, data, trajectory, 60)
+
+
+def test_play_pause_resume_without_the_server(page, app_url):
+    open_player(page, f"{app_url}/training?steps=300")
+    page.locator(PLAYER).focus()
+    page.keyboard.press("Home")
+    wait_step(page, 0)
+    page.wait_for_timeout(600)  # the debounced sync of step 0 has gone
+    wait_idle(page)
+    sent = page.evaluate("() => window.__sent")
+    page.keyboard.press("Space")
+    page.wait_for_timeout(700)
+    assert page.evaluate("() => window.__sent") == sent  # nothing sent while playing
+    page.keyboard.press("Space")  # pause
+    paused = values(page)["step"]
+    assert 0 < paused < 300
+    page.wait_for_timeout(300)
+    assert values(page)["step"] == paused  # paused means paused
+    # The paused step goes to the server once (debounced) and into the URL.
+    page.wait_for_function(f"() => location.search.includes('at={paused}')", timeout=10_000)
+    wait_idle(page)
+    assert values(page)["step"] == paused
+    page.locator(PLAYER).focus()
+    page.keyboard.press("Space")  # resume from where it was paused, not from 0
+    page.wait_for_timeout(300)
+    page.keyboard.press("Space")
+    assert values(page)["step"] > paused
+
+
+def test_buttons_are_focusable_with_a_visible_ring(page, app_url):
+    open_player(page, f"{app_url}/training?steps=40")
+    for name in ("restart", "back", "play", "forward"):
+        button = page.locator(f".st-key-player button[data-action='{name}']")
+        button.focus()
+        ring = button.evaluate("(b) => [b.matches(':focus'), getComputedStyle(b).outlineWidth]")
+        assert ring[0], name
+    page.locator(".st-key-player button[data-action='restart']").click()
+    wait_step(page, 0)
+    page.keyboard.press("Tab")  # keyboard focus: the ring is drawn
+    width = page.evaluate("""() => { const root = [...document.querySelectorAll('*')]
+        .map((e) => e.shadowRoot).filter(Boolean).find((r) => r.querySelector('.player'));
+        return parseFloat(getComputedStyle(root.activeElement).outlineWidth); }""")
+    assert width >= 2
+
+
+def test_compare_mode_plays_both_runs_in_step(page, app_url):
+    open_player(page, f"{app_url}/training?compare=true&steps=50&optimizer2=adam&lr2=0.05")
+    assert page.locator(REGIONS).count() == 2
+    page.locator(PLAYER).focus()
+    page.keyboard.press("Home")
+    wait_step(page, 0)
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    wait_step(page, 5)
+    first, second = values(page, REGIONS, 0), values(page, REGIONS, 1)
+    assert first["step"] == second["step"] == 5 and first["run"] == 0 and second["run"] == 1
+    assert len(values(page, CURVE)["loss"]) == 2
+
+
+@pytest.mark.parametrize("size", sorted(VIEWPORTS))
+def test_player_screenshots(browser, app_url, screenshot_dir, size):
+    context = browser.new_context(viewport=VIEWPORTS[size])
+    page = context.new_page()
+    try:
+        open_player(page, f"{app_url}/training?dataset=spiral&features=quadratic&steps=200"
+                          "&compare=true&optimizer2=adam&lr2=0.05&at=80")
+        page.screenshot(path=str(screenshot_dir / f"training-player-{size}.png"))
+        assert values(page)["step"] == 80
+    finally:
+        context.close()
+
+
+def test_the_landscape_marker_follows_the_player(page, app_url):
+    open_player(page, f"{app_url}/training?steps=60&px=W[0,0]&py=b[1]")
+    page.wait_for_selector("[data-chart='landscape'][data-values]")
+    _, trajectory = expected_trajectory(steps=60)
+    page.locator(PLAYER).focus()
+    page.keyboard.press("Home")
+    for step in (0, 1, 2, 3):
+        if step:
+            page.keyboard.press("ArrowRight")
+        wait_step(page, step, "[data-chart='landscape']")
+        shown = values(page, "[data-chart='landscape']")
+        # The marker sits on the trajectory's W[0,0] and b[1] at that step (float32).
+        assert shown["points"] == [[float(np.float32(trajectory.W[step, 0, 0])),
+                                    float(np.float32(trajectory.b[step, 1]))]]
+        assert shown["slice"] == 60  # the slice stays where the page opened

@@ -13,11 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from explorer import state
-from explorer.figures.style import CLASS_COLORS, DIVERGING
 from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.pages import live
 from explorer.pages.controls import lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
+from explorer.pages.offline_download import offline_download
 from explorer.pages.presentation import presenting, secondary_panel
 from explorer.softmax_lesson import (
     EXP_OVERFLOW,
@@ -30,6 +30,7 @@ from explorer.softmax_lesson import (
     softmax_view,
     tex_number,
 )
+from explorer.view_states import SOFTMAX_DATA, softmax_state
 
 SETTINGS = PAGE_SETTINGS["softmax"]
 #: Below this a row sum or an asymmetry is rounding error (the entries are at most 1/(4T) = 5).
@@ -62,19 +63,6 @@ EXPLANATION = r"""
 """
 
 
-def _to_browser(values) -> dict:
-    """The checked settings as the state softmax_view.js reads."""
-    i, j = (int(part) for part in values[state.JACOBIAN_CELL.key].split(","))
-    return {
-        "k": values[state.SOFTMAX_K.key],
-        "z": [values[setting.key] for setting in state.SOFTMAX_LOGITS],
-        "t": values[state.TEMPERATURE.key],
-        "y": values[state.SOFTMAX_TARGET.key],
-        "big": values[state.OVERFLOW_DEMO.key],
-        "cell": [i, j],
-    }
-
-
 def _from_browser(synced) -> dict:
     """The browser's state as raw setting values (checked afterwards by live.check_values)."""
     logits = list(synced["z"])
@@ -103,22 +91,8 @@ def _dependent(values) -> list[state.Setting]:
 
 VIEW = live.define(live.LiveView(
     name="softmax", component=live.SOFTMAX_COMPONENT, settings=SETTINGS,
-    to_browser=_to_browser, from_browser=_from_browser, refine=_dependent,
+    to_browser=softmax_state, from_browser=_from_browser, refine=_dependent,
 ))
-#: Constant data of the component: the ranges, the class colours, the colour scale.
-LIVE_DATA = {
-    "limits": {
-        "maxK": state.MAX_CLASSES,
-        "z": {key: getattr(state.SOFTMAX_LOGITS[0], f"{key}_value" if key != "step" else key)
-              for key in ("min", "max", "step")},
-        "temperatures": list(state.TEMPERATURE.options),
-    },
-    "colors": list(CLASS_COLORS),
-    "diverging": DIVERGING,
-    "shift": OVERFLOW_SHIFT,
-}
-
-
 @st.cache_data(max_entries=512, show_spinner=False)
 def _view(logits: tuple[float, ...], temperature: float, target: int, big: bool) -> SoftmaxView:
     return softmax_view(logits, temperature, target, overflow_demo=big)
@@ -203,7 +177,7 @@ def _checks(view: SoftmaxView) -> None:
 @st.fragment
 def _panel() -> None:
     """The live view, then the server's part computed from the state it synced."""
-    values = live.mount(VIEW, LIVE_DATA, present=presenting())
+    values = live.mount(VIEW, SOFTMAX_DATA, present=presenting())
     k = values[state.SOFTMAX_K.key]
     logits = tuple(values[setting.key] for setting in state.SOFTMAX_LOGITS[:k])
     big = values[state.OVERFLOW_DEMO.key]
@@ -222,6 +196,7 @@ def _panel() -> None:
         with checks, st.container(key="checks_box"), secondary_panel(
                 "Checks: rows sum to 0, symmetric, rank K − 1"):
             _checks(view)
+    offline_download("softmax", values)
     live.write_url(VIEW, values)
 
 

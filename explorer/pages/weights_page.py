@@ -14,11 +14,9 @@ import streamlit as st
 from explorer import chart_text, state
 from explorer.check_runner import NOISE_FLOOR, PASS_THRESHOLD
 from explorer.figures.style import (
-    CLASS_COLORS,
-    DIVERGING,
     symmetric_range,
 )
-from explorer.figures.weights_figs import PLANE_EXTENT, weight_gradient_heatmap
+from explorer.figures.weights_figs import weight_gradient_heatmap
 from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.one_example import (
     check_loss_gradient,
@@ -29,11 +27,11 @@ from explorer.pages import live
 from explorer.pages.charts import show_chart
 from explorer.pages.controls import lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
+from explorer.pages.offline_download import offline_download
 from explorer.pages.presentation import presenting, secondary_panel
+from explorer.view_states import WEIGHTS_DATA, weights_state
 
 SETTINGS = PAGE_SETTINGS["weights"]
-#: Cells per side of the region grid the browser computes (row 0 at the top).
-REGION_CELLS = 64
 
 EXPLANATION = """
 **The model.** One example x = (x1, x2) gets one score per class, z_k = x·w_k + b_k, where
@@ -57,22 +55,6 @@ independently of any formula; if the formula is right, the two agree to about 1e
 Switch on the *common mistake* to see a wrong formula fail the check: the entries it gets
 wrong are outlined in red dots.
 """
-
-
-def _to_browser(values) -> dict:
-    """The checked settings as the state weights_view.js reads (W[i][k]: feature i, class k)."""
-    return {
-        "k": values[state.WEIGHTS_K.key],
-        "x1": values[state.EXAMPLE_X1.key],
-        "x2": values[state.EXAMPLE_X2.key],
-        "y": values[state.WEIGHTS_TARGET.key],
-        "W": [[values[setting.key] for setting in row] for row in state.WEIGHT_SLIDERS],
-        "b": [values[setting.key] for setting in state.BIAS_SLIDERS],
-        "reg": values[state.WEIGHTS_REG.key],
-        "j": values[state.PROB_CLASS.key],
-        "mistake": values[state.COMMON_MISTAKE.key],
-        "lr": values[state.WEIGHTS_LR.key],
-    }
 
 
 def _from_browser(synced) -> dict:
@@ -99,28 +81,8 @@ def _dependent(values) -> list[state.Setting]:
 
 VIEW = live.define(live.LiveView(
     name="weights", component=live.WEIGHTS_COMPONENT, settings=SETTINGS,
-    to_browser=_to_browser, from_browser=_from_browser, refine=_dependent,
+    to_browser=weights_state, from_browser=_from_browser, refine=_dependent,
 ))
-
-
-def _limits(setting: state.Setting) -> dict:
-    return {"min": setting.min_value, "max": setting.max_value, "step": setting.step}
-
-
-#: Constant data of the component: ranges, the plane's grid, class colours, colour scale.
-LIVE_DATA = {
-    "limits": {
-        "maxK": state.WEIGHTS_MAX_CLASSES,
-        "x": _limits(state.EXAMPLE_X1),
-        "w": _limits(state.WEIGHT_SLIDERS[0][0]),
-        "reg": _limits(state.WEIGHTS_REG),
-        "learningRates": list(state.WEIGHTS_LR.options),
-    },
-    "grid": {"xMin": -PLANE_EXTENT, "xMax": PLANE_EXTENT, "yMin": -PLANE_EXTENT,
-             "yMax": PLANE_EXTENT, "nx": REGION_CELLS, "ny": REGION_CELLS},
-    "colors": list(CLASS_COLORS),
-    "diverging": DIVERGING,
-}
 
 
 def model(values) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, float]:
@@ -205,13 +167,14 @@ def probability_check(W, b, x, j: int, mistake: bool) -> None:
 @st.fragment
 def weights_panel() -> None:
     """The live view, then the server's checks of the state it synced."""
-    values = live.mount(VIEW, LIVE_DATA, present=presenting())
+    values = live.mount(VIEW, WEIGHTS_DATA, present=presenting())
     W, b, x, y, reg = model(values)
     with st.container(key="server_panel"):
         gradient_check(W, b, x, y, reg)
         with secondary_panel("Gradient check of dp_j/dW"):
             probability_check(W, b, x, values[state.PROB_CLASS.key],
                               values[state.COMMON_MISTAKE.key])
+    offline_download("weights", values)
     live.write_url(VIEW, values)
 
 

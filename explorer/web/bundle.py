@@ -10,11 +10,15 @@ files), then the entry with its ``import`` lines rewritten to read from those sc
     -> const { softmax, pMinusY: error } = __softmax_math;
     import * as M from "./softmax_math.js";
     -> const M = __softmax_math;
+    import softmaxView from "./softmax_view.js";
+    -> const softmaxView = __softmax_view.default;
 
 Only what these files use is supported, and anything else is an error rather than a silent
-miss: relative ``./name.js`` imports in those two forms, and exports written as
+miss: relative ``./name.js`` imports in those three forms, and exports written as
 ``export function``, ``export const``, ``export let`` or ``export class`` (plus one
-``export default`` in the entry). Pure Python; nothing here imports streamlit.
+``export default`` in the entry, or one ``export default function name`` in a dependency,
+which is how the offline page's adapter reaches a view's entry).
+Pure Python; nothing here imports streamlit.
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ from pathlib import Path
 WEB = Path(__file__).resolve().parent
 
 _IMPORT = re.compile(
-    r'^import\s+(?:\{(?P<names>[^}]*)\}|\*\s+as\s+(?P<star>\w+))\s+from\s+'
+    r'^import\s+(?:\{(?P<names>[^}]*)\}|\*\s+as\s+(?P<star>\w+)|(?P<default>\w+))\s+from\s+'
     r'"\./(?P<file>[\w.-]+\.js)";?[ \t]*$',
     re.MULTILINE,
 )
@@ -35,6 +39,8 @@ _EXPORT = re.compile(
     re.MULTILINE,
 )
 _EXPORT_DEFAULT = re.compile(r"^export\s+default\s+", re.MULTILINE)
+_EXPORT_DEFAULT_FUNCTION = re.compile(r"^export\s+default\s+function\s+(?P<name>\w+)",
+                                      re.MULTILINE)
 _ANY_EXPORT = re.compile(r"^\s*export\b", re.MULTILINE)
 
 
@@ -57,6 +63,8 @@ def _rewrite_imports(source: str, file: str) -> tuple[str, list[str]]:
         scope = scope_name(match["file"])
         if match["star"]:
             return f"const {match['star']} = {scope};"
+        if match["default"]:
+            return f"const {match['default']} = {scope}.default;"
         parts = []
         for item in match["names"].split(","):
             words = item.split()
@@ -80,10 +88,15 @@ def _rewrite_imports(source: str, file: str) -> tuple[str, list[str]]:
 
 def _as_scope(source: str, file: str) -> str:
     """A dependency as ``const __name = (() => { ...; return {exports}; })();``."""
-    if _EXPORT_DEFAULT.search(source):
-        raise ValueError(f"{file}: a bundled dependency cannot have a default export")
     names = [match["name"] for match in _EXPORT.finditer(source)]
     body = _EXPORT.sub(lambda match: f"{match['kind']} {match['name']}", source)
+    defaults = list(_EXPORT_DEFAULT_FUNCTION.finditer(body))
+    if len(defaults) > 1 or (_EXPORT_DEFAULT.search(body) and not defaults):
+        raise ValueError(f"{file}: a bundled dependency's default export must be one named "
+                         "`export default function name`")
+    if defaults:
+        names.append(f"default: {defaults[0]['name']}")
+        body = _EXPORT_DEFAULT_FUNCTION.sub(lambda match: f"function {match['name']}", body)
     leftover = _ANY_EXPORT.search(body)
     if leftover:
         line = body[leftover.start():].splitlines()[0]

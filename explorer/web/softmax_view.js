@@ -119,7 +119,7 @@ function create(parent, data) {
   return view;
 }
 
-/** The component's entry: Streamlit calls it on mount and whenever `data` changes. */
+/** The component's entry: Streamlit calls it on mount and whenever `data` changes; the view. */
 export default function softmaxView(args) {
-  mountView(args, create);
+  return mountView(args, create);
 }

@@ -196,7 +196,7 @@ function create(parent, data) {
   return view;
 }
 
-/** The component's entry: Streamlit calls it on mount and whenever `data` changes. */
+/** The component's entry: Streamlit calls it on mount and whenever `data` changes; the view. */
 export default function weightsView(args) {
-  mountView(args, create);
+  return mountView(args, create);
 }

@@ -54,7 +54,7 @@ def scope_name(file: str) -> str:
     return "__" + re.sub(r"\W", "_", file.removesuffix(".js"))
 
 
-def _rewrite_imports(source: str, file: str) -> tuple[str, list[str]]:
+def _rewrite_imports(source: str, file: str, folder: Path) -> tuple[str, list[str]]:
     """``source`` with its imports turned into reads of bundled scopes, and the files imported."""
     needed: list[str] = []
 
@@ -64,6 +64,9 @@ def _rewrite_imports(source: str, file: str) -> tuple[str, list[str]]:
         if match["star"]:
             return f"const {match['star']} = {scope};"
         if match["default"]:
+            if not _EXPORT_DEFAULT_FUNCTION.search(read(match["file"], folder)):
+                raise ValueError(f"{file}: only a module with `export default function name` "
+                                 f"can be imported as a default: {match['file']}")
             return f"const {match['default']} = {scope}.default;"
         parts = []
         for item in match["names"].split(","):
@@ -130,7 +133,7 @@ def bundle(entry: str, folder: Path = WEB) -> str:
             raise ValueError(f"import cycle: {' -> '.join((*path, file))}")
         if file in sources:
             return
-        rewritten, needed = _rewrite_imports(read(file, folder), file)
+        rewritten, needed = _rewrite_imports(read(file, folder), file, folder)
         for dependency in needed:
             visit(dependency, (*path, file))
         sources[file] = rewritten

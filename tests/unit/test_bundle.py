@@ -83,3 +83,14 @@ def test_browser_code_never_writes_markup():
         for banned in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
                        "eval(", "new Function"):
             assert banned not in source, f"{path.name} uses {banned}"
+
+
+def test_a_dependency_default_export_is_read_as_default(tmp_path):
+    write(tmp_path, {
+        "view.js": 'export const size = 2;\nexport default function view(a) { return a * size; }\n',
+        "main.js": 'import view from "./view.js";\nconsole.log(view(3));\n',
+    })
+    text = bundle("main.js", tmp_path)
+    assert "const view = __view.default;" in text
+    assert "return Object.freeze({ size, default: view });" in text
+    assert "export" not in text

@@ -21,7 +21,6 @@ import base64
 import hashlib
 import json
 import math
-import string
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,7 +29,7 @@ import numpy as np
 from explorer import state
 from explorer.guided.lesson_file import Lesson
 from explorer.guided.quantities import PAGES, quantities
-from explorer.guided.template import _FIELD
+from explorer.guided.template import quantity_names
 from explorer.view_states import VIEW_STATES
 from explorer.web.bundle import bundle, read
 
@@ -158,22 +157,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def template_names(template: str) -> set[tuple[str | None, str]]:
-    """The (scope, quantity) pairs a reveal template reads: ``(None, "p")``, ``("before", "J")``."""
-    names = set()
-    for _, field, _, _ in string.Formatter().parse(template):
-        if field is not None:
-            match = _FIELD.fullmatch(field)
-            if match is None:
-                raise ValueError(f"{{{field}}} is not a quantity name")
-            names.add((match[1], match[2]))
-    return names
-
-
 def _server_part(lesson: Lesson, number: int) -> dict:
     """The server-only quantities step ``number``'s reveal reads, for the step's settings."""
     only = SERVER_QUANTITIES[lesson.page]
-    used = template_names(lesson.steps[number - 1].reveal)
+    used = quantity_names(lesson.steps[number - 1].reveal)
     now = quantities(lesson.page, lesson.states[number])
     before = quantities(lesson.page, lesson.states[number - 1])
     return {
@@ -198,7 +185,7 @@ def lesson_data(lesson: Lesson) -> dict:
     to_browser = VIEW_STATES[lesson.page][0]
     known = set(PAGES[lesson.page][1])
     for number, step in enumerate(lesson.steps, start=1):
-        unknown = {name for _, name in template_names(step.reveal)} - known
+        unknown = {name for _, name in quantity_names(step.reveal)} - known
         if unknown:
             raise ValueError(f"lesson {lesson.id}, step {number}: unknown quantity {unknown}")
     return {

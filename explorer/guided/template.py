@@ -98,6 +98,24 @@ def lookup(field_name: str, scopes: Mapping[str | None, Mapping[str, Any]]) -> A
     return value
 
 
+def quantity_names(template: str) -> set[tuple[str | None, str]]:
+    """The (scope, quantity) pairs ``template`` reads: ``(None, "p")``, ``("before", "J")``.
+
+    Raises
+    ------
+    TemplateError
+        When a field is not a quantity name with optional integer indices.
+    """
+    names = set()
+    for _, field_name, _, _ in _SafeFormatter({}, {}).parse(template):
+        if field_name is not None:
+            match = _FIELD.fullmatch(field_name)
+            if match is None:
+                raise TemplateError(f"{{{field_name}}} is not a quantity name")
+            names.add((match[1], match[2]))
+    return names
+
+
 def render(template: str, now: Mapping[str, Any], before: Mapping[str, Any]) -> str:
     """``template`` with every field replaced.
 

@@ -178,6 +178,7 @@ def _checks(view: SoftmaxView) -> None:
 def _panel() -> None:
     """The live view, then the server's part computed from the state it synced."""
     values = live.mount(VIEW, SOFTMAX_DATA, present=presenting())
+    offline_download("softmax", values)
     k = values[state.SOFTMAX_K.key]
     logits = tuple(values[setting.key] for setting in state.SOFTMAX_LOGITS[:k])
     big = values[state.OVERFLOW_DEMO.key]
@@ -196,7 +197,6 @@ def _panel() -> None:
         with checks, st.container(key="checks_box"), secondary_panel(
                 "Checks: rows sum to 0, symmetric, rank K − 1"):
             _checks(view)
-    offline_download("softmax", values)
     live.write_url(VIEW, values)
 
 

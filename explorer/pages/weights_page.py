@@ -168,13 +168,13 @@ def probability_check(W, b, x, j: int, mistake: bool) -> None:
 def weights_panel() -> None:
     """The live view, then the server's checks of the state it synced."""
     values = live.mount(VIEW, WEIGHTS_DATA, present=presenting())
+    offline_download("weights", values)
     W, b, x, y, reg = model(values)
     with st.container(key="server_panel"):
         gradient_check(W, b, x, y, reg)
         with secondary_panel("Gradient check of dp_j/dW"):
             probability_check(W, b, x, values[state.PROB_CLASS.key],
                               values[state.COMMON_MISTAKE.key])
-    offline_download("weights", values)
     live.write_url(VIEW, values)
 
 

@@ -241,3 +241,26 @@ def test_screenshots(open_file, screenshot_dir, viewport):
                              "#k=6&t=0.5&oops=1", viewport=viewport)
     softmax_page.screenshot(path=str(screenshot_dir / f"offline_softmax_{viewport}.png"),
                             full_page=True)
+
+
+def test_the_download_button_of_a_lesson_gives_a_working_file(open_file, page, app_url,
+                                                              tmp_path, screenshot_dir):
+    from tests.support.live import wait_idle, wait_live
+
+    page.goto(f"{app_url}/softmax?lesson=jacobian&step=2")
+    wait_idle(page)
+    wait_live(page, "jacobian")
+    button = page.locator(".st-key-offline_download button").first
+    assert "lesson" in button.inner_text().lower()
+    button.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot_dir / "offline_button_laptop.png"))
+    with page.expect_download() as download:
+        button.click()
+    assert download.value.suggested_filename == "lesson-jacobian-offline.html"
+    saved = tmp_path / "downloaded.html"
+    download.value.save_as(saved)
+    html = saved.read_text(encoding="utf-8")
+    assert html == offline_html("softmax", LESSONS["jacobian"].states[2], LESSONS["jacobian"])
+    offline = open_file(html)
+    assert "step 1 of" in offline.locator(".lesson-where").inner_text()
+    assert_offline(offline)

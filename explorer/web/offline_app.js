@@ -46,19 +46,30 @@ function start(data) {
   };
   host.addEventListener("live-drawn", () => { if (app.view) writeHash(); });
 
-  // The first state: the lesson step (or the exported view), then the values of the hash.
-  const first = parseHash(location.hash, data.state, data.rules, steps);
-  if (lesson && first.step !== null) app.step = first.step;
-  const base = lesson ? lesson.states[app.step] : data.state;
-  const opened = parseHash(location.hash, base, data.rules, steps);
-  if (opened.problems.length) {
-    note.hidden = false;
-    make("strong", { text: "Some values of this link were ignored. " }, note);
-    for (const problem of opened.problems) make("span", { text: `${problem} ` }, note);
-  }
+  // The state of the address: the lesson step (or the exported view), then the values
+  // of the hash over it.
+  const read = () => {
+    const first = parseHash(location.hash, data.state, data.rules, steps);
+    if (lesson) app.step = first.step ?? 1;
+    const base = lesson ? lesson.states[app.step] : data.state;
+    const opened = parseHash(location.hash, base, data.rules, steps);
+    note.textContent = "";
+    note.hidden = !opened.problems.length;
+    if (opened.problems.length) {
+      make("strong", { text: "Some values of this link were ignored. " }, note);
+      for (const problem of opened.problems) make("span", { text: `${problem} ` }, note);
+    }
+    return opened.state;
+  };
   const panel = lesson ? lessonPanel(data, app, show) : null;
-  show(opened.state);
-  if (panel) panel.render(false);
+  const open = () => {
+    const state = read();
+    if (panel) panel.render();
+    show(state);
+  };
+  open();
+  // An address edited by hand (or a bookmark opened in the same tab) is read again.
+  window.addEventListener("hashchange", open);
 }
 
 function lessonPanel(data, app, show) {

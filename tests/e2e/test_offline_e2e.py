@@ -264,3 +264,17 @@ def test_the_download_button_of_a_lesson_gives_a_working_file(open_file, page, a
     offline = open_file(html)
     assert "step 1 of" in offline.locator(".lesson-where").inner_text()
     assert_offline(offline)
+
+
+def test_an_address_edited_by_hand_is_read_again(open_file):
+    page = open_file(offline_html("softmax", defaults("softmax")))
+    page.evaluate("location.hash = '#k=3&t=2&y=9&big=2'")
+    page.locator("#hash-note").wait_for(state="visible")
+    text = page.locator("#hash-note").inner_text()
+    assert "“big”" in text and "“y”" not in text   # y = 9 is in range; the view clamps it to K-1
+    state = {**softmax_state(defaults("softmax")), "k": 3, "t": 2.0, "y": 2}
+    assert_charts(page, softmax_expected(state))
+    page.evaluate("location.hash = '#k=abc'")
+    assert "“k”" in page.locator("#hash-note").inner_text()
+    assert_charts(page, softmax_expected(softmax_state(defaults("softmax"))))
+    assert_offline(page)

@@ -230,7 +230,7 @@ def offline_html(page: str, values: Mapping[str, Any], lesson: Lesson | None = N
     data = {
         "page": page,
         "state": to_browser(values),
-        "view": view_data,
+        "view": {**view_data, "derivation": False},  # no server panel below the view
         "rules": hash_rules(page),
         "lesson": None if lesson is None else lesson_data(lesson),
     }

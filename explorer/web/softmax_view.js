@@ -2,7 +2,8 @@
 // sliders, and p, p - y and the Jacobian drawn in SVG on every key press or drag.
 //
 // data (from explorer/pages/live.py): {epoch, state: {k, z (10), t, y, big, cell: [i, j]},
-// limits: {maxK, z: {min, max, step}, temperatures}, colors, diverging, shift, present}.
+// limits: {maxK, z: {min, max, step}, temperatures}, colors, diverging, shift, present,
+// derivation (optional; false when no derivation is shown below, as in an offline file)}.
 // Charts: data-chart="logits", "probs", "dlogits", "jacobian" (J[i][j] = dp_i/dz_j).
 
 import { barChart, heatmap } from "./charts.js";
@@ -62,6 +63,7 @@ function create(parent, data) {
     view.colors = d.colors;
     view.stops = d.diverging;
     view.shift = d.shift;
+    view.derivation = d.derivation !== false;  // the offline file has no server panel
   };
 
   view.draw = () => {
@@ -113,7 +115,8 @@ function create(parent, data) {
       cell, selected: s.cell, title: "Jacobian J[i][j] = ∂p_i/∂z_j", decimals: 3 });
     const [i, j] = s.cell;
     view.cellNote.textContent = `Selected J[${i}][${j}] = ∂p${i}/∂z${j} = ${fixed(J[i][j], 6)}`
-      + " (arrow keys move, Enter selects; the derivation is below).";
+      + (view.derivation ? " (arrow keys move, Enter selects; the derivation is below)."
+        : " (arrow keys move, Enter selects).");
     announceDrawn(root, "softmax");
   };
   return view;

@@ -278,3 +278,9 @@ def test_an_address_edited_by_hand_is_read_again(open_file):
     assert "“k”" in page.locator("#hash-note").inner_text()
     assert_charts(page, softmax_expected(softmax_state(defaults("softmax"))))
     assert_offline(page)
+
+
+def test_the_offline_view_does_not_promise_a_derivation_below(open_file):
+    page = open_file(offline_html("softmax", defaults("softmax")))
+    note = page.locator("[data-chart=jacobian] ~ figcaption, figcaption.note").first.inner_text()
+    assert "Selected J[0][1]" in note and "derivation" not in note

@@ -284,3 +284,18 @@ def test_the_offline_view_does_not_promise_a_derivation_below(open_file):
     page = open_file(offline_html("softmax", defaults("softmax")))
     note = page.locator("[data-chart=jacobian] ~ figcaption, figcaption.note").first.inner_text()
     assert "Selected J[0][1]" in note and "derivation" not in note
+
+
+def test_a_lesson_hash_reopens_its_step_and_the_values_moved_since(open_file):
+    lesson = LESSONS["weights"]
+    page = open_file(offline_html("weights", lesson.states[1], lesson), "#step=3&x1=0.5")
+    assert "step 3 of" in page.locator(".lesson-where").inner_text()
+    state = {**weights_state(lesson.states[3]), "x1": 0.5}
+    fields = hash_fields(page)
+    assert fields["step"] == "3"
+    for field, value in state.items():
+        assert unquote(fields[field]) == _hash_text(value), field
+    assert page.locator("#hash-note").is_hidden()
+    page.keyboard.press("PageUp")
+    assert hash_fields(page)["x1"] == _hash_text(weights_state(lesson.states[2])["x1"])
+    assert_offline(page)

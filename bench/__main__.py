@@ -21,7 +21,7 @@ import time
 import traceback
 from pathlib import Path
 
-SECTIONS = ("kernels", "server", "payload", "browser", "classroom", "scale")
+SECTIONS = ("kernels", "server", "payload", "browser", "coldload", "classroom", "scale")
 BENCH = Path(__file__).resolve().parent
 
 
@@ -103,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
 
                 sections.append(_guarded("Browser", browser.run, app_url, bare_url,
                                          quick=quick))
+    if "coldload" in args.only:
+        from bench import coldload
+
+        sections.append(_guarded("Cold load", coldload.run, quick=quick))
     if "classroom" in args.only:
         from bench import classroom
 

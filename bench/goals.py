@@ -7,6 +7,8 @@ BROWSER_P95_RATIO = {"softmax": 0.5, "weights": 0.5}
 #: Live views: bytes sent to the server during a press (none) and by the debounced sync.
 LIVE_SENT_DURING_PRESS = 0
 LIVE_SYNC_KIB = 2.0
+#: Live views: the first chart on a cold load, as a multiple of the pre-live baseline's.
+COLDLOAD_RATIO = 1.0
 #: ForwardMsg bytes per slider change at the page's defaults, in KiB.
 PAYLOAD_KIB = {"softmax": 40.0, "weights": 40.0, "training": 30.0}
 #: ... and at the page's ``largest`` settings (issue 11: /training at n=5000, steps=2000).

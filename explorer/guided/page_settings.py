@@ -27,10 +27,11 @@ PAGE_SETTINGS: dict[str, tuple[state.Setting, ...]] = {
     ),
     "training": (
         state.DATASET, state.POINTS, state.CLASSES, state.NOISE, state.DATA_SEED,
-        state.TEST_FRACTION, state.FEATURES, state.OPTIMIZER, state.LEARNING_RATE, state.STEPS,
+        state.TEST_FRACTION, state.FEATURES, state.FEATURE_SCALE, state.OPTIMIZER,
+        state.LEARNING_RATE, state.STEPS,
         state.TRAIN_REG, state.BATCH, state.INIT_SEED, state.COMPARE, state.OPTIMIZER_B,
         state.LEARNING_RATE_B, state.STEP_AT, state.VIEW, state.LANDSCAPE_X, state.LANDSCAPE_Y,
-        state.PULL_CLASS,
+        state.PULL_CLASS, state.SHOW_TEST, state.DISCRETE, state.TABLE_ORDER, state.TABLE_PAGE,
     ),
     "check": (state.CHECK_N, state.CHECK_D, state.CHECK_K, state.CHECK_SEED, state.CHECK_REG),
 }

@@ -27,6 +27,7 @@ from explorer.datasets import DATASETS
 from explorer.export import dataset_csv, points_csv, reproduce_script, trajectory_csv
 from explorer.figures import training_figs as figs
 from explorer.figures.style import CLASS_COLORS
+from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.landscape import landscape, project_path
 from explorer.optim import OPTIMIZER_DESCRIPTIONS
 from explorer.pages.charts import show_chart
@@ -53,14 +54,7 @@ from explorer.training_run import (
     pulls,
 )
 
-SETTINGS = (
-    state.DATASET, state.POINTS, state.CLASSES, state.NOISE, state.DATA_SEED,
-    state.TEST_FRACTION, state.FEATURES, state.FEATURE_SCALE, state.OPTIMIZER,
-    state.LEARNING_RATE, state.STEPS,
-    state.TRAIN_REG, state.BATCH, state.INIT_SEED, state.COMPARE, state.OPTIMIZER_B,
-    state.LEARNING_RATE_B, state.STEP_AT, state.VIEW, state.LANDSCAPE_X, state.LANDSCAPE_Y,
-    state.PULL_CLASS, state.SHOW_TEST, state.DISCRETE, state.TABLE_ORDER, state.TABLE_PAGE,
-)
+SETTINGS = PAGE_SETTINGS["training"]
 
 #: Grid points per side of the loss landscape.
 LANDSCAPE_RESOLUTION = 45

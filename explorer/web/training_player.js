@@ -95,12 +95,11 @@ class RegionView {
     this.header = header;
     this.arrays = arrays;
     this.run = run;
-    const [xMin, xMax, yMin, yMax] = header.bounds;
-    this.grid = { xMin, xMax, yMin, yMax, nx: CELLS, ny: CELLS };
-    this.colors = header.class_colors.map(rgb);
+    this.setLook(header);
     const figure = el("figure", { class: "regions" });
     const caption = el("figcaption", {}, header.runs[run].label);
     caption.style.setProperty("--run-color", header.run_colors[run]);
+    this.caption = caption;
     this.chart = el("div", { "data-chart": "regions", "data-run": String(run) });
     this.canvas = el("canvas", { role: "img" });
     this.chart.append(this.canvas);
@@ -109,6 +108,26 @@ class RegionView {
     this.image = new ImageData(CELLS, CELLS);
     this.cellCanvas = el("canvas", { width: CELLS, height: CELLS });
     this.points = null;
+  }
+
+  /** The grid and colours of ``header``; a change of either redraws the point layer. */
+  setLook(header) {
+    const [xMin, xMax, yMin, yMax] = header.bounds;
+    const look = JSON.stringify([header.bounds, header.class_colors]);
+    if (look === this.look) return;
+    this.look = look;
+    this.grid = { xMin, xMax, yMin, yMax, nx: CELLS, ny: CELLS };
+    this.colors = header.class_colors.map(rgb);
+    this.points = null;
+  }
+
+  /** Take another trajectory of the same points: the point layer stays as drawn. */
+  take(header, arrays) {
+    this.header = header;
+    this.arrays = arrays;
+    this.setLook(header);
+    this.caption.textContent = header.runs[this.run].label;
+    this.caption.style.setProperty("--run-color", header.run_colors[this.run]);
   }
 
   /** Canvas size in CSS pixels (square), set once per layout. */
@@ -281,12 +300,17 @@ class RegionView {
 
 class CurveView {
   constructor(parent, header, arrays) {
-    this.header = header;
-    this.arrays = arrays;
     this.chart = el("div", { "data-chart": "loss_curve" });
     this.svg = svgEl("svg", { role: "img", "aria-label": "loss and accuracy against step" });
     this.chart.append(this.svg);
     parent.append(this.chart);
+    this.take(header, arrays);
+  }
+
+  /** Take another trajectory; the next ``layout`` draws its curves. */
+  take(header, arrays) {
+    this.header = header;
+    this.arrays = arrays;
     this.lastStep = Math.max(...header.runs.map((r) => r.steps), 1);
     let low = Infinity;
     let high = -Infinity;
@@ -406,14 +430,11 @@ class Player {
     this.root = el("div", { class: "player", tabindex: "0",
       "aria-label": "training player: Space plays or pauses, arrow keys step" });
     const { header, arrays } = payload;
-    this.header = header;
     this.setStateValue = setStateValue;
-    this.lastStep = Math.max(...header.runs.map((r) => r.steps));
-    this.step = Math.min(Math.max(0, header.at), this.lastStep);
     this.speed = previous ? previous.speed : 20;
     this.playing = false;
     this.drawTimes = [];
-    this.options = { showTest: header.show_test, discrete: header.discrete };
+    this.setData(header);
     if (header.present) this.root.classList.add("present");
 
     const bar = el("div", { class: "controls", role: "toolbar", "aria-label": "player" });
@@ -452,10 +473,47 @@ class Player {
     this.root.drawTimes = this.drawTimes;
 
     this.onKey = (event) => this.key(event);
-    this.root.addEventListener("keydown", this.onKey);
     this.observer = new ResizeObserver(() => this.layout());
-    this.observer.observe(this.root);
+    this.attach();
     this.layout();
+  }
+
+  /** The settings that come with a trajectory: its header, last step and opening step. */
+  setData(header) {
+    this.header = header;
+    this.lastStep = Math.max(...header.runs.map((r) => r.steps));
+    this.step = Math.min(Math.max(0, header.at), this.lastStep);
+    this.options = { showTest: header.show_test, discrete: header.discrete };
+  }
+
+  /** Listen to the keyboard and to size changes (again after ``destroy``). */
+  attach() {
+    this.root.addEventListener("keydown", this.onKey);
+    this.observer.observe(this.root);
+  }
+
+  /** Whether a payload can be shown in this player's views: the same points, the same
+   * number of runs and the same look (a new learning rate, steps, optimiser ...). */
+  canTake(header) {
+    return this.root.isConnected && header.points === this.header.points
+      && header.runs.length === this.header.runs.length
+      && Boolean(header.present) === Boolean(this.header.present);
+  }
+
+  /** Show a new trajectory in the views already laid out: no new DOM, no layout pass,
+   * so its first frame is drawn as soon as it arrives. */
+  take(payload, setStateValue) {
+    const { header, arrays } = payload;
+    this.pause();
+    clearTimeout(this.syncTimer);
+    this.setStateValue = setStateValue;
+    this.setData(header);
+    this.scrub.max = String(this.lastStep);
+    for (const view of this.regionViews) view.take(header, arrays);
+    this.curveView.take(header, arrays);
+    this.curveView.layout(this.curveView.width, this.curveView.height);
+    this.attach();
+    this.show(this.step);
   }
 
   layout() {
@@ -563,7 +621,12 @@ export function mountPlayer({ data, parentElement, setStateValue }) {
   let player = null;
   const stopWaiting = whenRegistered(`points:${payload.header.points}`, (points) => {
     Object.assign(payload.arrays, points);
-    player = new Player(host, payload, setStateValue, previous);
+    if (previous && host.contains(previous.root) && previous.canTake(payload.header)) {
+      player = previous;
+      player.take(payload, setStateValue);
+    } else {
+      player = new Player(host, payload, setStateValue, previous);
+    }
     parentElement.__player = player;
   });
   return () => {

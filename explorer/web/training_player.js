@@ -195,7 +195,8 @@ class RegionView {
     const K = header.classes;
     const shown = Math.min(step, header.runs[run].steps);
     const { W, b } = paramsAt(arrays, run, shown, header.dim, K);
-    const probs = gridProbabilities(W, b, this.grid, header.features);
+    const probs = gridProbabilities(W, b, this.grid, header.features, this.probs);
+    this.probs = probs;
     const data = this.image.data;
     const floor = 1 / K;
     for (let cell = 0; cell < CELLS * CELLS; cell++) {
@@ -228,7 +229,10 @@ class RegionView {
    * crossing of log p_a - log p_b = z_a - z_b is interpolated along the edge, and the
    * crossings on the edges of each square of four cells are joined. */
   drawBoundaries(ctx, probs, K) {
-    const argmax = new Uint8Array(CELLS * CELLS);
+    // Buffers reused from frame to frame: a frame allocates (almost) nothing.
+    this.argmax ??= new Uint8Array(CELLS * CELLS);
+    this.corners ??= new Int32Array(4);
+    const { argmax, corners } = this;
     for (let cell = 0; cell < CELLS * CELLS; cell++) {
       let best = 0;
       for (let k = 1; k < K; k++) if (probs[cell * K + k] > probs[cell * K + best]) best = k;
@@ -247,8 +251,12 @@ class RegionView {
     ctx.beginPath();
     for (let r = 0; r + 1 < CELLS; r++) {
       for (let c = 0; c + 1 < CELLS; c++) {
-        const corners = [r * CELLS + c, r * CELLS + c + 1, (r + 1) * CELLS + c + 1,
-          (r + 1) * CELLS + c];
+        corners[0] = r * CELLS + c;
+        corners[1] = r * CELLS + c + 1;
+        corners[2] = (r + 1) * CELLS + c + 1;
+        corners[3] = (r + 1) * CELLS + c;
+        if (argmax[corners[0]] === argmax[corners[1]] && argmax[corners[1]] === argmax[corners[2]]
+          && argmax[corners[2]] === argmax[corners[3]]) continue;
         const hits = [];
         for (let e = 0; e < 4; e++) {
           const a = corners[e];

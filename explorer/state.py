@@ -442,15 +442,6 @@ DATASET_NAMES = ("blobs", "spiral", "xor", "circles", "moons", "custom")
 OPTIMIZER_NAMES = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop")
 LEARNING_RATES = log_stops(1e-4, 10.0)
 
-
-def neighbour_rates(lr: float) -> list[float]:
-    """The learning rates one stop below and above ``lr`` (fewer at the ends; none for a
-    rate that is not a stop)."""
-    if lr not in LEARNING_RATES:
-        return []
-    index = LEARNING_RATES.index(lr)
-    return [LEARNING_RATES[i] for i in (index - 1, index + 1) if 0 <= i < len(LEARNING_RATES)]
-
 DATASET = Setting("dataset", "Dataset", "blobs", "select", options=DATASET_NAMES)
 POINTS = Setting("n", "Points n", 300, "int", 20, 5000, 10, help="How many points to draw.")
 CLASSES = Setting("classes", "Classes", 3, "int", 2, 6, 1, help="How many classes.")

@@ -499,6 +499,15 @@ def training_section(data_settings: DataSettings, custom_csv: str | None) -> Non
     warm_neighbour_rates(data_settings, custom_csv, settings, data.X_train.shape[0])
 
 
+def neighbour_rates(lr: float) -> list[float]:
+    """The learning rates one stop below and above ``lr`` on the control's scale."""
+    rates = state.LEARNING_RATES
+    if lr not in rates:
+        return []
+    index = rates.index(lr)
+    return [rates[i] for i in (index - 1, index + 1) if 0 <= i < len(rates)]
+
+
 def warm_neighbour_rates(data_settings: DataSettings, custom_csv: str | None,
                          settings: list[TrainSettings], n_train: int) -> None:
     """Train the runs one learning-rate stop away, after everything else has been sent.
@@ -513,7 +522,7 @@ def warm_neighbour_rates(data_settings: DataSettings, custom_csv: str | None,
         return
     key = _csv_hash(custom_csv)
     for each in settings:
-        for rate in state.neighbour_rates(each.lr):
+        for rate in neighbour_rates(each.lr):
             cached_run(data_settings, key, dataclasses.replace(each, lr=rate), custom_csv)
 
 

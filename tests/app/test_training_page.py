@@ -377,26 +377,3 @@ def test_removing_a_bad_file_clears_its_message():
     at.file_uploader(key="upload").set_value(None).run()
     assert not errors(at)
     assert region_points(at).shape[0] == 8
-
-
-def test_an_lr_step_finds_its_run_trained_already(monkeypatch):
-    """The runs one learning-rate stop away are trained once the page is drawn, so a key
-    press on the lr control trains nothing while the learner waits for the player."""
-    from explorer import training_run
-
-    trained = []
-    original = training_run.compute_run
-
-    def counting(data, settings, progress=None):
-        trained.append(settings.lr)
-        return original(data, settings, progress)
-
-    monkeypatch.setattr(training_run, "compute_run", counting)
-    at = open_training(steps=41)  # steps no other test uses: nothing cached before
-    assert state.LEARNING_RATE.default == 0.5
-    assert {0.3, 0.7} <= set(trained)  # the stops either side of 0.5
-    trained.clear()
-    at.select_slider(key="lr").set_value(0.7).run()
-    assert not at.exception
-    assert 0.7 not in trained
-    assert same_curve(train_loss(at), expected_run(lr=0.7, steps=41).train_loss)

@@ -342,16 +342,3 @@ def test_every_numeric_setting_has_a_default_it_would_accept_from_the_url():
     for setting in _all_settings():
         assert isinstance(setting, Setting)
         assert resolve_query(setting, [setting.format_option(setting.default)]) == setting.default
-
-
-def test_neighbour_rates_are_the_adjacent_stops_of_the_learning_rate_control():
-    from explorer.state import LEARNING_RATES, neighbour_rates
-
-    rates = list(LEARNING_RATES)
-    assert rates == sorted(rates)
-    for index, rate in enumerate(rates):
-        expected = rates[max(index - 1, 0): index] + rates[index + 1: index + 2]
-        assert neighbour_rates(rate) == expected
-    assert neighbour_rates(rates[0]) == [rates[1]]
-    assert neighbour_rates(rates[-1]) == [rates[-2]]
-    assert neighbour_rates(0.123456) == []

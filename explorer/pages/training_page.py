@@ -496,34 +496,6 @@ def training_section(data_settings: DataSettings, custom_csv: str | None) -> Non
         with secondary_panel("Loss, accuracy and steps"):
             _metrics(data, runs)
     inspect_section(data_settings, custom_csv, first, second)
-    warm_neighbour_rates(data_settings, custom_csv, settings, data.X_train.shape[0])
-
-
-def neighbour_rates(lr: float) -> list[float]:
-    """The learning rates one stop below and above ``lr`` on the control's scale."""
-    rates = state.LEARNING_RATES
-    if lr not in rates:
-        return []
-    index = rates.index(lr)
-    return [rates[i] for i in (index - 1, index + 1) if 0 <= i < len(rates)]
-
-
-def warm_neighbour_rates(data_settings: DataSettings, custom_csv: str | None,
-                         settings: list[TrainSettings], n_train: int) -> None:
-    """Train the runs one learning-rate stop away, after everything else has been sent.
-
-    An arrow key (or a click beside the thumb) moves the rate by one stop, so the run
-    it asks for is then a cache hit and the player's data goes out at once. Only runs
-    small enough to train without a progress bar are warmed (the cached run shows a bar
-    for the others, which would appear at the end of the page), and only the runs
-    themselves: the health check of a neighbour that is not healthy trains more.
-    """
-    if n_train * settings[0].steps >= PROGRESS_WORK:
-        return
-    key = _csv_hash(custom_csv)
-    for each in settings:
-        for rate in neighbour_rates(each.lr):
-            cached_run(data_settings, key, dataclasses.replace(each, lr=rate), custom_csv)
 
 
 # ----------------------------------------------------------------------------------------

@@ -189,6 +189,17 @@ export function features(x1, x2, kind = "raw") {
   throw new Error(`kind must be one of ${FEATURE_KINDS.join(", ")}, got ${kind}`);
 }
 
+/** features(x1, x2, kind) written into ``out`` (of its length, from ``features``). */
+function writeFeatures(x1, x2, kind, out) {
+  out[0] = x1;
+  out[1] = x2;
+  if (kind === "quadratic") {
+    out[2] = x1 * x1;
+    out[3] = x2 * x2;
+    out[4] = x1 * x2;
+  }
+}
+
 /**
  * The centre of every cell of a grid over a rectangle.
  * Column c (0..nx-1) is at x = xMin + (c + 0.5) * ((xMax - xMin) / nx); row r (0..ny-1)
@@ -212,17 +223,21 @@ export function gridCentres(grid) {
  * @param {{xMin: number, xMax: number, yMin: number, yMax: number, nx: number, ny: number}} grid
  *   cells as in gridCentres (row 0 at the top, yMax)
  * @param {"raw"|"quadratic"} [kind="raw"]
+ * @param {Float64Array} [into] an array of the result's length to fill and return (an
+ *   animation reuses one rather than allocating one per frame); another length is ignored
  * @returns {Float64Array} ny * nx * K, row-major: entry ((r * nx) + c) * K + k is p_k at
  *   the centre of row r (from the top), column c (from the left)
  */
-export function gridProbabilities(W, b, grid, kind = "raw") {
+export function gridProbabilities(W, b, grid, kind = "raw", into = null) {
   const K = b.length;
   const { xs, ys } = gridCentres(grid);
-  const out = new Float64Array(grid.ny * grid.nx * K);
+  const size = grid.ny * grid.nx * K;
+  const out = into && into.length === size ? into : new Float64Array(size);
   const z = new Array(K);
+  const phi = features(0, 0, kind);  // checks the kind; refilled for every cell
   for (let r = 0; r < grid.ny; r++) {
     for (let c = 0; c < grid.nx; c++) {
-      const phi = features(xs[c], ys[r], kind);
+      writeFeatures(xs[c], ys[r], kind, phi);
       let m = -Infinity;
       for (let k = 0; k < K; k++) {
         let s = 0;

@@ -95,12 +95,11 @@ class RegionView {
     this.header = header;
     this.arrays = arrays;
     this.run = run;
-    const [xMin, xMax, yMin, yMax] = header.bounds;
-    this.grid = { xMin, xMax, yMin, yMax, nx: CELLS, ny: CELLS };
-    this.colors = header.class_colors.map(rgb);
+    this.setLook(header);
     const figure = el("figure", { class: "regions" });
     const caption = el("figcaption", {}, header.runs[run].label);
     caption.style.setProperty("--run-color", header.run_colors[run]);
+    this.caption = caption;
     this.chart = el("div", { "data-chart": "regions", "data-run": String(run) });
     this.canvas = el("canvas", { role: "img" });
     this.chart.append(this.canvas);
@@ -109,6 +108,26 @@ class RegionView {
     this.image = new ImageData(CELLS, CELLS);
     this.cellCanvas = el("canvas", { width: CELLS, height: CELLS });
     this.points = null;
+  }
+
+  /** The grid and colours of ``header``; a change of either redraws the point layer. */
+  setLook(header) {
+    const [xMin, xMax, yMin, yMax] = header.bounds;
+    const look = JSON.stringify([header.bounds, header.class_colors]);
+    if (look === this.look) return;
+    this.look = look;
+    this.grid = { xMin, xMax, yMin, yMax, nx: CELLS, ny: CELLS };
+    this.colors = header.class_colors.map(rgb);
+    this.points = null;
+  }
+
+  /** Take another trajectory of the same points: the point layer stays as drawn. */
+  take(header, arrays) {
+    this.header = header;
+    this.arrays = arrays;
+    this.setLook(header);
+    this.caption.textContent = header.runs[this.run].label;
+    this.caption.style.setProperty("--run-color", header.run_colors[this.run]);
   }
 
   /** Canvas size in CSS pixels (square), set once per layout. */
@@ -176,7 +195,8 @@ class RegionView {
     const K = header.classes;
     const shown = Math.min(step, header.runs[run].steps);
     const { W, b } = paramsAt(arrays, run, shown, header.dim, K);
-    const probs = gridProbabilities(W, b, this.grid, header.features);
+    const probs = gridProbabilities(W, b, this.grid, header.features, this.probs);
+    this.probs = probs;
     const data = this.image.data;
     const floor = 1 / K;
     for (let cell = 0; cell < CELLS * CELLS; cell++) {
@@ -209,7 +229,10 @@ class RegionView {
    * crossing of log p_a - log p_b = z_a - z_b is interpolated along the edge, and the
    * crossings on the edges of each square of four cells are joined. */
   drawBoundaries(ctx, probs, K) {
-    const argmax = new Uint8Array(CELLS * CELLS);
+    // Buffers reused from frame to frame: a frame allocates (almost) nothing.
+    this.argmax ??= new Uint8Array(CELLS * CELLS);
+    this.corners ??= new Int32Array(4);
+    const { argmax, corners } = this;
     for (let cell = 0; cell < CELLS * CELLS; cell++) {
       let best = 0;
       for (let k = 1; k < K; k++) if (probs[cell * K + k] > probs[cell * K + best]) best = k;
@@ -228,8 +251,12 @@ class RegionView {
     ctx.beginPath();
     for (let r = 0; r + 1 < CELLS; r++) {
       for (let c = 0; c + 1 < CELLS; c++) {
-        const corners = [r * CELLS + c, r * CELLS + c + 1, (r + 1) * CELLS + c + 1,
-          (r + 1) * CELLS + c];
+        corners[0] = r * CELLS + c;
+        corners[1] = r * CELLS + c + 1;
+        corners[2] = (r + 1) * CELLS + c + 1;
+        corners[3] = (r + 1) * CELLS + c;
+        if (argmax[corners[0]] === argmax[corners[1]] && argmax[corners[1]] === argmax[corners[2]]
+          && argmax[corners[2]] === argmax[corners[3]]) continue;
         const hits = [];
         for (let e = 0; e < 4; e++) {
           const a = corners[e];
@@ -281,12 +308,17 @@ class RegionView {
 
 class CurveView {
   constructor(parent, header, arrays) {
-    this.header = header;
-    this.arrays = arrays;
     this.chart = el("div", { "data-chart": "loss_curve" });
     this.svg = svgEl("svg", { role: "img", "aria-label": "loss and accuracy against step" });
     this.chart.append(this.svg);
     parent.append(this.chart);
+    this.take(header, arrays);
+  }
+
+  /** Take another trajectory; the next ``layout`` draws its curves. */
+  take(header, arrays) {
+    this.header = header;
+    this.arrays = arrays;
     this.lastStep = Math.max(...header.runs.map((r) => r.steps), 1);
     let low = Infinity;
     let high = -Infinity;
@@ -406,14 +438,11 @@ class Player {
     this.root = el("div", { class: "player", tabindex: "0",
       "aria-label": "training player: Space plays or pauses, arrow keys step" });
     const { header, arrays } = payload;
-    this.header = header;
     this.setStateValue = setStateValue;
-    this.lastStep = Math.max(...header.runs.map((r) => r.steps));
-    this.step = Math.min(Math.max(0, header.at), this.lastStep);
     this.speed = previous ? previous.speed : 20;
     this.playing = false;
     this.drawTimes = [];
-    this.options = { showTest: header.show_test, discrete: header.discrete };
+    this.setData(header);
     if (header.present) this.root.classList.add("present");
 
     const bar = el("div", { class: "controls", role: "toolbar", "aria-label": "player" });
@@ -452,10 +481,47 @@ class Player {
     this.root.drawTimes = this.drawTimes;
 
     this.onKey = (event) => this.key(event);
-    this.root.addEventListener("keydown", this.onKey);
     this.observer = new ResizeObserver(() => this.layout());
-    this.observer.observe(this.root);
+    this.attach();
     this.layout();
+  }
+
+  /** The settings that come with a trajectory: its header, last step and opening step. */
+  setData(header) {
+    this.header = header;
+    this.lastStep = Math.max(...header.runs.map((r) => r.steps));
+    this.step = Math.min(Math.max(0, header.at), this.lastStep);
+    this.options = { showTest: header.show_test, discrete: header.discrete };
+  }
+
+  /** Listen to the keyboard and to size changes (again after ``destroy``). */
+  attach() {
+    this.root.addEventListener("keydown", this.onKey);
+    this.observer.observe(this.root);
+  }
+
+  /** Whether a payload can be shown in this player's views: the same points, the same
+   * number of runs and the same look (a new learning rate, steps, optimiser ...). */
+  canTake(header) {
+    return this.root.isConnected && header.points === this.header.points
+      && header.runs.length === this.header.runs.length
+      && Boolean(header.present) === Boolean(this.header.present);
+  }
+
+  /** Show a new trajectory in the views already laid out: no new DOM, no layout pass,
+   * so its first frame is drawn as soon as it arrives. */
+  take(payload, setStateValue) {
+    const { header, arrays } = payload;
+    this.pause();
+    clearTimeout(this.syncTimer);
+    this.setStateValue = setStateValue;
+    this.setData(header);
+    this.scrub.max = String(this.lastStep);
+    for (const view of this.regionViews) view.take(header, arrays);
+    this.curveView.take(header, arrays);
+    this.curveView.layout(this.curveView.width, this.curveView.height);
+    this.attach();
+    this.show(this.step);
   }
 
   layout() {
@@ -563,7 +629,12 @@ export function mountPlayer({ data, parentElement, setStateValue }) {
   let player = null;
   const stopWaiting = whenRegistered(`points:${payload.header.points}`, (points) => {
     Object.assign(payload.arrays, points);
-    player = new Player(host, payload, setStateValue, previous);
+    if (previous && host.contains(previous.root) && previous.canTake(payload.header)) {
+      player = previous;
+      player.take(payload, setStateValue);
+    } else {
+      player = new Player(host, payload, setStateValue, previous);
+    }
     parentElement.__player = player;
   });
   return () => {

@@ -110,6 +110,49 @@ def test_drawn_regions_are_numpys_forward_pass_of_the_trajectory(page, app_url, 
     check_drawn(page, data, trajectory, 60)
 
 
+#: The player's root element and whether it is the one a test marked earlier.
+MARK_PLAYER_JS = """
+(mark) => {
+  for (const host of document.querySelectorAll('*')) {
+    const node = host.shadowRoot && host.shadowRoot.querySelector('.player');
+    if (node) {
+      if (mark) node.__testMark = true;
+      return node.__testMark === true;
+    }
+  }
+  return null;
+}
+"""
+
+
+#: Whether the loss curve's marker shows the given loss.
+CURVE_LOSS_IS_JS = """
+(loss) => {
+  for (const host of document.querySelectorAll('*')) {
+    const node = host.shadowRoot && host.shadowRoot.querySelector("[data-chart='loss_curve']");
+    if (node) return JSON.parse(node.getAttribute('data-values')).loss[0] === loss;
+  }
+  return false;
+}
+"""
+
+
+def test_an_lr_key_press_shows_the_new_run_in_the_same_player(page, app_url):
+    """A new learning rate reuses the drawn player (no rebuild) and shows exactly the
+    new ``train(...)`` run, at its last step."""
+    open_player(page, f"{app_url}/training?steps=40&lr=0.2")
+    page.evaluate(MARK_PLAYER_JS, True)
+    page.locator(".st-key-lr input[type='range']").focus()
+    page.keyboard.press("ArrowRight")  # 0.2 -> 0.3
+    page.wait_for_function("() => location.search.includes('lr=0.3')", timeout=10_000)
+    wait_idle(page)
+    data, trajectory = expected_trajectory(lr=0.3, steps=40)
+    page.wait_for_function(CURVE_LOSS_IS_JS, arg=float(np.float32(trajectory.loss[40])),
+                           timeout=10_000)
+    check_drawn(page, data, trajectory, 40)
+    assert page.evaluate(MARK_PLAYER_JS, False) is True  # the same player took the new run
+
+
 def test_play_pause_resume_without_the_server(page, app_url):
     open_player(page, f"{app_url}/training?steps=300")
     page.locator(PLAYER).focus()

@@ -32,7 +32,7 @@ from explorer.optim import OPTIMIZER_DESCRIPTIONS
 from explorer.pages.charts import show_chart
 from explorer.pages.controls import control, lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
-from explorer.pages.presentation import secondary_panel
+from explorer.pages.presentation import presenting, secondary_panel
 from explorer.pages.training_player import checked_step, mount, mount_landscape, sent_step
 from explorer.param_names import parse_param
 from explorer.player_payload import player_payload, points_id, points_payload
@@ -400,7 +400,7 @@ def cached_points(data_settings: DataSettings, custom_hash: str, _custom_csv: st
 def cached_payload(
     data_settings: DataSettings, custom_hash: str, settings: tuple[TrainSettings, ...],
     kinds: tuple[str, ...], show_test: bool, discrete: bool, at: int, trajectory: str,
-    _custom_csv: str | None,
+    _custom_csv: str | None, present: bool = False,
 ) -> bytes:
     data = cached_data(data_settings, custom_hash, _custom_csv)
     runs = [cached_run(data_settings, custom_hash, each, _custom_csv) for each in settings]
@@ -411,7 +411,7 @@ def cached_payload(
         data, runs, labels=labels, health=list(kinds), show_test=show_test,
         discrete=discrete, at=at, class_colors=CLASS_COLORS[: data.classes],
         run_colors=figs.RUN_COLORS[: len(runs)], points=points_id(points),
-        trajectory=trajectory,
+        trajectory=trajectory, present=present,
     )
 
 
@@ -469,7 +469,7 @@ def player_section(data_settings: DataSettings, custom_csv: str | None,
     at = _opening_step(run_key, steps_taken)
     payload = cached_payload(data_settings, key, tuple(settings), tuple(kinds), show_test,
                              discrete, at, _trajectory_id(data_settings, key, tuple(settings)),
-                             custom_csv)
+                             custom_csv, present=presenting())
     mount(cached_points(data_settings, key, custom_csv), payload, _take_player_step)
 
 

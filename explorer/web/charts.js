@@ -4,6 +4,7 @@
 // SVG, then publishes the numbers drawn (data-chart / data-values). Sizes are in CSS
 // pixels so that the cell text keeps its size (var(--live-cell-font)).
 
+import { barsText, matrixText } from "./chart_text.js";
 import { clear, divergingColor, fixed, isDark, publish, svg } from "./dom.js";
 
 /**
@@ -23,6 +24,7 @@ export function barChart(host, name) {
    * @param {number} [o.outline] index of a bar to outline (the target class)
    * @param {string} o.title
    * @param {number} [o.decimals=3]
+   * @param {string} [o.symbol] the vector's name in the text alternative ("p"); default `name`
    */
   function update(o) {
     const decimals = o.decimals ?? 3;
@@ -36,7 +38,7 @@ export function barChart(host, name) {
     clear(root);
     root.setAttribute("width", width);
     root.setAttribute("height", height);
-    root.setAttribute("aria-label", o.title);
+    root.setAttribute("aria-label", barsText(o.title, o.symbol ?? name, o.values, o.outline));
     svg("text", { x: 4, y: 18, class: "chart-title", text: o.title }, root);
     svg("line", { x1: 36, x2: width - 4, y1: y(0), y2: y(0), class: "axis" }, root);
     o.values.forEach((value, k) => {
@@ -193,6 +195,8 @@ export function heatmap(host, name, onSelect = null) {
           `${o.rowLabels[r]}, ${o.colLabels[c]}: ${fixed(value, 6)}`);
       }
     }
+    root.setAttribute("aria-label", matrixText(o.title ?? name, o.values, o.rowLabels,
+                                               o.colLabels));
     publish(root, name, o.published ?? o.values);
   }
 

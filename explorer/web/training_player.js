@@ -20,6 +20,7 @@
 // it is sent once and then as a reference) registers mountPlayer and the points, and the
 // player component (training_player_loader.js, under 2 kB) calls it.
 
+import { number } from "./chart_text.js";
 import { gridProbabilities } from "./softmax_math.js";
 import { register, whenRegistered } from "./player_registry.js";
 
@@ -201,6 +202,7 @@ class RegionView {
     this.drawBoundaries(ctx, probs, K);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.pointLayer(options.showTest), 0, 0);
+    this.describe(shown);
     this.publish(shown, probs, K);
     return shown;
   }
@@ -258,6 +260,20 @@ class RegionView {
     ctx.lineCap = "round";
     ctx.strokeStyle = "#111827";
     ctx.stroke();
+  }
+
+  /** The text alternative of the regions at step ``step``: the run, the step, the loss
+   * and the weights there (rewritten on every frame). */
+  describe(step) {
+    const { header, arrays, run } = this;
+    const K = header.classes;
+    const { W, b } = paramsAt(arrays, run, step, header.dim, K);
+    const columns = Array.from({ length: K }, (_, k) =>
+      `class ${k}: w = (${W.map((row) => number(row[k])).join(", ")}), b = ${number(b[k])}`);
+    this.canvas.setAttribute("aria-label",
+      `Decision regions of ${header.runs[run].label} at step ${step} of `
+      + `${header.runs[run].steps}, ${K} classes, training loss `
+      + `${number(arrays[`loss${run}`][step], 3)}. ${columns.join("; ")}.`);
   }
 
   /** data-values: the step and the probabilities at SAMPLE x SAMPLE evenly spread cells. */
@@ -387,6 +403,14 @@ class CurveView {
     });
     this.label.setAttribute("x", Math.min(x + 6, this.width - 90));
     this.label.textContent = `step ${step}`;
+    const described = this.header.runs.map((run, index) => {
+      const loss = this.arrays[`loss${index}`];
+      return `${run.label}: loss ${number(loss[0], 3)} at step 0, `
+        + `${number(losses[index], 3)} at step ${Math.min(step, run.steps)}, `
+        + `${number(loss[run.steps], 3)} at step ${run.steps}`;
+    });
+    this.svg.setAttribute("aria-label",
+      `Loss and accuracy against step, marker at step ${step}. ${described.join("; ")}.`);
     this.chart.setAttribute("data-values", JSON.stringify({ step, loss: losses }));
   }
 }

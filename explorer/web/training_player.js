@@ -323,7 +323,8 @@ class CurveView {
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     svg.setAttribute("width", width);
     svg.setAttribute("height", height);
-    const left = 64;
+    // Room for the tick labels and the vertical axis title (larger in presentation mode).
+    const left = this.header.present ? 100 : 64;
     const right = 16;
     const lossPanel = { top: 12, bottom: Math.round(height * 0.58) };
     const accPanel = { top: Math.round(height * 0.66), bottom: height - 40 };
@@ -379,8 +380,9 @@ class CurveView {
     text(x0, accPanel.bottom + 22, "0", "start");
     text(x1, accPanel.bottom + 22, String(this.lastStep), "end");
     text((x0 + x1) / 2, accPanel.bottom + 26, "step", "middle", "axis");
-    text(16, (lossPanel.top + lossPanel.bottom) / 2, this.log ? "loss (log)" : "loss", "middle", "axis vertical");
-    text(16, (accPanel.top + accPanel.bottom) / 2, "accuracy", "middle", "axis vertical");
+    const title = this.header.present ? 20 : 16;
+    text(title, (lossPanel.top + lossPanel.bottom) / 2, this.log ? "loss (log)" : "loss", "middle", "axis vertical");
+    text(title, (accPanel.top + accPanel.bottom) / 2, "accuracy", "middle", "axis vertical");
   }
 
   line(points, colour, dashed) {

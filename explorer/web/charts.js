@@ -33,7 +33,7 @@ export function barChart(host, name) {
     const valuePx = parseFloat(style.getPropertyValue("--live-small-font")) || 14;
     // Each bar's band fits its value ("−0.357", about 3.3 em); larger in presentation mode.
     const band = Math.max(50, Math.round(valuePx * 3.3));
-    const width = Math.max(44 + band * o.values.length, o.title.length * 0.55 * titlePx + 12);
+    let width = Math.max(44 + band * o.values.length, o.title.length * 0.55 * titlePx + 12);
     const height = 200;
     const top = titlePx + 28;
     const bottom = height - 30;
@@ -42,7 +42,13 @@ export function barChart(host, name) {
     root.setAttribute("width", width);
     root.setAttribute("height", height);
     root.setAttribute("aria-label", barsText(o.title, o.symbol ?? name, o.values, o.outline));
-    svg("text", { x: 4, y: titlePx + 2, class: "chart-title", text: o.title }, root);
+    const title = svg("text", { x: 4, y: titlePx + 2, class: "chart-title", text: o.title }, root);
+    // The title's real width once drawn (the estimate above holds until then).
+    const drawnTitle = title.getComputedTextLength ? title.getComputedTextLength() : 0;
+    if (drawnTitle > 0) {
+      width = Math.max(44 + band * o.values.length, drawnTitle + 12);
+      root.setAttribute("width", width);
+    }
     svg("line", { x1: 36, x2: width - 4, y1: y(0), y2: y(0), class: "axis" }, root);
     o.values.forEach((value, k) => {
       const x = 40 + k * band;

@@ -46,7 +46,7 @@ function create(parent, data) {
   view.logitsChart = barChart(probsBox, "logits");
   view.probsChart = barChart(probsBox, "probs");
   make("figcaption", { text: "The outlined bars are the target class y." }, probsBox);
-  const gradBox = make("figure", {}, charts);
+  const gradBox = make("figure", { class: "error-box" }, charts);
   view.readout = make("div", { class: "readout" }, gradBox);
   view.dlogitsChart = barChart(gradBox, "dlogits");
   make("figcaption", { text: "p − y is T times the gradient of the loss: ∂L/∂z = (p − y)/T. "

@@ -481,6 +481,13 @@ class Player {
     this.root.addEventListener("keydown", this.onKey);
     this.observer = new ResizeObserver(() => this.layout());
     this.observer.observe(this.root);
+    // In presentation mode the size also follows the window's height and where the player
+    // starts (the page above it settles after the first layout).
+    this.onWindow = () => this.layout();
+    if (header.present) {
+      window.addEventListener("resize", this.onWindow);
+      this.settleTimer = setTimeout(this.onWindow, 600);
+    }
     this.layout();
   }
 
@@ -489,7 +496,12 @@ class Player {
     const runs = this.regionViews.length;
     const curveWidth = runs === 1 ? Math.max(260, Math.floor(width * 0.45)) : width;
     const regionWidth = runs === 1 ? width - curveWidth - 32 : Math.floor((width - 32) / 2);
-    const size = Math.max(200, Math.min(regionWidth, 620));
+    let size = Math.max(200, Math.min(regionWidth, 620));
+    if (this.header.present) {
+      // A projector: the regions fit the screen below where they start, without scrolling.
+      const top = this.regionViews[0].chart.getBoundingClientRect().top + window.scrollY;
+      size = Math.max(240, Math.min(size, Math.floor(window.innerHeight - top - 16)));
+    }
     if (size === this.size && curveWidth === this.curveWidth) return;
     this.size = size;
     this.curveWidth = curveWidth;
@@ -571,6 +583,8 @@ class Player {
     this.pause();
     clearTimeout(this.syncTimer);
     this.observer.disconnect();
+    window.removeEventListener("resize", this.onWindow);
+    clearTimeout(this.settleTimer);
     this.root.removeEventListener("keydown", this.onKey);
   }
 }

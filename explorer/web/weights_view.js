@@ -67,7 +67,7 @@ function create(parent, data) {
                                      text: "Take one gradient step" }, controls);
   view.stepButton.addEventListener("click", () => view.step());
 
-  const planeBox = make("figure", {}, charts);
+  const planeBox = make("figure", { class: "plane-box" }, charts);
   make("div", { class: "readout", text: "Decision regions (paler = less sure), the weight "
     + "vectors w_k (columns of W) and, dashed, the step −lr·∂L/∂w_k" }, planeBox);
   view.plane = planeCanvas(planeBox, 400);

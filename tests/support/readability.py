@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 #: (``button[data-action]``) or Streamlit widget keys.
 MAIN_PICTURES = {
     "softmax": {"charts": ("probs", "jacobian"), "controls": ("z0", "t")},
-    "weights": {"charts": ("regions", "probs"), "controls": ("x1", "w1_0", "mistake")},
+    "weights": {"charts": ("regions", "probs"), "controls": ("x1", "w1_0")},
     "training": {"charts": ("regions", "loss_curve"), "controls": ("optimizer", "lr", "play")},
 }
 

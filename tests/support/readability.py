@@ -146,7 +146,8 @@ FOCUS_RING_JS = """
   // a visible one (a live view's range input) carries its own ring.
   const rect = el.getBoundingClientRect();
   const hidden = el.matches('input[type="range"], input[type="checkbox"], input[type="radio"]')
-    && (rect.width < 4 || rect.height < 4 || getComputedStyle(el).opacity === '0');
+    && (rect.width < 4 || rect.height < 4 || getComputedStyle(el).opacity === '0'
+        || (el.parentElement && el.parentElement.getBoundingClientRect().width < 4));
   const thumb = el.closest('[data-testid="stSlider"] [data-rac][style*="absolute"]');
   const hosts = [hidden ? null : el, thumb,
                  el.closest('label'), el.closest('[data-baseweb="select"] > div'),
@@ -158,12 +159,21 @@ FOCUS_RING_JS = """
     const width = style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth) || 0;
     if (width > ring.width) ring = {width, color: style.outlineColor, host};
   }
-  // The ring is drawn outside its host (outline-offset): measure what is behind it there.
-  let background = 'rgb(255, 255, 255)';
+  // The ring is drawn outside its host (outline-offset): measure what is behind it there,
+  // translucent backgrounds painted over the ones behind them (white at the bottom).
+  const layers = [];
   for (let node = parentOf(ring.host); node && node.nodeType === 1; node = parentOf(node)) {
-    const colour = getComputedStyle(node).backgroundColor;
-    if (colour && !/rgba\\(0, 0, 0, 0\\)|transparent/.test(colour)) { background = colour; break; }
+    const parts = (getComputedStyle(node).backgroundColor.match(/[\\d.]+/g) || []).map(Number);
+    const alpha = parts.length > 3 ? parts[3] : 1;
+    if (parts.length < 3 || alpha === 0) continue;
+    layers.push([parts[0], parts[1], parts[2], alpha]);
+    if (alpha === 1) break;
   }
+  let paint = [255, 255, 255];
+  for (const [r, g, b, a] of layers.reverse()) {
+    paint = [r * a + paint[0] * (1 - a), g * a + paint[1] * (1 - a), b * a + paint[2] * (1 - a)];
+  }
+  const background = `rgb(${paint.map((v) => v.toFixed(1)).join(', ')})`;
   return {kind, live, tag: el.tagName, text: (el.getAttribute('aria-label') || el.textContent || '')
           .trim().slice(0, 30), width: ring.width, color: ring.color, background};
 }

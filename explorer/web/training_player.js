@@ -472,6 +472,7 @@ class Player {
     const curves = el("div", { class: "curves" });
     this.curveView = new CurveView(curves, header, arrays);
     views.append(regions, curves);
+    this.views = views;
     this.note = el("p", { class: "note" });
     this.root.append(bar, views, this.note);
     host.replaceChildren(this.root);
@@ -494,9 +495,13 @@ class Player {
   layout() {
     const width = this.root.clientWidth || 900;
     const runs = this.regionViews.length;
-    const curveWidth = runs === 1 ? Math.max(260, Math.floor(width * 0.45)) : width;
-    const regionWidth = runs === 1 ? width - curveWidth - 32 : Math.floor((width - 32) / 2);
-    let size = Math.max(200, Math.min(regionWidth, 620));
+    // A phone: one run's regions and curves one under the other, each the full width.
+    const narrow = runs === 1 && width < 560;
+    this.views.classList.toggle("stacked", narrow);
+    const curveWidth = narrow ? width : runs === 1 ? Math.max(260, Math.floor(width * 0.45)) : width;
+    const regionWidth = narrow ? width : runs === 1 ? width - curveWidth - 32
+      : Math.floor((width - 32) / 2);
+    let size = Math.max(Math.min(200, regionWidth), Math.min(regionWidth, 620));
     if (this.header.present) {
       // A projector: the regions fit the screen below where they start, without scrolling.
       const top = this.regionViews[0].chart.getBoundingClientRect().top + window.scrollY;
@@ -506,7 +511,7 @@ class Player {
     this.size = size;
     this.curveWidth = curveWidth;
     for (const view of this.regionViews) view.resize(size);
-    this.curveView.layout(curveWidth, runs === 1 ? size + 30 : 300);
+    this.curveView.layout(curveWidth, runs === 1 && !narrow ? size + 30 : 300);
     this.show(this.step);
   }
 

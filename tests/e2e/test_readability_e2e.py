@@ -326,6 +326,53 @@ def test_phone_starts_with_the_sidebar_folded(browser, app_url):
     assert overflow <= 390, f"the page is {overflow} px wide on a 390 px phone"
 
 
+#: JavaScript: boxes (page coordinates) of each live view's controls block and its charts.
+PHONE_BOXES_JS = """
+() => {
+  const page = (el) => { const r = el.getBoundingClientRect();
+    return {top: r.top + window.scrollY, bottom: r.bottom + window.scrollY, left: r.left,
+            right: r.right}; };
+  const out = [];
+  for (const host of document.querySelectorAll('*')) {
+    const root = host.shadowRoot;
+    if (!root) continue;
+    const controls = root.querySelector('.live > .controls, .player > .controls');
+    const charts = [...root.querySelectorAll('[data-chart]')].filter(
+      (c) => c.getBoundingClientRect().height > 0);
+    if (controls && charts.length) {
+      out.push({controls: page(controls), charts: charts.map((c) =>
+        ({name: c.getAttribute('data-chart'), ...page(c)}))});
+    }
+  }
+  return out;
+}
+"""
+
+
+@pytest.mark.parametrize("path", ["softmax", "weights", "training"])
+def test_phone_puts_each_chart_under_its_controls(browser, app_url, path):
+    """390 x 844: no chart wider than the screen, and each live view's first chart starts
+    right under the controls that move it (the /training regions under Play), not over them."""
+    context, page = open_tab(browser, 390, 844)
+    try:
+        settle(page, f"{app_url}/{path}")
+        page.wait_for_timeout(800)
+        views = page.evaluate(PHONE_BOXES_JS)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth")
+    finally:
+        context.close()
+    assert overflow <= 390
+    assert views, "no live view found"
+    for view in views:
+        controls, first = view["controls"], view["charts"][0]
+        for chart in view["charts"]:
+            assert chart["left"] >= 0 and chart["right"] <= 390 + 1, chart
+        assert first["top"] >= controls["bottom"] - 1, (controls, first)
+        assert first["top"] - controls["bottom"] <= 160, (
+            f"/{path}: {first['name']} starts {first['top'] - controls['bottom']:.0f} px "
+            f"under its controls")
+
+
 def test_the_toggle_turns_presentation_mode_on_and_off(browser, app_url):
     context, page = open_tab(browser, 1280, 800)
     try:

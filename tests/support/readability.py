@@ -100,7 +100,10 @@ CHART_TEXT_JS = """
       if (box.width === 0 || box.height === 0) continue;
       const chart = text.closest('[data-chart]');
       const style = getComputedStyle(text);
-      out.push({chart: chart ? chart.getAttribute('data-chart') : 'live', live: true,
+      // A heatmap cell's text sits on the cell's own colour.
+      const cell = text.closest('.cell');
+      const background = cell ? getComputedStyle(cell.querySelector('rect')).fill : null;
+      out.push({chart: chart ? chart.getAttribute('data-chart') : 'live', live: true, background,
                 role: liveRole(text), text: text.textContent.slice(0, 30),
                 size: parseFloat(style.fontSize), fill: style.fill,
                 opacity: parseFloat(style.opacity) * parseFloat(style.fillOpacity || '1')});
@@ -245,7 +248,8 @@ def chart_text(page) -> list[dict]:
     with its contrast on white added."""
     texts = page.evaluate(CHART_TEXT_JS)
     for item in texts:
-        item["contrast"] = round(contrast(blend(item["fill"], "#ffffff", item["opacity"])), 2)
+        behind = item.get("background") or "#ffffff"
+        item["contrast"] = round(contrast(blend(item["fill"], behind, item["opacity"]), behind), 2)
     return texts
 
 

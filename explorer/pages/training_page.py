@@ -33,7 +33,7 @@ from explorer.optim import OPTIMIZER_DESCRIPTIONS
 from explorer.pages.charts import show_chart
 from explorer.pages.controls import control, lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
-from explorer.pages.presentation import secondary_panel
+from explorer.pages.presentation import presenting, secondary_panel
 from explorer.pages.training_player import checked_step, mount, mount_landscape, sent_step
 from explorer.param_names import parse_param
 from explorer.player_payload import player_payload, points_id, points_payload
@@ -283,10 +283,18 @@ def _dataset_note(dataset: str, features: str) -> str:
 # Training
 
 
-def _train_controls() -> tuple[TrainSettings, TrainSettings | None]:
-    """Optimiser controls: one row, then the comparison run and the finer settings."""
+def _slots(spec: list[float], stacked: bool, **options) -> list:
+    """Columns of a controls row, or (``stacked``) containers one under the other."""
+    if stacked:
+        return [st.container() for _ in spec]
+    return st.columns(spec, **options)
+
+
+def _train_controls(stacked: bool = False) -> tuple[TrainSettings, TrainSettings | None]:
+    """Optimiser controls: one row, then the comparison run and the finer settings
+    (``stacked``: one column, for presentation mode where they sit beside the player)."""
     with st.container(border=True):
-        row = st.columns([1.1, 1.6, 1.6, 1.2, 1.2], gap="medium")
+        row = _slots([1.1, 1.6, 1.6, 1.2, 1.2], stacked, gap="medium")
         with row[0]:
             optimizer = control(state.OPTIMIZER)
         with row[1]:
@@ -297,7 +305,7 @@ def _train_controls() -> tuple[TrainSettings, TrainSettings | None]:
             reg = control(state.TRAIN_REG)
         with row[4]:
             init = control(state.INIT_SEED)
-        row2 = st.columns([1.4, 1.6, 1.6, 2.1], gap="medium", vertical_alignment="bottom")
+        row2 = _slots([1.4, 1.6, 1.6, 2.1], stacked, gap="medium", vertical_alignment="bottom")
         with row2[0]:
             compare = control(state.COMPARE)
         optimizer2 = lr2 = None
@@ -394,7 +402,7 @@ def cached_points(data_settings: DataSettings, custom_hash: str, _custom_csv: st
 def cached_payload(
     data_settings: DataSettings, custom_hash: str, settings: tuple[TrainSettings, ...],
     kinds: tuple[str, ...], show_test: bool, discrete: bool, at: int, trajectory: str,
-    _custom_csv: str | None,
+    _custom_csv: str | None, present: bool = False,
 ) -> bytes:
     data = cached_data(data_settings, custom_hash, _custom_csv)
     runs = [cached_run(data_settings, custom_hash, each, _custom_csv) for each in settings]
@@ -405,7 +413,7 @@ def cached_payload(
         data, runs, labels=labels, health=list(kinds), show_test=show_test,
         discrete=discrete, at=at, class_colors=CLASS_COLORS[: data.classes],
         run_colors=figs.RUN_COLORS[: len(runs)], points=points_id(points),
-        trajectory=trajectory,
+        trajectory=trajectory, present=present,
     )
 
 
@@ -463,14 +471,23 @@ def player_section(data_settings: DataSettings, custom_csv: str | None,
     at = _opening_step(run_key, steps_taken)
     payload = cached_payload(data_settings, key, tuple(settings), tuple(kinds), show_test,
                              discrete, at, _trajectory_id(data_settings, key, tuple(settings)),
-                             custom_csv)
+                             custom_csv, present=presenting())
     mount(cached_points(data_settings, key, custom_csv), payload, _take_player_step)
 
 
 @st.fragment
 def training_section(data_settings: DataSettings, custom_csv: str | None) -> None:
-    """Optimiser controls, the run and its player, then the inspect panel."""
-    first, second = _train_controls()
+    """Optimiser controls, the run and its player, then the inspect panel.
+
+    In presentation mode the controls stand in a column beside the player, so that the
+    regions, Play and the controls that move them fit a projector's screen."""
+    present = presenting()
+    if present:
+        left, right = st.columns([1, 3.2], gap="medium")
+    else:
+        left = right = st.container()
+    with left:
+        first, second = _train_controls(stacked=present)
     key = _csv_hash(custom_csv)
     data = cached_data(data_settings, key, custom_csv)
     settings = [first] + ([second] if second is not None else [])
@@ -480,9 +497,10 @@ def training_section(data_settings: DataSettings, custom_csv: str | None) -> Non
     verdicts = [cached_health(data_settings, key, each, custom_csv) for each in settings]
     # The messages and metrics sit above the player but are sent after it: the regions
     # answer "what did this change do?" and the browser draws them while the rest arrives.
-    above = st.container()
-    player_section(data_settings, custom_csv, settings, runs,
-                   [verdict.kind for verdict, _ in verdicts])
+    above = right.container()
+    with right:
+        player_section(data_settings, custom_csv, settings, runs,
+                       [verdict.kind for verdict, _ in verdicts])
     with above:
         for (label, run), (verdict, suggested) in zip(runs, verdicts, strict=True):
             if not verdict.ok:

@@ -4,6 +4,7 @@
 // SVG, then publishes the numbers drawn (data-chart / data-values). Sizes are in CSS
 // pixels so that the cell text keeps its size (var(--live-cell-font)).
 
+import { barsText, matrixText } from "./chart_text.js";
 import { clear, divergingColor, fixed, isDark, publish, svg } from "./dom.js";
 
 /**
@@ -23,21 +24,31 @@ export function barChart(host, name) {
    * @param {number} [o.outline] index of a bar to outline (the target class)
    * @param {string} o.title
    * @param {number} [o.decimals=3]
+   * @param {string} [o.symbol] the vector's name in the text alternative ("p"); default `name`
    */
   function update(o) {
     const decimals = o.decimals ?? 3;
-    const band = 50;
-    const titlePx = parseFloat(getComputedStyle(root).getPropertyValue("--live-title-font")) || 16;
-    const width = Math.max(44 + band * o.values.length, o.title.length * 0.55 * titlePx + 12);
+    const style = getComputedStyle(root);
+    const titlePx = parseFloat(style.getPropertyValue("--live-title-font")) || 16;
+    const valuePx = parseFloat(style.getPropertyValue("--live-small-font")) || 14;
+    // Each bar's band fits its value ("−0.357", about 3.3 em); larger in presentation mode.
+    const band = Math.max(50, Math.round(valuePx * 3.3));
+    let width = Math.max(44 + band * o.values.length, o.title.length * 0.55 * titlePx + 12);
     const height = 200;
-    const top = 44;
+    const top = titlePx + 28;
     const bottom = height - 30;
     const y = (v) => top + ((o.high - v) / (o.high - o.low)) * (bottom - top);
     clear(root);
     root.setAttribute("width", width);
     root.setAttribute("height", height);
-    root.setAttribute("aria-label", o.title);
-    svg("text", { x: 4, y: 18, class: "chart-title", text: o.title }, root);
+    root.setAttribute("aria-label", barsText(o.title, o.symbol ?? name, o.values, o.outline));
+    const title = svg("text", { x: 4, y: titlePx + 2, class: "chart-title", text: o.title }, root);
+    // The title's real width once drawn (the estimate above holds until then).
+    const drawnTitle = title.getComputedTextLength ? title.getComputedTextLength() : 0;
+    if (drawnTitle > 0) {
+      width = Math.max(44 + band * o.values.length, drawnTitle + 12);
+      root.setAttribute("width", width);
+    }
     svg("line", { x1: 36, x2: width - 4, y1: y(0), y2: y(0), class: "axis" }, root);
     o.values.forEach((value, k) => {
       const x = 40 + k * band;
@@ -91,12 +102,12 @@ export function heatmap(host, name, onSelect = null) {
     clear(root);
     const size = o.cell;
     const left = 34;
-    const top = 46;
+    const top = o.titlePx + 30;
     // Wide enough for the title too (about 0.55 em per character).
     const titleWidth = (o.title ?? "").length * 0.55 * o.titlePx + 12;
     root.setAttribute("width", Math.max(left + cols * size + 6, titleWidth));
     root.setAttribute("height", top + rows * size + (o.xTitle ? 30 : 8));
-    svg("text", { x: 4, y: 18, class: "chart-title", text: o.title ?? "" }, root);
+    svg("text", { x: 4, y: o.titlePx + 2, class: "chart-title", text: o.title ?? "" }, root);
     for (let c = 0; c < cols; c++) {
       svg("text", { x: left + (c + 0.5) * size, y: top - 6, class: "tick",
                     "text-anchor": "middle", text: o.colLabels[c] }, root);
@@ -119,6 +130,10 @@ export function heatmap(host, name, onSelect = null) {
         const rect = svg("rect", { x: x + 1, y: y + 1, width: size - 2, height: size - 2 }, g);
         const text = svg("text", { x: x + size / 2, y: y + size / 2 + 5, "text-anchor": "middle",
                                    class: "cell-text" }, g);
+        // The focus ring: a white halo under a blue ring, so that it stands out on any
+        // cell colour (red, blue or white); drawn under the mistake marks.
+        svg("rect", { x: x + 1.5, y: y + 1.5, width: size - 3, height: size - 3,
+                      class: "ring-under" }, g);
         svg("rect", { x: x + 3.5, y: y + 3.5, width: size - 7, height: size - 7,
                       class: "mark-under" }, g);
         const mark = svg("rect", { x: x + 3.5, y: y + 3.5, width: size - 7, height: size - 7,
@@ -193,6 +208,8 @@ export function heatmap(host, name, onSelect = null) {
           `${o.rowLabels[r]}, ${o.colLabels[c]}: ${fixed(value, 6)}`);
       }
     }
+    root.setAttribute("aria-label", matrixText(o.title ?? name, o.values, o.rowLabels,
+                                               o.colLabels));
     publish(root, name, o.published ?? o.values);
   }
 

@@ -3,6 +3,7 @@
 // Draws only what it is handed: the class probabilities on the grid (from
 // gridProbabilities in softmax_math.js, row 0 at the top), the weights and the example.
 
+import { number } from "./chart_text.js";
 import { make, publish } from "./dom.js";
 
 /** "#rrggbb" moved `amount` of the way to white, as [r, g, b]. */
@@ -111,8 +112,11 @@ export function planeCanvas(host, size) {
     ctx.stroke();
     ctx.fillStyle = "#111827";
     ctx.fillText("x", px(o.x[0]) - 20, py(o.x[1]) - 10);
+    const vectors = Array.from({ length: K },
+      (_, k) => `w${k} = (${number(o.W[0][k])}, ${number(o.W[1][k])})`).join(", ");
     canvas.setAttribute("aria-label",
-      `Decision regions of ${K} classes; the example x = (${o.x[0]}, ${o.x[1]}) of class ${o.y}`);
+      `Decision regions of ${K} classes; the example x = (${number(o.x[0])}, `
+      + `${number(o.x[1])}) of class ${o.y}; weight vectors ${vectors}.`);
     canvas.setAttribute("data-grid", JSON.stringify(grid));
     publish(canvas, "regions", Array.from(o.probs));
   }

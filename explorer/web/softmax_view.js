@@ -47,7 +47,7 @@ function create(parent, data) {
   view.logitsChart = barChart(probsBox, "logits");
   view.probsChart = barChart(probsBox, "probs");
   make("figcaption", { text: "The outlined bars are the target class y." }, probsBox);
-  const gradBox = make("figure", {}, charts);
+  const gradBox = make("figure", { class: "error-box" }, charts);
   view.readout = make("div", { class: "readout" }, gradBox);
   view.dlogitsChart = barChart(gradBox, "dlogits");
   make("figcaption", { text: "p − y is T times the gradient of the loss: ∂L/∂z = (p − y)/T. "
@@ -98,18 +98,20 @@ function create(parent, data) {
     const reach = Math.max(3, ...z.map(Math.abs)) * 1.15;
     view.logitsChart.update({ values: z, colors, labels, outline: s.y, decimals: s.big ? 1 : 2,
       low: s.big ? 0 : -reach, high: reach,
-      title: s.big ? `logits z + ${view.shift}` : "logits z" });
+      title: s.big ? `logits z + ${view.shift}` : "logits z", symbol: "z" });
     view.probsChart.update({ values: p, colors, labels, outline: s.y, low: 0, high: 1,
-      title: `probabilities p (T = ${s.t})` });
+      title: `probabilities p (T = ${s.t})`, symbol: "p" });
     view.dlogitsChart.update({ values: error, colors, labels, outline: s.y, low: -1, high: 1,
-      title: "p − y" });
+      title: "p − y", symbol: "p − y" });
     view.readout.textContent = "";
     make("b", { text: "L = −log p_y = " }, view.readout);
     make("span", { text: `${fixed(loss + 0, 4)}   (p_${s.y} = ${fixed(p[s.y], 4)})` },
          view.readout);
     let half = 0;
     for (const row of J) for (const v of row) half = Math.max(half, Math.abs(v));
-    const cell = k <= 4 ? 72 : k <= 6 ? 64 : 56;
+    // Cells grow with their text (presentation mode): about 3.4 characters wide.
+    const cellFont = parseFloat(getComputedStyle(root).getPropertyValue("--live-cell-font")) || 14;
+    const cell = Math.max(k <= 4 ? 72 : k <= 6 ? 64 : 56, Math.round(cellFont * 3.4));
     view.jacobian.update({ values: J, rowLabels: labels.map((l) => `p${l}`),
       colLabels: labels.map((l) => `z${l}`), half: Math.max(half, 1e-12), stops: view.stops,
       cell, selected: s.cell, title: "Jacobian J[i][j] = ∂p_i/∂z_j", decimals: 3 });

@@ -20,6 +20,7 @@
 // it is sent once and then as a reference) registers mountPlayer and the points, and the
 // player component (training_player_loader.js, under 2 kB) calls it.
 
+import { number } from "./chart_text.js";
 import { gridProbabilities } from "./softmax_math.js";
 import { register, whenRegistered } from "./player_registry.js";
 
@@ -221,6 +222,7 @@ class RegionView {
     this.drawBoundaries(ctx, probs, K);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.pointLayer(options.showTest), 0, 0);
+    this.describe(shown);
     this.publish(shown, probs, K);
     return shown;
   }
@@ -287,6 +289,20 @@ class RegionView {
     ctx.stroke();
   }
 
+  /** The text alternative of the regions at step ``step``: the run, the step, the loss
+   * and the weights there (rewritten on every frame). */
+  describe(step) {
+    const { header, arrays, run } = this;
+    const K = header.classes;
+    const { W, b } = paramsAt(arrays, run, step, header.dim, K);
+    const columns = Array.from({ length: K }, (_, k) =>
+      `class ${k}: w = (${W.map((row) => number(row[k])).join(", ")}), b = ${number(b[k])}`);
+    this.canvas.setAttribute("aria-label",
+      `Decision regions of ${header.runs[run].label} at step ${step} of `
+      + `${header.runs[run].steps}, ${K} classes, training loss `
+      + `${number(arrays[`loss${run}`][step], 3)}. ${columns.join("; ")}.`);
+  }
+
   /** data-values: the step and the probabilities at SAMPLE x SAMPLE evenly spread cells. */
   publish(step, probs, K) {
     const cells = [];
@@ -339,7 +355,8 @@ class CurveView {
     svg.setAttribute("viewBox", `0 0 ${width} ${height}`);
     svg.setAttribute("width", width);
     svg.setAttribute("height", height);
-    const left = 64;
+    // Room for the tick labels and the vertical axis title (larger in presentation mode).
+    const left = this.header.present ? 100 : 64;
     const right = 16;
     const lossPanel = { top: 12, bottom: Math.round(height * 0.58) };
     const accPanel = { top: Math.round(height * 0.66), bottom: height - 40 };
@@ -395,8 +412,9 @@ class CurveView {
     text(x0, accPanel.bottom + 22, "0", "start");
     text(x1, accPanel.bottom + 22, String(this.lastStep), "end");
     text((x0 + x1) / 2, accPanel.bottom + 26, "step", "middle", "axis");
-    text(16, (lossPanel.top + lossPanel.bottom) / 2, this.log ? "loss (log)" : "loss", "middle", "axis vertical");
-    text(16, (accPanel.top + accPanel.bottom) / 2, "accuracy", "middle", "axis vertical");
+    const title = this.header.present ? 20 : 16;
+    text(title, (lossPanel.top + lossPanel.bottom) / 2, this.log ? "loss (log)" : "loss", "middle", "axis vertical");
+    text(title, (accPanel.top + accPanel.bottom) / 2, "accuracy", "middle", "axis vertical");
   }
 
   line(points, colour, dashed) {
@@ -419,6 +437,14 @@ class CurveView {
     });
     this.label.setAttribute("x", Math.min(x + 6, this.width - 90));
     this.label.textContent = `step ${step}`;
+    const described = this.header.runs.map((run, index) => {
+      const loss = this.arrays[`loss${index}`];
+      return `${run.label}: loss ${number(loss[0], 3)} at step 0, `
+        + `${number(losses[index], 3)} at step ${Math.min(step, run.steps)}, `
+        + `${number(loss[run.steps], 3)} at step ${run.steps}`;
+    });
+    this.svg.setAttribute("aria-label",
+      `Loss and accuracy against step, marker at step ${step}. ${described.join("; ")}.`);
     this.chart.setAttribute("data-values", JSON.stringify({ step, loss: losses }));
   }
 }
@@ -475,6 +501,7 @@ class Player {
     const curves = el("div", { class: "curves" });
     this.curveView = new CurveView(curves, header, arrays);
     views.append(regions, curves);
+    this.views = views;
     this.note = el("p", { class: "note" });
     this.root.append(bar, views, this.note);
     host.replaceChildren(this.root);
@@ -482,7 +509,11 @@ class Player {
 
     this.onKey = (event) => this.key(event);
     this.observer = new ResizeObserver(() => this.layout());
+    // In presentation mode the size also follows the window's height and where the player
+    // starts (the page above it settles after the first layout).
+    this.onWindow = () => this.layout();
     this.attach();
+    if (header.present) this.settleTimer = setTimeout(this.onWindow, 600);
     this.layout();
   }
 
@@ -498,6 +529,7 @@ class Player {
   attach() {
     this.root.addEventListener("keydown", this.onKey);
     this.observer.observe(this.root);
+    if (this.header.present) window.addEventListener("resize", this.onWindow);
   }
 
   /** Whether a payload can be shown in this player's views: the same points, the same
@@ -527,14 +559,23 @@ class Player {
   layout() {
     const width = this.root.clientWidth || 900;
     const runs = this.regionViews.length;
-    const curveWidth = runs === 1 ? Math.max(260, Math.floor(width * 0.45)) : width;
-    const regionWidth = runs === 1 ? width - curveWidth - 32 : Math.floor((width - 32) / 2);
-    const size = Math.max(200, Math.min(regionWidth, 620));
+    // A phone: one run's regions and curves one under the other, each the full width.
+    const narrow = runs === 1 && width < 560;
+    this.views.classList.toggle("stacked", narrow);
+    const curveWidth = narrow ? width : runs === 1 ? Math.max(260, Math.floor(width * 0.45)) : width;
+    const regionWidth = narrow ? width : runs === 1 ? width - curveWidth - 32
+      : Math.floor((width - 32) / 2);
+    let size = Math.max(Math.min(200, regionWidth), Math.min(regionWidth, 620));
+    if (this.header.present) {
+      // A projector: the regions fit the screen below where they start, without scrolling.
+      const top = this.regionViews[0].chart.getBoundingClientRect().top + window.scrollY;
+      size = Math.max(240, Math.min(size, Math.floor(window.innerHeight - top - 16)));
+    }
     if (size === this.size && curveWidth === this.curveWidth) return;
     this.size = size;
     this.curveWidth = curveWidth;
     for (const view of this.regionViews) view.resize(size);
-    this.curveView.layout(curveWidth, runs === 1 ? size + 30 : 300);
+    this.curveView.layout(curveWidth, runs === 1 && !narrow ? size + 30 : 300);
     this.show(this.step);
   }
 
@@ -611,6 +652,8 @@ class Player {
     this.pause();
     clearTimeout(this.syncTimer);
     this.observer.disconnect();
+    window.removeEventListener("resize", this.onWindow);
+    clearTimeout(this.settleTimer);
     this.root.removeEventListener("keydown", this.onKey);
   }
 }

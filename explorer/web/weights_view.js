@@ -67,7 +67,7 @@ function create(parent, data) {
                                      text: "Take one gradient step" }, controls);
   view.stepButton.addEventListener("click", () => view.step());
 
-  const planeBox = make("figure", {}, charts);
+  const planeBox = make("figure", { class: "plane-box" }, charts);
   make("div", { class: "readout", text: "Decision regions (paler = less sure), the weight "
     + "vectors w_k (columns of W) and, dashed, the step −lr·∂L/∂w_k" }, planeBox);
   view.plane = planeCanvas(planeBox, 400);
@@ -153,7 +153,7 @@ function create(parent, data) {
     const labels = Array.from({ length: K }, (_, k) => String(k));
     const colors = view.colors.slice(0, K);
     view.probs.update({ values: g.p, colors, labels, outline: s.y, low: 0, high: 1,
-                        title: "probabilities p = softmax(xW + b)" });
+                        title: "probabilities p = softmax(xW + b)", symbol: "p" });
     view.readout.textContent = "";
     make("b", { text: `Loss L = ${fixed(g.loss, 4)}` }, view.readout);
     if (view.history.length > 1) {
@@ -170,7 +170,10 @@ function create(parent, data) {
     for (const m of [g.dW, dataTerm, regTerm, [g.db]]) {
       for (const row of m) for (const v of row) half = Math.max(half, Math.abs(v));
     }
-    const common = { rowLabels: FEATURES, colLabels: labels, half, stops: view.stops, cell: 64,
+    // Cells grow with their text (presentation mode): about 3.4 characters wide.
+    const cellFont = parseFloat(getComputedStyle(root).getPropertyValue("--live-cell-font")) || 14;
+    const cell = Math.max(64, Math.round(cellFont * 3.4));
+    const common = { rowLabels: FEATURES, colLabels: labels, half, stops: view.stops, cell,
                      xTitle: "class k" };
     view.dW.update({ ...common, values: g.dW, title: "dL/dW (total)" });
     view.dWdata.update({ ...common, values: dataTerm, title: "= x (p − y)ᵀ" });

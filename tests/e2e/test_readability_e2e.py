@@ -14,10 +14,11 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from explorer import state
+from explorer import softmax, softmax_jacobian, state
+from explorer.chart_text import number as chart_text_number
 from explorer.figures.style import MIN_TEXT_CONTRAST, PRESENT_TEXT_SIZES, TEXT_SIZES
 from explorer.pages.lessons import LESSONS
-from tests.support.live import wait_idle
+from tests.support.live import wait_idle, wait_live
 from tests.support.readability import (
     FOCUS_RING_JS,
     MAIN_PICTURES,
@@ -87,28 +88,66 @@ def test_page_asks_only_its_own_host_and_axe_finds_nothing_serious(browser, app_
     assert not serious, "\n".join(serious)
 
 
-def test_every_control_shows_a_focus_ring_of_2px_at_3_to_1(browser, app_url):
-    """Tab through the sidebar links and the /softmax controls: each focused control has an
-    outline of at least 2 px whose colour has contrast >= 3:1 with what is behind it."""
-    context, page = open_tab(browser, 1280, 800)
-    try:
-        settle(page, f"{app_url}/softmax")
-        rings, kinds = [], set()
-        for _ in range(30):
-            page.keyboard.press("Tab")
-            ring = page.evaluate(FOCUS_RING_JS)
-            if ring is None:
-                continue
-            rings.append(ring)
-            kinds.add(ring["kind"])
-    finally:
-        context.close()
-    assert {"sidebar link", "slider"} <= kinds, kinds
+def focus_rings(page, tabs: int, *, until=None) -> list[dict]:
+    """Press Tab up to ``tabs`` times; the focus ring after each press (see FOCUS_RING_JS),
+    stopping early once ``until(ring)`` is true."""
+    rings = []
+    for _ in range(tabs):
+        page.keyboard.press("Tab")
+        ring = page.evaluate(FOCUS_RING_JS)
+        if ring is None:
+            continue
+        rings.append(ring)
+        if until and until(ring):
+            break
+    return rings
+
+
+def assert_rings_visible(rings: list[dict]) -> None:
+    """Each ring is at least 2 px wide and has contrast >= 3:1 with what is behind it (a
+    heatmap cell's ring: the better of the ring and its white halo, on the cell's colour)."""
     for ring in rings:
         where = f"{ring['kind']} {ring['tag']} {ring['text']!r}"
         assert ring["width"] >= 2, f"{where}: focus ring {ring['width']} px"
-        assert contrast(ring["color"], ring["background"]) >= 3, (
-            f"{where}: ring {ring['color']} on {ring['background']}")
+        best = max(contrast(colour, ring["background"])
+                   for colour in (ring["color"], ring.get("halo")) if colour)
+        assert best >= 3, f"{where}: ring {ring['color']} on {ring['background']}"
+
+
+def test_every_control_shows_a_focus_ring_of_2px_at_3_to_1(browser, app_url):
+    """Tab through the sidebar links and the /softmax controls, into the live view (its range
+    inputs and the Jacobian's cells, in its shadow root): each focused control has a ring of
+    at least 2 px whose colour has contrast >= 3:1 with what is behind it."""
+    context, page = open_tab(browser, 1280, 800)
+    try:
+        settle(page, f"{app_url}/softmax")
+        rings = focus_rings(page, 60, until=lambda ring: ring["kind"] == "heatmap cell")
+        # The cell ring on a strongly coloured cell too: the diagonal (red) and an
+        # off-diagonal entry (blue).
+        for key in ("ArrowRight", "ArrowDown"):
+            page.keyboard.press(key)
+            rings.append(page.evaluate(FOCUS_RING_JS))
+    finally:
+        context.close()
+    kinds = {ring["kind"] for ring in rings}
+    assert {"sidebar link", "slider", "heatmap cell"} <= kinds, kinds
+    assert any(ring["kind"] == "slider" and ring["live"] for ring in rings)
+    assert_rings_visible(rings)
+
+
+def test_the_training_player_buttons_show_a_focus_ring(browser, app_url):
+    """Tab through /training until the player's buttons (in its shadow root)."""
+    context, page = open_tab(browser, 1280, 800)
+    try:
+        settle(page, f"{app_url}/training")
+        page.locator(".st-key-player").wait_for()
+        rings = focus_rings(page, 120, until=lambda ring: ring["live"]
+                            and ring["kind"] == "button" and "Step forward" in ring["text"])
+    finally:
+        context.close()
+    player = [ring for ring in rings if ring["live"] and ring["kind"] == "button"]
+    assert len(player) >= 3, [ring["text"] for ring in rings]
+    assert_rings_visible(rings)
 
 
 # ----------------------------------------------------------------------------------------
@@ -127,23 +166,60 @@ def test_chart_text_is_large_and_dark(browser, app_url, path, mode):
     finally:
         context.close()
     checked = [text for text in texts if text["role"] in SIZE_ROLE]
-    if not checked:
-        pytest.skip(f"/{path} draws no Plotly chart")
+    assert checked, f"/{path}: no chart text measured"
+    if path in ("softmax", "weights", "training"):
+        assert any(text.get("live") for text in checked), "the live view's text was not read"
     small = [text for text in checked if text["size"] < sizes[SIZE_ROLE[text["role"]]]]
     assert not small, small[:5]
+    # Live heatmap cells are measured on their own colour (Plotly's cells only for size).
     faint = [text for text in checked
-             if text["role"] in ON_WHITE and text["contrast"] < MIN_TEXT_CONTRAST]
+             if (text["role"] in ON_WHITE or text.get("background"))
+             and text["contrast"] < MIN_TEXT_CONTRAST]
     assert not faint, faint[:5]
     ticks = [text for text in checked if text["role"] == "tick"]
     assert ticks, "no tick labels measured"
 
 
-def test_chart_text_alternative_states_the_numbers(browser, app_url):
-    """Every chart is followed by a text alternative (not drawn); the probabilities' text
-    gives p of the default logits, computed here with numpy."""
+#: JavaScript: the aria-label of every live chart (data-chart in a shadow root), by name.
+LIVE_LABELS_JS = """
+() => {
+  const roots = [document];
+  for (let i = 0; i < roots.length; i++) {
+    for (const el of roots[i].querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+  }
+  const out = {};
+  for (const root of roots.slice(1)) {
+    for (const chart of root.querySelectorAll('[data-chart]')) {
+      const drawn = chart.matches('svg, canvas') ? chart : chart.querySelector('svg, canvas');
+      (out[chart.getAttribute('data-chart')] ||= []).push(drawn?.getAttribute('aria-label') || '');
+    }
+  }
+  return out;
+}
+"""
+
+#: JavaScript: set a live control of the view holding ``chart`` (as a drag does).
+SET_LIVE_JS = """
+([chart, key, value]) => {
+  const host = [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')]
+    .find((h) => h.shadowRoot && h.shadowRoot.querySelector(`[data-chart=${chart}]`));
+  const input = host.shadowRoot.querySelector(`[data-key="${key}"]`);
+  input.value = String(value);
+  input.dispatchEvent(new Event('input'));
+}
+"""
+
+
+def said(values, decimals: int = 2) -> str:
+    """Numbers as the text alternatives write them: 2 decimals, a true minus sign."""
+    return ", ".join(chart_text_number(value, decimals) for value in np.ravel(values))
+
+
+def test_server_chart_text_alternative_is_hidden_under_its_chart(browser, app_url):
+    """Every server-drawn (Plotly) chart is followed by its text alternative, not drawn."""
     context, page = open_tab(browser, 1280, 800)
     try:
-        settle(page, f"{app_url}/softmax")
+        settle(page, f"{app_url}/weights")
         charts = page.evaluate(
             "() => [...document.querySelectorAll('[data-testid=stPlotlyChart]')]"
             ".map(c => [...c.closest('[class*=st-key-]').classList]"
@@ -158,24 +234,52 @@ def test_chart_text_alternative_states_the_numbers(browser, app_url):
     for key, found in texts.items():
         assert found and found["text"].strip(), f"chart {key} has no text alternative"
         assert found["width"] <= 1, f"the text of {key} is drawn"
-    z = np.array(state.DEFAULT_LOGITS[:state.SOFTMAX_K.default])
-    p = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
-    expected = ", ".join(f"{value:.2f}" for value in p)
-    assert f"p = {expected}" in texts["probs"]["text"]
-    assert f"largest: class {int(np.argmax(p))}" in texts["probs"]["text"]
+
+
+def test_live_chart_text_alternatives_state_numpys_numbers(browser, app_url):
+    """The live /softmax charts' aria-labels give p, p − y and J of numpy, and follow a
+    slider on every draw; every live chart on /weights and /training has one."""
+    z = np.array([2.0, -1.0, 0.5, 3.0])
+    context, page = open_tab(browser, 1280, 800)
+    try:
+        settle(page, f"{app_url}/softmax?k=4&z0=2&z1=-1&z2=0.5&z3=3&y=1")
+        wait_live(page, "jacobian")
+        first = page.evaluate(LIVE_LABELS_JS)
+        page.evaluate(SET_LIVE_JS, ["probs", "z0", 4])
+        moved = page.evaluate(LIVE_LABELS_JS)
+        others = {}
+        for path in ("weights", "training"):
+            settle(page, f"{app_url}/{path}")
+            wait_live(page, "regions")
+            others[path] = page.evaluate(LIVE_LABELS_JS)
+    finally:
+        context.close()
+    for labels, logits in ((first, z), (moved, np.array([4.0, -1.0, 0.5, 3.0]))):
+        p = softmax(logits)
+        probs, = labels["probs"]
+        assert f"p = {said(p)}; largest: class {int(np.argmax(p))}; target class y = 1" in probs
+        assert f"z = {said(logits)}" in labels["logits"][0]
+        assert f"p − y = {said(p - np.eye(4)[1])}" in labels["dlogits"][0]
+        jacobian, = labels["jacobian"]
+        for i, row in enumerate(softmax_jacobian(logits)):
+            assert f"p{i}: {said(row)}" in jacobian
+    assert first["probs"] != moved["probs"]
+    for path, labels in others.items():
+        assert labels, f"/{path}: no live chart found"
+        for name, texts in labels.items():
+            assert all(text.strip() for text in texts), f"/{path} {name} has no text alternative"
+    step = others["training"]["regions"][0]
+    assert "at step" in step and "training loss" in step
 
 
 # ----------------------------------------------------------------------------------------
 # Presentation mode: the main picture above the fold
 
 
-#: Pages whose main picture is still a tall server-drawn Plotly chart that cannot fit a
-#: 1280x720 screen; the in-browser views replace them. Strict: once a replacement fits, the
-#: test passes unexpectedly and fails, so the entry is removed.
-FOLD_PENDING = {
-    ("weights", "1280x720"): "the 600 px regions chart; its in-browser view replaces it",
-    ("training", "1280x720"): "the 580 px animated regions chart; the player replaces it",
-}
+#: Pages whose main picture cannot yet fit a screen in presentation mode (strict xfail:
+#: once it fits, the test passes unexpectedly and fails, so the entry is removed). Every
+#: live page fits today.
+FOLD_PENDING: dict[tuple[str, str], str] = {}
 FOLD_CASES = [
     pytest.param(path, viewport, id=f"{path}-{name}", marks=[
         pytest.mark.xfail(strict=True, reason=FOLD_PENDING[(path, name)])
@@ -222,6 +326,53 @@ def test_phone_starts_with_the_sidebar_folded(browser, app_url):
         context.close()
     assert collapsed == "true"
     assert overflow <= 390, f"the page is {overflow} px wide on a 390 px phone"
+
+
+#: JavaScript: boxes (page coordinates) of each live view's controls block and its charts.
+PHONE_BOXES_JS = """
+() => {
+  const page = (el) => { const r = el.getBoundingClientRect();
+    return {top: r.top + window.scrollY, bottom: r.bottom + window.scrollY, left: r.left,
+            right: r.right}; };
+  const out = [];
+  for (const host of document.querySelectorAll('*')) {
+    const root = host.shadowRoot;
+    if (!root) continue;
+    const controls = root.querySelector('.live > .controls, .player > .controls');
+    const charts = [...root.querySelectorAll('[data-chart]')].filter(
+      (c) => c.getBoundingClientRect().height > 0);
+    if (controls && charts.length) {
+      out.push({controls: page(controls), charts: charts.map((c) =>
+        ({name: c.getAttribute('data-chart'), ...page(c)}))});
+    }
+  }
+  return out;
+}
+"""
+
+
+@pytest.mark.parametrize("path", ["softmax", "weights", "training"])
+def test_phone_puts_each_chart_under_its_controls(browser, app_url, path):
+    """390 x 844: no chart wider than the screen, and each live view's first chart starts
+    right under the controls that move it (the /training regions under Play), not over them."""
+    context, page = open_tab(browser, 390, 844)
+    try:
+        settle(page, f"{app_url}/{path}")
+        page.wait_for_timeout(800)
+        views = page.evaluate(PHONE_BOXES_JS)
+        overflow = page.evaluate("() => document.documentElement.scrollWidth")
+    finally:
+        context.close()
+    assert overflow <= 390
+    assert views, "no live view found"
+    for view in views:
+        controls, first = view["controls"], view["charts"][0]
+        for chart in view["charts"]:
+            assert chart["left"] >= 0 and chart["right"] <= 390 + 1, chart
+        assert first["top"] >= controls["bottom"] - 1, (controls, first)
+        assert first["top"] - controls["bottom"] <= 160, (
+            f"/{path}: {first['name']} starts {first['top'] - controls['bottom']:.0f} px "
+            f"under its controls")
 
 
 def test_the_toggle_turns_presentation_mode_on_and_off(browser, app_url):

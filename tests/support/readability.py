@@ -15,12 +15,13 @@ import sys
 from urllib.parse import urlsplit
 
 #: The main picture of each page and the controls that move it: what must be on screen
-#: without scrolling in presentation mode. Names are chart names (``data-chart`` or the
-#: Streamlit key); a control is a widget key.
+#: without scrolling in presentation mode. Names are chart names (``data-chart``, in a live
+#: view's shadow root), live controls (``input[data-key]``), the player's buttons
+#: (``button[data-action]``) or Streamlit widget keys.
 MAIN_PICTURES = {
     "softmax": {"charts": ("probs", "jacobian"), "controls": ("z0", "t")},
-    "weights": {"charts": ("regions",), "controls": ("x1", "w1_0")},
-    "training": {"charts": ("regions",), "controls": ("optimizer", "lr")},
+    "weights": {"charts": ("regions", "probs"), "controls": ("x1", "w1_0")},
+    "training": {"charts": ("regions", "loss_curve"), "controls": ("optimizer", "lr", "play")},
 }
 
 #: JavaScript: the bounding box (page coordinates) of a chart or control by name.
@@ -38,7 +39,7 @@ BOX_JS = """
     return null;
   };
   const found = deep(`[data-chart="${name}"]`) || deep(`.st-key-${name}`)
-             || deep(`input[data-key="${name}"]`);
+             || deep(`input[data-key="${name}"]`) || deep(`button[data-action="${name}"]`);
   if (!found) return null;
   const r = found.getBoundingClientRect();
   return {top: r.top + window.scrollY, bottom: r.bottom + window.scrollY,
@@ -47,9 +48,23 @@ BOX_JS = """
 }
 """
 
-#: JavaScript: every text element of every Plotly chart, with its role, size and colour.
+#: JavaScript: every text element of every Plotly chart and of every live view's SVG (in
+#: open shadow roots), with its role, size and colour.
 CHART_TEXT_JS = """
 () => {
+  const roots = [document];
+  for (let i = 0; i < roots.length; i++) {
+    for (const el of roots[i].querySelectorAll('*')) if (el.shadowRoot) roots.push(el.shadowRoot);
+  }
+  const liveRole = (text) => {
+    const names = text.getAttribute('class') || '';
+    if (/chart-title/.test(names)) return 'title';
+    if (/bar-value/.test(names)) return 'bar_value';
+    if (/cell-text/.test(names)) return 'cell';
+    if (/marker-label/.test(names)) return 'annotation';
+    if (/axis/.test(names)) return 'axis_title';
+    return 'tick';
+  };
   const role = (text) => {
     if (text.closest('.colorbar')) return 'colorbar';
     if (text.closest('.xaxislayer-above, .yaxislayer-above')) return 'tick';
@@ -77,6 +92,23 @@ CHART_TEXT_JS = """
                 opacity: parseFloat(style.opacity) * parseFloat(style.fillOpacity || '1')});
     }
   }
+  // The live views: SVG text inside a [data-chart] (or its figure) of a shadow root.
+  for (const root of roots.slice(1)) {
+    for (const text of root.querySelectorAll('svg text')) {
+      if (!text.textContent.trim()) continue;
+      const box = text.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue;
+      const chart = text.closest('[data-chart]');
+      const style = getComputedStyle(text);
+      // A heatmap cell's text sits on the cell's own colour.
+      const cell = text.closest('.cell');
+      const background = cell ? getComputedStyle(cell.querySelector('rect')).fill : null;
+      out.push({chart: chart ? chart.getAttribute('data-chart') : 'live', live: true, background,
+                role: liveRole(text), text: text.textContent.slice(0, 30),
+                size: parseFloat(style.fontSize), fill: style.fill,
+                opacity: parseFloat(style.opacity) * parseFloat(style.fillOpacity || '1')});
+    }
+  }
   return out;
 }
 """
@@ -86,15 +118,39 @@ CHART_TEXT_JS = """
 #: the first opaque background behind it.
 FOCUS_RING_JS = """
 () => {
-  const el = document.activeElement;
+  // The focused element, also inside a live view's open shadow root.
+  let el = document.activeElement;
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
   if (!el || el === document.body) return null;
+  const live = el.getRootNode() !== document;
   const kind = el.matches('[data-testid="stSidebarNavLink"]') ? 'sidebar link'
     : el.getAttribute('role') === 'slider' || el.matches('input[type="range"]') ? 'slider'
+    : el.getAttribute('role') === 'gridcell' ? 'heatmap cell'
     : el.matches('input[type="checkbox"]') ? 'toggle'
     : el.closest('[data-baseweb="select"]') ? 'select'
     : el.tagName === 'BUTTON' ? 'button' : el.tagName.toLowerCase();
-  // A hidden input (slider, toggle) is ringed through the visible box around it.
-  const hidden = el.matches('input[type="range"], input[type="checkbox"], input[type="radio"]');
+  const parentOf = (node) => node.parentElement || node.getRootNode().host || null;
+  // A heatmap cell (SVG) is ringed by a stroke on its .ring rectangle.
+  if (kind === 'heatmap cell') {
+    const ring = el.querySelector('.ring');
+    const style = getComputedStyle(ring);
+    const width = style.stroke === 'none' ? 0 : parseFloat(style.strokeWidth) || 0;
+    // Half the stroke lies on the cell's own colour, the other half on the cell's border:
+    // the ring is measured against the cell's fill (what it must stand out from).
+    // A white halo under the ring (.ring-under) counts too: the better of the two.
+    const fill = getComputedStyle(el.querySelector('rect')).fill;
+    const under = el.querySelector('.ring-under');
+    const halo = under && getComputedStyle(under).stroke !== 'none'
+      ? getComputedStyle(under).stroke : null;
+    return {kind, live, tag: el.tagName, text: (el.getAttribute('aria-label') || '').slice(0, 30),
+            width, color: style.stroke, halo, background: fill};
+  }
+  // A hidden input (Streamlit's slider, toggle) is ringed through the visible box around it;
+  // a visible one (a live view's range input) carries its own ring.
+  const rect = el.getBoundingClientRect();
+  const hidden = el.matches('input[type="range"], input[type="checkbox"], input[type="radio"]')
+    && (rect.width < 4 || rect.height < 4 || getComputedStyle(el).opacity === '0'
+        || (el.parentElement && el.parentElement.getBoundingClientRect().width < 4));
   const thumb = el.closest('[data-testid="stSlider"] [data-rac][style*="absolute"]');
   const hosts = [hidden ? null : el, thumb,
                  el.closest('label'), el.closest('[data-baseweb="select"] > div'),
@@ -106,13 +162,22 @@ FOCUS_RING_JS = """
     const width = style.outlineStyle === 'none' ? 0 : parseFloat(style.outlineWidth) || 0;
     if (width > ring.width) ring = {width, color: style.outlineColor, host};
   }
-  // The ring is drawn outside its host (outline-offset): measure what is behind it there.
-  let background = 'rgb(255, 255, 255)';
-  for (let node = ring.host.parentElement; node; node = node.parentElement) {
-    const colour = getComputedStyle(node).backgroundColor;
-    if (colour && !/rgba\\(0, 0, 0, 0\\)|transparent/.test(colour)) { background = colour; break; }
+  // The ring is drawn outside its host (outline-offset): measure what is behind it there,
+  // translucent backgrounds painted over the ones behind them (white at the bottom).
+  const layers = [];
+  for (let node = parentOf(ring.host); node && node.nodeType === 1; node = parentOf(node)) {
+    const parts = (getComputedStyle(node).backgroundColor.match(/[\\d.]+/g) || []).map(Number);
+    const alpha = parts.length > 3 ? parts[3] : 1;
+    if (parts.length < 3 || alpha === 0) continue;
+    layers.push([parts[0], parts[1], parts[2], alpha]);
+    if (alpha === 1) break;
   }
-  return {kind, tag: el.tagName, text: (el.getAttribute('aria-label') || el.textContent || '')
+  let paint = [255, 255, 255];
+  for (const [r, g, b, a] of layers.reverse()) {
+    paint = [r * a + paint[0] * (1 - a), g * a + paint[1] * (1 - a), b * a + paint[2] * (1 - a)];
+  }
+  const background = `rgb(${paint.map((v) => v.toFixed(1)).join(', ')})`;
+  return {kind, live, tag: el.tagName, text: (el.getAttribute('aria-label') || el.textContent || '')
           .trim().slice(0, 30), width: ring.width, color: ring.color, background};
 }
 """
@@ -183,7 +248,8 @@ def chart_text(page) -> list[dict]:
     with its contrast on white added."""
     texts = page.evaluate(CHART_TEXT_JS)
     for item in texts:
-        item["contrast"] = round(contrast(blend(item["fill"], "#ffffff", item["opacity"])), 2)
+        behind = item.get("background") or "#ffffff"
+        item["contrast"] = round(contrast(blend(item["fill"], behind, item["opacity"]), behind), 2)
     return texts
 
 

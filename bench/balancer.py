@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.pages import REPO
+from tests.support.live import stop_process
 
 CONFIG = REPO / "deploy" / "haproxy.cfg"
 
@@ -203,9 +204,4 @@ def haproxy(config: str, workdir: Path, port: int) -> Iterator[Balancer]:
             time.sleep(0.05)
         yield balancer
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench import balancer
 from bench.pages import REPO
-from tests.support.live import free_port, wait_healthy
+from tests.support.live import free_port, stop_process, wait_healthy
 
 COOKIE_SECRET_VARIABLE = "STREAMLIT_SERVER_COOKIE_SECRET"
 START_TIMEOUT = 90.0
@@ -85,12 +85,7 @@ class Replica:
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop_process(self.process)
 
 
 @dataclass

@@ -13,15 +13,13 @@ import shlex
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from explorer.pages.lessons import LESSONS
 from tests.conftest import require_browser
-from tests.support.live import REPO, free_port, wait_idle
+from tests.support.live import REPO, free_port, stop_process, wait_healthy, wait_idle
 from tests.support.readme import setup_commands, split_install_and_run
 
 pytestmark = pytest.mark.e2e
@@ -46,20 +44,6 @@ def _start(run_command: str, port: int) -> subprocess.Popen:
     )
 
 
-def _health(base: str, process: subprocess.Popen, timeout: float = 60.0) -> int:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"the app exited with {process.returncode}:\n"
-                                 f"{process.stdout.read() if process.stdout else ''}")
-        try:
-            with urllib.request.urlopen(base + "/_stcore/health", timeout=2) as response:
-                return response.status
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"/_stcore/health did not answer within {timeout} s")
-
-
 def test_first_readme_command_serves_every_page(browser):
     require_browser()
     _install, run = split_install_and_run(setup_commands()[0])
@@ -68,7 +52,7 @@ def test_first_readme_command_serves_every_page(browser):
     process = _start(run, port)
     base = f"http://127.0.0.1:{port}"
     try:
-        assert _health(base, process) == 200
+        wait_healthy(base, process, timeout=60)
         context = browser.new_context(viewport={"width": 1280, "height": 800})
         page = context.new_page()
         page.set_default_timeout(60_000)
@@ -81,9 +65,4 @@ def test_first_readme_command_serves_every_page(browser):
             assert "Page not found" not in page.content(), path
         context.close()
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)

@@ -58,12 +58,17 @@ def streamlit_server(script: str | Path = "app.py", *, timeout: float = 60.0) ->
         wait_healthy(base, process, timeout)
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
+
+
+def stop_process(process: subprocess.Popen, grace: float = 10.0) -> None:
+    """Terminate ``process``; kill it if it has not exited after ``grace`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_healthy(base: str, process: subprocess.Popen, timeout: float) -> None:

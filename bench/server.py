@@ -52,6 +52,13 @@ def slider_walk(at: AppTest, spec: PageSpec) -> tuple[list, int]:
         When the page has no such slider (e.g. the page is still a placeholder).
     """
     setting = spec.setting
+    if spec.live:
+        # A live view's slider is a control of its component: its value is in the checked
+        # state the page keeps (explorer/pages/live.py).
+        current = at.session_state[_live_view(spec).values_key][setting.key]
+        count = round((setting.max_value - setting.min_value) / setting.step)
+        values = [round(setting.min_value + i * setting.step, 10) for i in range(count + 1)]
+        return values, min(range(len(values)), key=lambda i: abs(values[i] - current))
     try:
         if setting.kind == "select":
             widget = at.select_slider(key=setting.key)
@@ -66,10 +73,22 @@ def slider_walk(at: AppTest, spec: PageSpec) -> tuple[list, int]:
     return values, round((widget.value - widget.min) / widget.step)
 
 
-def _widget(at: AppTest, spec: PageSpec):
-    if spec.setting.kind == "select":
-        return at.select_slider(key=spec.slider)
-    return at.slider(key=spec.slider)
+def _live_view(spec: PageSpec):
+    from explorer.pages import live
+
+    return live.VIEWS[spec.component.removesuffix("_live")]
+
+
+def _move(at: AppTest, spec: PageSpec, value) -> None:
+    """Set the page's slider to ``value`` for the next run (a live view: as its browser sync)."""
+    if spec.live:
+        view = _live_view(spec)
+        values = {**at.session_state[view.values_key], spec.slider: value}
+        at.session_state[view.component_key] = {"state": view.to_browser(values)}
+    elif spec.setting.kind == "select":
+        at.select_slider(key=spec.slider).set_value(value)
+    else:
+        at.slider(key=spec.slider).set_value(value)
 
 
 def rerun_times(spec: PageSpec, query: dict[str, str] | None = None, *, changes: int = 20,
@@ -80,7 +99,7 @@ def rerun_times(spec: PageSpec, query: dict[str, str] | None = None, *, changes:
     values, index = slider_walk(at, spec)
     times = []
     for step, value_index in enumerate(bounce(index, len(values), warmup + changes)):
-        _widget(at, spec).set_value(values[value_index])
+        _move(at, spec, values[value_index])
         begin = time.perf_counter()
         at.run()
         elapsed = time.perf_counter() - begin
@@ -131,7 +150,7 @@ def profile_rerun(spec: PageSpec, query: dict[str, str] | None = None, *, reruns
     profile = cProfile.Profile()
     with _profiled_script_thread(profile):
         for value_index in bounce(index, len(values), reruns):
-            _widget(at, spec).set_value(values[value_index])
+            _move(at, spec, values[value_index])
             at.run()
     stream = io.StringIO()
     stats = pstats.Stats(profile, stream=stream).strip_dirs().sort_stats("cumulative")

@@ -21,7 +21,7 @@ import pytest
 from explorer import softmax, softmax_jacobian, state
 from explorer.softmax_lesson import OVERFLOW_SHIFT
 from tests.e2e.conftest import VIEWPORTS
-from tests.support.live import live_values, wait_idle, wait_live
+from tests.support.live import drive_live, live_values, wait_idle, wait_live
 
 pytestmark = pytest.mark.e2e
 
@@ -69,33 +69,10 @@ def test_first_draw_is_numpy_of_the_link(page, app_url):
         np.testing.assert_allclose(drawn[name], values, rtol=0, atol=TOL, err_msg=name)
 
 
-#: Drives the component through its own range inputs (input events, as a drag sends), one
-#: random state after another, and records what each draw published.
-DRIVE_JS = """
-(states) => {
-  const host = [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')]
-    .find((h) => h.shadowRoot && h.shadowRoot.querySelector('[data-chart=jacobian]'));
-  const root = host.shadowRoot;
-  const set = (key, value) => {
-    const input = root.querySelector(`[data-key="${key}"]`);
-    if (input.type === 'checkbox') {
-      input.checked = value;
-      input.dispatchEvent(new Event('change'));
-    } else {
-      input.value = String(value);
-      input.dispatchEvent(new Event('input'));
-    }
-  };
-  const read = (name) => JSON.parse(root.querySelector(`[data-chart=${name}]`)
-                                    .getAttribute('data-values'));
-  return states.map((s) => {
-    set('k', s.k); set('t', s.tIndex); set('y', s.y); set('big', s.big);
-    s.z.forEach((v, i) => set(`z${i}`, v));
-    return {probs: read('probs'), jacobian: read('jacobian'), dlogits: read('dlogits'),
-            logits: read('logits')};
-  });
-}
-"""
+def input_pairs(s: dict) -> list[tuple[str, object]]:
+    """The live controls' (data-key, value) pairs of a state, K first."""
+    return [("k", s["k"]), ("t", s["tIndex"]), ("y", s["y"]), ("big", s["big"]),
+            *((f"z{i}", v) for i, v in enumerate(s["z"]))]
 
 
 def random_states(count: int, seed: int = 0) -> list[dict]:
@@ -118,7 +95,8 @@ def random_states(count: int, seed: int = 0) -> list[dict]:
 def test_every_drawn_number_is_numpy_on_random_states(page, app_url):
     open_softmax(page, app_url)
     states = random_states(220)
-    drawn = page.evaluate(DRIVE_JS, states)
+    drawn = drive_live(page, "jacobian", [input_pairs(s) for s in states],
+                       ["probs", "jacobian", "dlogits", "logits"])
     reach = 0.0
     for s, got in zip(states, drawn, strict=True):
         z = s["z"][: s["k"]]

@@ -19,7 +19,7 @@ from explorer.boundaries import grid_probabilities
 from explorer.check_runner import make_problem
 from explorer.losses import probability_weight_grad, probability_weight_grad_wrong
 from tests.e2e.conftest import VIEWPORTS
-from tests.support.live import live_values, read_chart, wait_idle, wait_live
+from tests.support.live import drive_live, live_values, read_chart, wait_idle, wait_live
 
 TOL = 1e-12
 
@@ -80,36 +80,16 @@ def expected(s: dict) -> dict:
             "dweights_reg": s["reg"] * W, "dprob": formula(W, b, x)[s["j"]].T}
 
 
-DRIVE_JS = """
-(states) => {
-  const host = [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')]
-    .find((h) => h.shadowRoot && h.shadowRoot.querySelector('[data-chart=dweights]'));
-  const root = host.shadowRoot;
-  const set = (key, value) => {
-    const input = root.querySelector(`[data-key="${key}"]`);
-    if (input.type === 'checkbox') {
-      input.checked = value;
-      input.dispatchEvent(new Event('change'));
-    } else {
-      input.value = String(value);
-      input.dispatchEvent(new Event('input'));
-    }
-  };
-  const names = ['dweights', 'dbias', 'probs', 'dweights_data', 'dweights_reg', 'dprob'];
-  return states.map((s) => {
-    set('k', s.k); set('x1', s.x1); set('x2', s.x2); set('y', s.y); set('reg', s.reg);
-    set('j', s.j); set('mistake', s.mistake);
-    s.W.forEach((row, i) => row.forEach((v, k) => set(`w${i + 1}_${k}`, v)));
-    s.b.forEach((v, k) => set(`b${k}`, v));
-    const out = {};
-    for (const name of names) {
-      out[name] = JSON.parse(root.querySelector(`[data-chart=${name}]`)
-                             .getAttribute('data-values'));
-    }
-    return out;
-  });
-}
-"""
+#: The charts read after each random state.
+DRAWN = ["dweights", "dbias", "probs", "dweights_data", "dweights_reg", "dprob"]
+
+
+def input_pairs(s: dict) -> list[tuple[str, object]]:
+    """The live controls' (data-key, value) pairs of a state, K first."""
+    return [("k", s["k"]), ("x1", s["x1"]), ("x2", s["x2"]), ("y", s["y"]), ("reg", s["reg"]),
+            ("j", s["j"]), ("mistake", s["mistake"]),
+            *((f"w{i + 1}_{k}", v) for i, row in enumerate(s["W"]) for k, v in enumerate(row)),
+            *((f"b{k}", v) for k, v in enumerate(s["b"]))]
 
 
 def random_states(count: int, seed: int = 0) -> list[dict]:
@@ -150,7 +130,7 @@ def test_first_draw_is_numpy_of_the_link(page, app_url):
 def test_every_drawn_number_is_numpy_on_random_states(page, app_url):
     open_weights(page, app_url)
     states = random_states(200)
-    drawn = page.evaluate(DRIVE_JS, states)
+    drawn = drive_live(page, "dweights", [input_pairs(s) for s in states], DRAWN)
     for s, got in zip(states, drawn, strict=True):
         for name, values in expected(s).items():
             np.testing.assert_allclose(got[name], values, rtol=0, atol=TOL,

@@ -166,3 +166,43 @@ def live_values(page) -> dict:
 def wait_live(page, name: str, timeout: float = 30_000) -> None:
     """Wait until the live chart ``name`` has been drawn."""
     page.locator(f"[data-chart='{name}']").first.wait_for(state="attached", timeout=timeout)
+
+
+#: JavaScript: drive a live component through its own inputs (``input``/``change`` events, as
+#: a drag or a key press sends them), one state after another, and read what each draw
+#: published. Argument ``[anchor, states, names]``: the component is the one whose shadow root
+#: holds ``[data-chart=<anchor>]``; each state is a list of ``[data-key, value]`` pairs, set in
+#: that order; ``names`` are the charts whose ``data-values`` are read after each state.
+DRIVE_LIVE_JS = """
+([anchor, states, names]) => {
+  const host = [...document.querySelectorAll('[data-testid=stBidiComponentIsolated]')]
+    .find((h) => h.shadowRoot && h.shadowRoot.querySelector(`[data-chart=${anchor}]`));
+  const root = host.shadowRoot;
+  const set = (key, value) => {
+    const input = root.querySelector(`[data-key="${key}"]`);
+    if (input.type === 'checkbox') {
+      input.checked = value;
+      input.dispatchEvent(new Event('change'));
+    } else {
+      input.value = String(value);
+      input.dispatchEvent(new Event('input'));
+    }
+  };
+  return states.map((pairs) => {
+    for (const [key, value] of pairs) set(key, value);
+    const out = {};
+    for (const name of names) {
+      out[name] = JSON.parse(root.querySelector(`[data-chart=${name}]`)
+                             .getAttribute('data-values'));
+    }
+    return out;
+  });
+}
+"""
+
+
+def drive_live(page, anchor: str, states: list[list[tuple[str, object]]],
+               names: list[str]) -> list[dict]:
+    """Set each state's ``(data-key, value)`` pairs in the live component that draws
+    ``anchor``; return the ``data-values`` of ``names`` drawn after each state."""
+    return page.evaluate(DRIVE_LIVE_JS, [anchor, states, names])

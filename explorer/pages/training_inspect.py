@@ -1,8 +1,12 @@
-"""/training's inspect section: the model at one chosen step, seen through one panel at a
-time: the loss landscape (drawn in the browser, explorer/pages/training_player.py), who
-pulls the boundary, the per-example table with the confusion matrix, the downloads.
+"""/training's inspect section: the final numbers of the runs, then the model at one chosen
+step, seen through one panel at a time: the loss landscape (drawn in the browser,
+explorer/pages/training_player.py), who pulls the boundary, the per-example table with
+the confusion matrix, the downloads.
 
 The section is its own fragment: a change of the inspected step or panel reruns it alone.
+It is not part of the training section's fragment, so a new run reaches the player first;
+its link to the player (``follow_player``) runs it again when the player shows another
+run, or pauses (the paused step becomes the inspected step ``at``).
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ from explorer.figures import training_figs as figs
 from explorer.landscape import landscape, project_path
 from explorer.pages.charts import show_chart
 from explorer.pages.controls import control
+from explorer.pages.presentation import secondary_panel
 from explorer.pages.training_cache import cached_data, cached_run
-from explorer.pages.training_player import mount_landscape
+from explorer.pages.training_controls import shown_runs
+from explorer.pages.training_player import checked_step, follow_player, mount_landscape
 from explorer.param_names import parse_param
 from explorer.training_run import (
     TABLE_ROWS,
@@ -34,19 +40,55 @@ from explorer.training_run import (
     predictions,
     pulls,
 )
-from explorer.training_view import csv_hash, path_span, run_label, trajectory_id
+from explorer.training_view import csv_hash, format_loss, path_span, run_label, trajectory_id
 
 #: Grid points per side of the loss landscape.
 LANDSCAPE_RESOLUTION = 45
 
 
+def metrics_panel(data: Data, runs: list[tuple[str, Run]]) -> None:
+    """The final numbers of every run, one row each in aligned columns, under the run's
+    name when there are two."""
+    for index, (label, run) in enumerate(runs):
+        with st.container(key=f"metrics{index or ''}"):
+            if len(runs) > 1:
+                st.markdown(f"**{label}**")
+            cells = iter(st.columns([1.1, 1, 1, 0.8, 1.1], gap="small"))
+            next(cells).metric(
+                "final train loss", format_loss(run.final_loss),
+                help=f"Exactly {run.final_loss!r}: the regularised training loss after "
+                f"{run.steps_taken} steps.")
+            next(cells).metric("train accuracy", f"{run.train_accuracy[-1]:.1%}")
+            test_cell = next(cells)
+            if run.test_accuracy.size:
+                test_cell.metric("test accuracy", f"{run.test_accuracy[-1]:.1%}")
+            next(cells).metric("steps taken", f"{run.steps_taken}")
+            points = next(cells)
+            if index == 0:
+                points.metric("points (train / test)",
+                              f"{data.X_train.shape[0]} / {data.X_test.shape[0]}")
+
+
 @st.fragment
-def inspect_section(data_settings: DataSettings, custom_csv: str | None,
-                    first: TrainSettings, second: TrainSettings | None) -> None:
-    """The model at one chosen step, seen through one panel at a time."""
+def inspect_section() -> None:
+    """The model at one chosen step of the runs the training section shows, seen through
+    one panel at a time."""
+    data_settings, custom_csv, first, second = shown_runs()
     key = csv_hash(custom_csv)
+    settings = (first,) + ((second,) if second is not None else ())
+    paused = follow_player()
     data = cached_data(data_settings, key, custom_csv)
     run = cached_run(data_settings, key, first, custom_csv)
+    with secondary_panel("Loss, accuracy and steps"):
+        metrics_panel(data, [(run_label(each) + (" (2nd)" if index else ""),
+                              cached_run(data_settings, key, each, custom_csv))
+                             for index, each in enumerate(settings)])
+    if paused is not None:
+        # The paused step is browser input: it goes through the ``at`` checks.
+        step = checked_step(paused, max(cached_run(data_settings, key, each, custom_csv)
+                                        .steps_taken for each in settings))
+        if step is not None:
+            st.session_state[state.STEP_AT.key] = step
     st.subheader("Inspect one step", anchor=False)
     top = st.columns([1, 1], gap="large", vertical_alignment="bottom")
     with top[0]:
@@ -56,7 +98,6 @@ def inspect_section(data_settings: DataSettings, custom_csv: str | None,
     if view == "Landscape":
         other = (cached_run(data_settings, key, second, custom_csv) if second is not None
                  else None)
-        settings = (first,) + ((second,) if second is not None else ())
         landscape_panel(data, run, step, other, trajectory_id(data_settings, key, settings))
     elif view == "Pulls":
         pulls_panel(data, run, step)

@@ -9,9 +9,10 @@ The page reads like its layout, one module per section:
 3. one panel to inspect the model at a chosen step: the loss landscape, who pulls the
    boundary, the per-example table, the downloads (explorer/pages/training_inspect.py).
 
-Nested fragments keep reruns small: a change of the optimiser reruns the training section
-only, a change of the inspected step or panel that panel; the step the player is paused
-at comes back as the inspected step ``at``. The data and runs are cached in
+Fragments keep reruns small: a change of the optimiser reruns the training section only
+(the player gets the new run first), then the inspect section follows the player; a
+change of the inspected step or panel reruns that section alone; the step the player is
+paused at comes back as the inspected step ``at``. The data and runs are cached in
 explorer/pages/training_cache.py.
 """
 
@@ -20,8 +21,9 @@ from __future__ import annotations
 from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.pages.controls import lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
-from explorer.pages.training_controls import training_section
+from explorer.pages.training_controls import page_run, training_section
 from explorer.pages.training_data import data_section
+from explorer.pages.training_inspect import inspect_section
 
 SETTINGS = PAGE_SETTINGS["training"]
 
@@ -71,5 +73,7 @@ notes_slot = lesson_header(
     EXPLANATION, SETTINGS,
 )
 data_settings, custom_csv = data_section()
-training_section(data_settings, custom_csv)
+with page_run():
+    training_section(data_settings, custom_csv)
+    inspect_section()
 show_url_notes(notes_slot)

@@ -4,8 +4,9 @@
 // packs them): the decision regions with confidence shading and the boundaries on a
 // canvas, computed by gridProbabilities of the shared browser math module, and the loss
 // and accuracy curves in SVG with a marker at the current step. The step counter is the
-// single clock every view reads; nothing is sent to the server while playing, and the
-// paused step goes back (debounced) as the component's "at" state.
+// single clock every view reads; nothing is sent to the server while playing. A new run
+// that the inspect section has not run with (the payload's "follow"), and, debounced, the
+// step the player is paused at, are requests for that section (inspect_request.js).
 //
 // Test contract: [data-chart="regions"] (one per run) carries data-values with the step
 // shown and the probabilities at a sample of grid cells; [data-chart="loss_curve"] carries
@@ -22,6 +23,7 @@
 
 import { number } from "./chart_text.js";
 import { gridProbabilities } from "./softmax_math.js";
+import { requestInspect } from "./inspect_request.js";
 import { register, whenRegistered } from "./player_registry.js";
 
 /** Cells per side of the probability grid (upsampled smoothly on the canvas). */
@@ -460,11 +462,10 @@ const HTML_CONTROLS = [
 ];
 
 class Player {
-  constructor(host, payload, setStateValue, previous) {
+  constructor(host, payload, previous) {
     this.root = el("div", { class: "player", tabindex: "0",
       "aria-label": "training player: Space plays or pauses, arrow keys step" });
     const { header, arrays } = payload;
-    this.setStateValue = setStateValue;
     this.speed = previous ? previous.speed : 20;
     this.playing = false;
     this.drawTimes = [];
@@ -542,11 +543,10 @@ class Player {
 
   /** Show a new trajectory in the views already laid out: no new DOM, no layout pass,
    * so its first frame is drawn as soon as it arrives. */
-  take(payload, setStateValue) {
+  take(payload) {
     const { header, arrays } = payload;
     this.pause();
     clearTimeout(this.syncTimer);
-    this.setStateValue = setStateValue;
     this.setData(header);
     this.scrub.max = String(this.lastStep);
     for (const view of this.regionViews) view.take(header, arrays);
@@ -628,11 +628,12 @@ class Player {
     this.buttons.play.textContent = "▶ Play";
   }
 
-  /** Send the paused step back to the server, once the learner has stopped moving it. */
+  /** Announce the paused step, once the learner has stopped moving it: the inspect
+   * section's link (inspect_sync.js) sends it to the server. */
   sync() {
     clearTimeout(this.syncTimer);
     this.syncTimer = setTimeout(() => {
-      if (!this.playing) this.setStateValue("at", this.step);
+      if (!this.playing) requestInspect("at", this.step);
     }, SYNC_MS);
   }
 
@@ -660,8 +661,9 @@ class Player {
 
 /** Mount (or re-mount) the player in a component: on mount and whenever the payload changes.
  * The points come from the engine component (registered under the id in the header). */
-export function mountPlayer({ data, parentElement, setStateValue }) {
+export function mountPlayer({ data, parentElement }) {
   const previous = parentElement.__player;
+  const shownBefore = previous ? previous.header.trajectory : null;
   if (previous) previous.destroy();
   if (!data || !data.byteLength) return () => {};
   // The component's constant HTML holds the host; its <style> sits beside it.
@@ -674,11 +676,15 @@ export function mountPlayer({ data, parentElement, setStateValue }) {
     Object.assign(payload.arrays, points);
     if (previous && host.contains(previous.root) && previous.canTake(payload.header)) {
       player = previous;
-      player.take(payload, setStateValue);
+      player.take(payload);
     } else {
-      player = new Player(host, payload, setStateValue, previous);
+      player = new Player(host, payload, previous);
     }
     parentElement.__player = player;
+    const { follow, trajectory } = payload.header;
+    if (follow && trajectory !== shownBefore) {
+      requestInspect("trajectory", trajectory);
+    }
   });
   return () => {
     stopWaiting();

@@ -32,7 +32,7 @@ def format_loss(value: float) -> str:
 def dataset_note(dataset: str, features: str) -> str:
     """One caption under the data controls: the dataset, and a hint about features."""
     if dataset == "custom":
-        text = "Your own points: upload a CSV or edit the table below."
+        text = "Your own points: upload a CSV or edit the table of your points."
     else:
         text = DATASETS[dataset].description
     if features == "quadratic":

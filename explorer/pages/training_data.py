@@ -1,6 +1,9 @@
 """/training's data section: the data controls and, for the learner's own data, the
 upload and the editable table of points.
 
+The data controls sit right under the player they move (``data_slot``), on a phone too;
+in presentation mode they fold away under it.
+
 Bad input (a file or table that does not parse) is explained and the previous points are
 kept; the learner's points stay in this session only.
 """
@@ -8,6 +11,7 @@ kept; the learner's points stay in this session only.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -16,6 +20,7 @@ from explorer import state
 from explorer.datasets import DATASETS
 from explorer.export import points_csv
 from explorer.pages.controls import control
+from explorer.pages.presentation import secondary_panel
 from explorer.state import plain_text
 from explorer.training_run import DataSettings, make_data, parse_custom_points
 from explorer.training_view import dataset_note
@@ -118,31 +123,46 @@ def _edit_points() -> None:
     st.session_state["custom_csv"] = points_csv(X, y)
 
 
-def data_section() -> tuple[DataSettings, str | None]:
-    """The data controls, in the sidebar; returns the settings and the learner's CSV."""
-    with st.sidebar:
+def data_slot() -> Any:
+    """Where the data controls go, right under the player they move (on a phone too,
+    where a sidebar would hide them); in presentation mode folded away."""
+    return secondary_panel("Data", key="training_data")
+
+
+def data_section(where: Any) -> tuple[DataSettings, str | None]:
+    """The data controls in ``where``, a grid of four columns (one on a phone), then the
+    learner's own points; returns the settings and the learner's CSV."""
+    with where:
         st.subheader("Data", anchor=False)
-        dataset = control(state.DATASET)
+        cells = st.columns(4, gap="medium")
+        with cells[0]:
+            dataset = control(state.DATASET)
         custom = dataset == "custom"
         # The classes control comes second but is made last: for the learner's own points
         # its single choice (their K) is known only after the upload and the table.
-        classes_slot = st.empty()
-        n = control(state.POINTS, disabled=custom)
-        noise = control(state.NOISE, disabled=custom)
-        test = control(state.TEST_FRACTION)
-        seed = control(state.DATA_SEED)
-        features = control(state.FEATURES)
-        scale = control(state.FEATURE_SCALE)
-    custom_csv = custom_classes = None
-    if custom:
-        with st.expander("Your points", expanded=True, icon=":material/edit_note:"):
-            custom_csv = custom_points_section()
-        custom_classes = int(parse_custom_points(custom_csv)[1].max()) + 1
-    with st.sidebar:
+        classes_slot = cells[1].empty()
+        with cells[2]:
+            n = control(state.POINTS, disabled=custom)
+        with cells[3]:
+            noise = control(state.NOISE, disabled=custom)
+        cells = st.columns(4, gap="medium")
+        with cells[0]:
+            test = control(state.TEST_FRACTION)
+        with cells[1]:
+            seed = control(state.DATA_SEED)
+        with cells[2]:
+            features = control(state.FEATURES)
+        with cells[3]:
+            scale = control(state.FEATURE_SCALE)
+        note = st.empty()
+        custom_csv = custom_classes = None
+        if custom:
+            with st.expander("Your points", expanded=True, icon=":material/edit_note:"):
+                custom_csv = custom_points_section()
+            custom_classes = int(parse_custom_points(custom_csv)[1].max()) + 1
         with classes_slot.container():
             setting = _classes_setting(dataset, custom_classes)
             classes = control(setting, disabled=setting.kind == "select")
-        st.caption(dataset_note(dataset, features))
+        note.caption(dataset_note(dataset, features))
     return DataSettings(dataset=dataset, n=n, classes=classes, noise=noise, seed=seed,
                         test=test, features=features, scale=scale), custom_csv
-

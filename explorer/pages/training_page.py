@@ -2,7 +2,8 @@
 
 The page reads like its layout, one module per section:
 
-1. the data, generated or the learner's own (explorer/pages/training_data.py);
+1. the data, generated or the learner's own (explorer/pages/training_data.py), its
+   controls right under the player they move;
 2. the optimiser, the run's health and metrics, and the player: decision regions and
    learning curves drawn in the browser from the trajectory, every step a frame
    (explorer/pages/training_controls.py, explorer/pages/training_player.py);
@@ -18,11 +19,13 @@ explorer/pages/training_cache.py.
 
 from __future__ import annotations
 
+import streamlit as st
+
 from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.pages.controls import lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
 from explorer.pages.training_controls import page_run, training_section
-from explorer.pages.training_data import data_section
+from explorer.pages.training_data import data_section, data_slot
 from explorer.pages.training_inspect import inspect_section
 
 SETTINGS = PAGE_SETTINGS["training"]
@@ -72,8 +75,11 @@ notes_slot = lesson_header(
     "boundaries, step by step.",
     EXPLANATION, SETTINGS,
 )
-data_settings, custom_csv = data_section()
+# The data controls are made first (the run needs them) but sit under the player.
+training_slot = st.container()
+data_settings, custom_csv = data_section(data_slot())
 with page_run():
-    training_section(data_settings, custom_csv)
+    with training_slot:
+        training_section(data_settings, custom_csv)
     inspect_section()
 show_url_notes(notes_slot)

@@ -358,7 +358,7 @@ class CurveView {
     svg.setAttribute("width", width);
     svg.setAttribute("height", height);
     // Room for the tick labels and the vertical axis title (larger in presentation mode).
-    const left = this.header.present ? 100 : 64;
+    const left = this.header.present ? 100 : 76;
     const right = 16;
     const lossPanel = { top: 12, bottom: Math.round(height * 0.58) };
     const accPanel = { top: Math.round(height * 0.66), bottom: height - 40 };
@@ -414,7 +414,8 @@ class CurveView {
     text(x0, accPanel.bottom + 22, "0", "start");
     text(x1, accPanel.bottom + 22, String(this.lastStep), "end");
     text((x0 + x1) / 2, accPanel.bottom + 26, "step", "middle", "axis");
-    const title = this.header.present ? 20 : 16;
+    // The vertical titles stand left of the widest tick label ("100%"), clear of it.
+    const title = this.header.present ? 20 : 12;
     text(title, (lossPanel.top + lossPanel.bottom) / 2, this.log ? "loss (log)" : "loss", "middle", "axis vertical");
     text(title, (accPanel.top + accPanel.bottom) / 2, "accuracy", "middle", "axis vertical");
   }
@@ -575,7 +576,8 @@ class Player {
     this.size = size;
     this.curveWidth = curveWidth;
     for (const view of this.regionViews) view.resize(size);
-    this.curveView.layout(curveWidth, runs === 1 && !narrow ? size + 30 : 300);
+    // Stacked (a phone): tall enough that the accuracy panel holds its vertical title.
+    this.curveView.layout(curveWidth, runs === 1 && !narrow ? size + 30 : narrow ? 340 : 300);
     this.show(this.step);
   }
 

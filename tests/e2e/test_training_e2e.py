@@ -84,6 +84,7 @@ def test_bad_uploads_and_bad_table_edits_are_explained(page, app_url):
     assert "previous points are kept" in message.inner_text()
 
     grid = page.locator("[class*='st-key-points_'] [data-testid='stDataFrameResizable']")
+    grid.scroll_into_view_if_needed()  # the table sits under the player's data controls
     box = grid.bounding_box()
     before = region_xs(page)
     edit_cell(page, box, row=0, column=0, text="1.25")  # a valid edit moves a point

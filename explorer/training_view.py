@@ -11,7 +11,12 @@ import hashlib
 import numpy as np
 
 from explorer.datasets import DATASETS
-from explorer.training_run import DataSettings, TrainSettings
+from explorer.training_run import (
+    MAX_CUSTOM_CLASSES,
+    MAX_CUSTOM_ROWS,
+    DataSettings,
+    TrainSettings,
+)
 
 
 def csv_hash(text: str | None) -> str:
@@ -22,6 +27,62 @@ def csv_hash(text: str | None) -> str:
 def run_label(settings: TrainSettings) -> str:
     """A run's name in legends and messages, e.g. ``"gd, lr 0.5"``."""
     return f"{settings.optimizer}, lr {settings.lr:g}"
+
+
+def run_labels(settings) -> list[str]:
+    """The names of the runs shown together: the second (compare mode) marked "(2nd)"."""
+    return [run_label(each) + (" (2nd)" if index else "") for index, each in enumerate(settings)]
+
+
+def class_names(classes: int, names=None) -> list[str]:
+    """What the page calls each class: the learner's own names (read from their CSV) where
+    given, else ``class k``.
+
+    Parameters
+    ----------
+    classes : int
+        K, the number of classes.
+    names : sequence of str, optional
+        ``names[k]`` for class k; classes beyond it (added in the table) get ``class k``.
+    """
+    names = tuple(names or ())
+    return [names[k] if k < len(names) else f"class {k}" for k in range(classes)]
+
+
+def class_key(names) -> str:
+    """The class numbers with their names, for controls and charts that show numbers:
+    ``"class 0 = cat, class 1 = dog"``."""
+    return ", ".join(f"class {k} = {name}" for k, name in enumerate(names))
+
+
+def named_table(table: dict, names) -> dict:
+    """The per-example table with the classes named: the true and predicted class as
+    names, and the score and probability columns ``s{k}``, ``p{k}`` as ``s(name)``,
+    ``p(name)``.
+
+    Parameters
+    ----------
+    table : dict of str to ndarray, each shape (rows,)
+        As ``explorer.training_run.example_table`` returns it.
+    names : sequence of str
+        ``names[k]`` for class k.
+    """
+    named = {}
+    for column, values in table.items():
+        if column in ("y", "predicted"):
+            named[column] = [names[int(k)] for k in values]
+        elif column[:1] in ("s", "p") and column[1:].isdigit():
+            named[f"{column[0]}({names[int(column[1:])]})"] = values
+        else:
+            named[column] = values
+    return named
+
+
+def upload_help() -> str:
+    """The upload's help text, with the page's limits."""
+    return ("One point per line; labels are class numbers "
+            f"0..{MAX_CUSTOM_CLASSES - 1} or class names (cat, dog, ...); "
+            f"at most {MAX_CUSTOM_ROWS:,} rows.")
 
 
 def format_loss(value: float) -> str:

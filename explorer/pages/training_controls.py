@@ -22,7 +22,7 @@ from explorer.pages.presentation import presenting
 from explorer.pages.training_cache import cached_run
 from explorer.pages.training_player import player_section
 from explorer.training_run import DataSettings, Run, TrainSettings
-from explorer.training_view import csv_hash, run_label
+from explorer.training_view import csv_hash, run_labels
 
 
 def _slots(spec: list[float], stacked: bool, **options) -> list:
@@ -144,9 +144,9 @@ def training_section(data_settings: DataSettings, custom_csv: str | None) -> Non
     st.session_state[SHOWN_RUNS] = (data_settings, custom_csv, first, second)
     key = csv_hash(custom_csv)
     settings = [first] + ([second] if second is not None else [])
-    runs = [(run_label(each) + (" (2nd)" if index else ""),
-             cached_run(data_settings, key, each, custom_csv))
-            for index, each in enumerate(settings)]
+    runs = list(zip(run_labels(settings),
+                    [cached_run(data_settings, key, each, custom_csv) for each in settings],
+                    strict=True))
     verdicts = [cached_health(data_settings, key, each, custom_csv) for each in settings]
     # The health messages sit above the player but are sent after it: the regions answer
     # "what did this change do?" and the browser draws them while the rest arrives.

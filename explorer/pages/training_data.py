@@ -21,9 +21,26 @@ from explorer.datasets import DATASETS
 from explorer.export import points_csv
 from explorer.pages.controls import control
 from explorer.pages.presentation import secondary_panel
+from explorer.points_csv import read_points
 from explorer.state import plain_text
-from explorer.training_run import DataSettings, make_data, parse_custom_points
-from explorer.training_view import dataset_note
+from explorer.training_run import (
+    MAX_CUSTOM_CLASSES,
+    DataSettings,
+    make_data,
+    parse_custom_points,
+)
+from explorer.training_view import class_key, class_names, dataset_note, upload_help
+
+#: Session key of the class names read from the learner's CSV (None: class numbers).
+_NAMES = "custom_names"
+
+
+def given_class_names(data_settings: DataSettings, classes: int) -> list[str] | None:
+    """The names of the classes when the learner's CSV gave them (else None): one per
+    class, ``class k`` for a class added in the table."""
+    names = st.session_state.get(_NAMES) if data_settings.dataset == "custom" else None
+    return class_names(classes, names) if names else None
+
 
 #: A small editable example for "your own data" (rounded so the table reads well).
 _EXAMPLE_DATA = DataSettings(dataset="blobs", n=36, classes=3, noise=0.25, seed=7)
@@ -53,12 +70,13 @@ def custom_points_section() -> str:
     if "custom_csv" not in st.session_state:
         example = make_data(_EXAMPLE_DATA)
         st.session_state["custom_csv"] = points_csv(example.X.round(2), example.y)
+        st.session_state[_NAMES] = None
         st.session_state["custom_version"] = 0
     left, right = st.columns([2, 3], gap="medium")
     with left:
         uploaded = st.file_uploader(
             "Upload a CSV of x1, x2, label", type=["csv", "txt"], key="upload",
-            help="One point per line; labels are class numbers 0..5; at most 5000 rows.",
+            help=upload_help(),
         )
         _take_upload(uploaded)
         error = st.session_state.get("upload_error")
@@ -90,6 +108,8 @@ def _take_upload(uploaded) -> None:
         st.session_state["upload_error"] = (uploaded.name, str(error))
         return
     st.session_state.pop("upload_error", None)
+    # Text labels (cat, dog) name the classes in legends and tables.
+    st.session_state[_NAMES] = read_points(uploaded.getvalue()).names
     st.session_state["custom_csv"] = points_csv(X, y)
     # A new editor key: the table starts again from the uploaded points.
     st.session_state["custom_version"] = st.session_state.get("custom_version", 0) + 1
@@ -107,9 +127,13 @@ def _edit_points() -> None:
         column_config={
             "x1": st.column_config.NumberColumn("x1", format="%.3f"),
             "x2": st.column_config.NumberColumn("x2", format="%.3f"),
-            "label": st.column_config.NumberColumn("label", min_value=0, max_value=5, step=1),
+            "label": st.column_config.NumberColumn(
+                "label", min_value=0, max_value=MAX_CUSTOM_CLASSES - 1, step=1),
         },
     )
+    names = st.session_state.get(_NAMES)
+    if names:
+        st.caption(f"Labels are class numbers here: {class_key(names)}.")
     # Without a header, the "line" of a parse error is the table's row number; rows left
     # completely empty (a row just added) are skipped rather than reported.
     text = edited.dropna(how="all").to_csv(index=False, header=False)

@@ -26,8 +26,9 @@ from explorer.pages.controls import control
 from explorer.pages.presentation import secondary_panel
 from explorer.pages.training_cache import cached_data, cached_run
 from explorer.pages.training_controls import shown_runs
+from explorer.pages.training_data import given_class_names
 from explorer.pages.training_player import checked_step, follow_player, mount_landscape
-from explorer.param_names import parse_param
+from explorer.param_names import parameter_names, parse_param
 from explorer.training_run import (
     TABLE_ROWS,
     Data,
@@ -40,7 +41,15 @@ from explorer.training_run import (
     predictions,
     pulls,
 )
-from explorer.training_view import csv_hash, format_loss, path_span, run_label, trajectory_id
+from explorer.training_view import (
+    class_key,
+    csv_hash,
+    format_loss,
+    named_table,
+    path_span,
+    run_labels,
+    trajectory_id,
+)
 
 #: Grid points per side of the loss landscape.
 LANDSCAPE_RESOLUTION = 45
@@ -80,9 +89,10 @@ def inspect_section() -> None:
     data = cached_data(data_settings, key, custom_csv)
     run = cached_run(data_settings, key, first, custom_csv)
     with secondary_panel("Loss, accuracy and steps"):
-        metrics_panel(data, [(run_label(each) + (" (2nd)" if index else ""),
-                              cached_run(data_settings, key, each, custom_csv))
-                             for index, each in enumerate(settings)])
+        metrics_panel(data, list(zip(
+            run_labels(settings),
+            [cached_run(data_settings, key, each, custom_csv) for each in settings],
+            strict=True)))
     if paused is not None:
         # The paused step is browser input: it goes through the ``at`` checks.
         step = checked_step(paused, max(cached_run(data_settings, key, each, custom_csv)
@@ -100,9 +110,9 @@ def inspect_section() -> None:
                  else None)
         landscape_panel(data, run, step, other, trajectory_id(data_settings, key, settings))
     elif view == "Pulls":
-        pulls_panel(data, run, step)
+        pulls_panel(data, run, step, given_class_names(data_settings, data.classes))
     elif view == "Examples":
-        examples_panel(data, run, step)
+        examples_panel(data, run, step, given_class_names(data_settings, data.classes))
     else:
         downloads_panel(data_settings, custom_csv, first)
 
@@ -120,8 +130,7 @@ def _step_control(steps_taken: int) -> int:
 
 
 def _landscape_params(data: Data) -> tuple[str, str]:
-    dim, k = data.dim, data.classes
-    names = [f"W[{r},{c}]" for r in range(dim) for c in range(k)] + [f"b[{c}]" for c in range(k)]
+    names = parameter_names(data.dim, data.classes)
     return (control(state.LANDSCAPE_X.with_options(names)),
             control(state.LANDSCAPE_Y.with_options(names)))
 
@@ -139,10 +148,10 @@ def landscape_panel(data: Data, run: Run, step: int, other: Run | None,
         note.warning("Pick two different parameters for the landscape.", icon=":material/info:")
         return
     params = (px, py)
-    paths = [(run_label(run.settings), project_path(run.trajectory.W, run.trajectory.b, params))]
-    if other is not None:
-        paths.append((run_label(other.settings) + " (2nd)",
-                      project_path(other.trajectory.W, other.trajectory.b, params)))
+    runs = [run] + ([other] if other is not None else [])
+    paths = [(label, project_path(each.trajectory.W, each.trajectory.b, params))
+             for label, each in zip(run_labels([each.settings for each in runs]), runs,
+                                    strict=True)]
     centre, half = path_span([path for _, path in paths])
     try:
         grid = landscape(run.trajectory.W[step], run.trajectory.b[step], data.F_train,
@@ -170,14 +179,16 @@ def landscape_panel(data: Data, run: Run, step: int, other: Run | None,
     note.caption(text)
 
 
-def pulls_panel(data: Data, run: Run, step: int) -> None:
+def pulls_panel(data: Data, run: Run, step: int, names: list[str] | None) -> None:
+    """Who pulls the weights of one class; ``names``: the classes' names, if given."""
     chart, side = st.columns([5, 2], gap="large")
     with side:
         k = control(state.PULL_CLASS.with_range(max_value=data.classes - 1))
+        named = f"class {k}" + (f" ({names[k]})" if names else "")
         st.caption(
             f"Each arrow is −(p_{k} − y_{k})·x for one training point: the (x1, x2) part of "
             f"that point's term in −∂L/∂w_{k}, i.e. where one descent step moves w_{k} "
-            f"because of it. Points of class {k} pull w_{k} towards themselves, the others "
+            f"because of it. Points of {named} pull w_{k} towards themselves, the others "
             "push it away, each in proportion to how wrong the model still is about them: "
             "confident, correct points barely pull. The thick arrow from the origin is their "
             "mean, the data part of the step. Arrows are drawn at half scale, the same at "
@@ -188,11 +199,15 @@ def pulls_panel(data: Data, run: Run, step: int) -> None:
     lines = boundary_lines(W, b, data.features, data.bounds)
     with chart:
         show_chart(figs.pulls_figure(result, k, lines, data.bounds), key="pulls",
-                   alt=f"Arrows: how each training point pulls the weights of class {k} at "
+                   alt=f"Arrows: how each training point pulls the weights of {named} at "
                        f"step {step}, over the decision boundaries.")
+        if names:
+            st.caption(class_key(names))
 
 
-def examples_panel(data: Data, run: Run, step: int) -> None:
+def examples_panel(data: Data, run: Run, step: int, names: list[str] | None) -> None:
+    """The per-example table and the confusion matrix; ``names``: the classes' names, if
+    given (they then name the table's classes and columns)."""
     left, right = st.columns([5, 2], gap="large")
     total = data.X_train.shape[0]
     pages = max(1, math.ceil(total / TABLE_ROWS))
@@ -206,6 +221,8 @@ def examples_panel(data: Data, run: Run, step: int) -> None:
         st.markdown(f"**Training points {first + 1}–{first + shown} of {total} ({order}) at "
                     f"step {step}**: scores s, probabilities p and loss −log p_y")
         table = example_table(data, run, step, order=order, page=page - 1)
+        if names:
+            table = named_table(table, names)
         st.dataframe(pd.DataFrame(table), height=360, key="examples", hide_index=True,
                      column_config={name: st.column_config.NumberColumn(format="%.3f")
                                     for name in table
@@ -218,6 +235,8 @@ def examples_panel(data: Data, run: Run, step: int) -> None:
         show_chart(figs.confusion_figure(matrix), key="confusion",
                    alt=chart_text.matrix_text("the confusion matrix", matrix, rows="true class",
                                               columns="predicted class", decimals=0))
+        if names:
+            st.caption(class_key(names))
 
 
 def downloads_panel(data_settings: DataSettings, custom_csv: str | None,

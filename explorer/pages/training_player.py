@@ -25,9 +25,10 @@ from explorer.figures.style import CLASS_COLORS
 from explorer.pages.controls import control
 from explorer.pages.presentation import presenting
 from explorer.pages.training_cache import cached_data, cached_run
+from explorer.pages.training_data import given_class_names
 from explorer.player_payload import player_payload, points_id, points_payload
 from explorer.training_run import DataSettings, Run, TrainSettings
-from explorer.training_view import csv_hash, run_label, trajectory_id
+from explorer.training_view import csv_hash, run_labels, trajectory_id
 from explorer.web.bundle import bundle, read
 
 #: The component's key; also the CSS class ``st-key-player`` that tests select on.
@@ -110,17 +111,17 @@ def cached_payload(
     data_settings: DataSettings, custom_hash: str, settings: tuple[TrainSettings, ...],
     kinds: tuple[str, ...], show_test: bool, discrete: bool, at: int, trajectory: str,
     _custom_csv: str | None, present: bool = False, follow: bool = False,
+    class_names: tuple[str, ...] | None = None,
 ) -> bytes:
     data = cached_data(data_settings, custom_hash, _custom_csv)
     runs = [cached_run(data_settings, custom_hash, each, _custom_csv) for each in settings]
-    labels = [run_label(each) + (" (2nd)" if index else "")
-              for index, each in enumerate(settings)]
+    labels = run_labels(settings)
     points = cached_points(data_settings, custom_hash, _custom_csv)
     return player_payload(
         data, runs, labels=labels, health=list(kinds), show_test=show_test,
         discrete=discrete, at=at, class_colors=CLASS_COLORS[: data.classes],
         run_colors=figs.RUN_COLORS[: len(runs)], points=points_id(points),
-        trajectory=trajectory, present=present, follow=follow,
+        trajectory=trajectory, present=present, follow=follow, class_names=class_names,
     )
 
 
@@ -165,5 +166,7 @@ def player_section(data_settings: DataSettings, custom_csv: str | None,
     at = _opening_step(run_key, steps_taken)
     payload = cached_payload(data_settings, key, tuple(settings), tuple(kinds), show_test,
                              discrete, at, trajectory_id(data_settings, key, tuple(settings)),
-                             custom_csv, present=presenting(), follow=follow)
+                             custom_csv, present=presenting(), follow=follow,
+                             class_names=given_class_names(  # K: the weights' columns
+                                 data_settings, runs[0][1].trajectory.W.shape[2]))
     mount(cached_points(data_settings, key, custom_csv), payload)

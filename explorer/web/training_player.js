@@ -100,9 +100,9 @@ class RegionView {
     this.run = run;
     this.setLook(header);
     const figure = el("figure", { class: "regions" });
-    const caption = el("figcaption", {}, header.runs[run].label);
-    caption.style.setProperty("--run-color", header.run_colors[run]);
+    const caption = el("figcaption");
     this.caption = caption;
+    this.writeCaption(header);
     this.chart = el("div", { "data-chart": "regions", "data-run": String(run) });
     this.canvas = el("canvas", { role: "img" });
     this.chart.append(this.canvas);
@@ -129,7 +129,25 @@ class RegionView {
     this.header = header;
     this.arrays = arrays;
     this.setLook(header);
-    this.caption.textContent = header.runs[this.run].label;
+    this.writeCaption(header);
+  }
+
+  /** The run's name, then, when the learner's data names its classes, the legend: a
+   * swatch and the name of every class. */
+  writeCaption(header) {
+    const parts = [el("span", { class: "run" }, header.runs[this.run].label)];
+    if (header.class_names) {
+      const legend = el("span", { class: "legend" });
+      header.class_names.forEach((name, k) => {
+        const swatch = el("span", { class: "swatch", "aria-hidden": "true" });
+        swatch.style.background = header.class_colors[k];
+        const entry = el("span", { class: "entry" });
+        entry.append(swatch, name);
+        legend.append(entry);
+      });
+      parts.push(legend);
+    }
+    this.caption.replaceChildren(...parts);
     this.caption.style.setProperty("--run-color", header.run_colors[this.run]);
   }
 
@@ -298,7 +316,7 @@ class RegionView {
     const K = header.classes;
     const { W, b } = paramsAt(arrays, run, step, header.dim, K);
     const columns = Array.from({ length: K }, (_, k) =>
-      `class ${k}: w = (${W.map((row) => number(row[k])).join(", ")}), b = ${number(b[k])}`);
+      `${header.class_names ? header.class_names[k] : `class ${k}`}: w = (${W.map((row) => number(row[k])).join(", ")}), b = ${number(b[k])}`);
     this.canvas.setAttribute("aria-label",
       `Decision regions of ${header.runs[run].label} at step ${step} of `
       + `${header.runs[run].steps}, ${K} classes, training loss `

@@ -6,10 +6,12 @@ The page modules (``explorer/pages/training_*.py``) only lay these out.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import numpy as np
 
+from explorer import state
 from explorer.datasets import DATASETS
 from explorer.training_run import (
     MAX_CUSTOM_CLASSES,
@@ -123,3 +125,22 @@ def trajectory_id(data_settings: DataSettings, custom_hash: str,
     """The id by which the landscape view finds the player's trajectory of these runs."""
     text = repr((data_settings, custom_hash, settings))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def classes_setting(dataset: str, custom_classes: int | None) -> state.Setting:
+    """The ``classes`` control restricted to what the dataset allows.
+
+    A dataset with a fixed number of classes (xor, moons: 2; custom data: its own K)
+    gets a one-choice control, so Streamlit itself rejects any other URL value.
+    """
+    if dataset == "custom":
+        return fixed_classes(custom_classes)
+    spec = DATASETS[dataset]
+    if spec.min_classes == spec.max_classes:
+        return fixed_classes(spec.min_classes)
+    return state.CLASSES.with_range(spec.min_classes, spec.max_classes)
+
+
+def fixed_classes(k: int) -> state.Setting:
+    """A one-choice ``classes`` control (a slider cannot have min == max)."""
+    return dataclasses.replace(state.CLASSES, kind="select", options=(k,), default=k)

@@ -10,14 +10,12 @@ kept; the learner's points stay in this session only.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from explorer import state
-from explorer.datasets import DATASETS
 from explorer.export import points_csv
 from explorer.pages.controls import control
 from explorer.pages.presentation import secondary_panel
@@ -29,7 +27,13 @@ from explorer.training_run import (
     make_data,
     parse_custom_points,
 )
-from explorer.training_view import class_key, class_names, dataset_note, upload_help
+from explorer.training_view import (
+    class_key,
+    class_names,
+    classes_setting,
+    dataset_note,
+    upload_help,
+)
 
 #: Session key of the class names read from the learner's CSV (None: class numbers).
 _NAMES = "custom_names"
@@ -44,25 +48,6 @@ def given_class_names(data_settings: DataSettings, classes: int) -> list[str] | 
 
 #: A small editable example for "your own data" (rounded so the table reads well).
 _EXAMPLE_DATA = DataSettings(dataset="blobs", n=36, classes=3, noise=0.25, seed=7)
-
-
-def _classes_setting(dataset: str, custom_classes: int | None) -> state.Setting:
-    """The ``classes`` control restricted to what the dataset allows.
-
-    A dataset with a fixed number of classes (xor, moons: 2; custom data: its own K)
-    gets a one-choice control, so Streamlit itself rejects any other URL value.
-    """
-    if dataset == "custom":
-        return _fixed_classes(custom_classes)
-    spec = DATASETS[dataset]
-    if spec.min_classes == spec.max_classes:
-        return _fixed_classes(spec.min_classes)
-    return state.CLASSES.with_range(spec.min_classes, spec.max_classes)
-
-
-def _fixed_classes(k: int) -> state.Setting:
-    """A one-choice ``classes`` control (a slider cannot have min == max)."""
-    return dataclasses.replace(state.CLASSES, kind="select", options=(k,), default=k)
 
 
 def custom_points_section() -> str:
@@ -185,7 +170,7 @@ def data_section(where: Any) -> tuple[DataSettings, str | None]:
                 custom_csv = custom_points_section()
             custom_classes = int(parse_custom_points(custom_csv)[1].max()) + 1
         with classes_slot.container():
-            setting = _classes_setting(dataset, custom_classes)
+            setting = classes_setting(dataset, custom_classes)
             classes = control(setting, disabled=setting.kind == "select")
         note.caption(dataset_note(dataset, features))
     return DataSettings(dataset=dataset, n=n, classes=classes, noise=noise, seed=seed,

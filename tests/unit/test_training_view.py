@@ -49,3 +49,19 @@ def test_format_loss_and_path_span():
     assert format_loss(0.1234567) == "0.123457" and format_loss(123456.7) == "123457"
     centre, half = path_span([np.array([[0.0, 0.0], [2.0, 1.0]]), np.array([[4.0, 0.0]])])
     assert centre == (2.0, 0.5) and half == 2.0 * 1.3
+
+
+def test_the_classes_control_follows_the_dataset():
+    from explorer import state
+    from explorer.datasets import DATASETS
+    from explorer.training_view import classes_setting
+
+    assert classes_setting("custom", 4).options == (4,)
+    for name, spec in DATASETS.items():
+        setting = classes_setting(name, None)
+        if spec.min_classes == spec.max_classes:
+            assert setting.kind == "select" and setting.options == (spec.min_classes,)
+        else:
+            assert (setting.min_value, setting.max_value) == (spec.min_classes,
+                                                              spec.max_classes)
+            assert setting.key == state.CLASSES.key

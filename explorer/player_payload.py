@@ -112,7 +112,7 @@ def points_id(points: bytes) -> str:
 def player_payload(data, runs, *, labels, health, show_test: bool, discrete: bool,
                    at: int, class_colors, run_colors, points: str, trajectory: str,
                    present: bool = False, follow: bool = False,
-                   class_names=None) -> bytes:
+                   class_names=None, controls=None) -> bytes:
     """Everything the player draws, for one or two runs on the same data.
 
     Parameters
@@ -142,6 +142,10 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
     class_names : sequence of str, optional
         The names of the classes, when the learner's data gave them: the player shows
         them in a legend (without them, the classes are ``class k`` and need none).
+    controls : dict, optional
+        The player's own controls (the learning rates): ``epoch``, ``state`` (the values
+        the browser takes when the epoch is new) and ``items`` (per control its key,
+        label, help, options and their texts); see explorer/pages/training_controls.py.
 
     Returns
     -------
@@ -170,5 +174,6 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
         "trajectory": trajectory, "follow": bool(follow),
         "class_names": list(class_names) if class_names is not None else None,
         "class_colors": list(class_colors), "run_colors": list(run_colors),
+        "controls": controls,
     }
     return encode(header, arrays)

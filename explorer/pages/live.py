@@ -70,6 +70,8 @@ class LiveView:
     refine : callable
         ``values -> settings`` whose range depends on other values (the target y < K);
         those are checked again against their narrowed range.
+    key : str
+        The component's key, when it is not ``<name>_live`` (the /training player).
     """
 
     name: str
@@ -78,6 +80,7 @@ class LiveView:
     to_browser: Callable[[Mapping[str, Any]], dict]
     from_browser: Callable[[Mapping[str, Any]], dict]
     refine: Callable[[Mapping[str, Any]], Sequence[Setting]] = lambda values: ()
+    key: str = ""
 
     @property
     def values_key(self) -> str:
@@ -86,7 +89,7 @@ class LiveView:
 
     @property
     def component_key(self) -> str:
-        return f"{self.name}_live"
+        return self.key or f"{self.name}_live"
 
 
 #: Every live view defined so far, by name (a page's view is defined when its script runs);
@@ -245,7 +248,7 @@ def write_url(view: LiveView, values: Mapping[str, Any],
             st.query_params[key] = text
 
 
-def _ignore() -> None:
+def ignore_state() -> None:
     """on_state_change: the new state is read and checked by the next run itself."""
 
 
@@ -265,5 +268,5 @@ def mount(view: LiveView, extra: Mapping[str, Any], *, present: bool = False,
     values, seed, epoch = current_values(view)
     data = {"epoch": epoch, "state": view.to_browser(seed), "present": bool(present), **extra}
     kwargs = {} if height is None else {"height": height}
-    view.component(key=view.component_key, data=data, on_state_change=_ignore, **kwargs)
+    view.component(key=view.component_key, data=data, on_state_change=ignore_state, **kwargs)
     return values

@@ -24,7 +24,7 @@ import streamlit as st
 from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.pages.controls import lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
-from explorer.pages.training_controls import page_run, training_section
+from explorer.pages.training_controls import RATES, page_run, training_section
 from explorer.pages.training_data import data_section, data_slot
 from explorer.pages.training_inspect import inspect_section
 
@@ -73,7 +73,7 @@ notes_slot = lesson_header(
     "Training by gradient descent",
     "Train a softmax classifier on 2D points and watch gradient descent move the decision "
     "boundaries, step by step.",
-    EXPLANATION, SETTINGS,
+    EXPLANATION, SETTINGS, forget=(RATES.values_key,),
 )
 # The data controls are made first (the run needs them) but sit under the player.
 training_slot = st.container()

@@ -33,6 +33,7 @@ from explorer.pages.training_player import (
     player_options,
     player_section,
 )
+from explorer.player_payload import points_id
 from explorer.training_run import DataSettings, Run, TrainSettings
 from explorer.training_view import csv_hash, run_labels
 
@@ -184,14 +185,18 @@ def training_section(data_settings: DataSettings, custom_csv: str | None) -> Non
         first, second = _train_controls(stacked=present)
     with right:
         show_test, discrete = player_options()
-        mount_engine(cached_points(data_settings, csv_hash(custom_csv), custom_csv))
-        run_section(data_settings, custom_csv, first, second, show_test, discrete)
+        points = cached_points(data_settings, csv_hash(custom_csv), custom_csv)
+        mount_engine(points)
+        run_section(data_settings, custom_csv, first, second, show_test, discrete,
+                    points_id(points))
 
 
 @st.fragment
 def run_section(data_settings: DataSettings, custom_csv: str | None, first: TrainSettings,
-                second: TrainSettings | None, show_test: bool, discrete: bool) -> None:
-    """The run and its player, with the learning rates as the player's own controls.
+                second: TrainSettings | None, show_test: bool, discrete: bool,
+                points: str) -> None:
+    """The run and its player, with the learning rates as the player's own controls
+    (``points``: the id of the points the engine component holds).
 
     A key press on a learning rate reruns this fragment alone: check the rates, train
     (cached), send the player its new data (and a health message when the run needs one).
@@ -216,7 +221,7 @@ def run_section(data_settings: DataSettings, custom_csv: str | None, first: Trai
     player_section(data_settings, custom_csv, settings, runs,
                    [verdict.kind for verdict, _ in verdicts], show_test=show_test,
                    discrete=discrete, follow=not st.session_state.get(_PAGE_RUN, False),
-                   controls=_rate_controls(seed, epoch, compare))
+                   controls=_rate_controls(seed, epoch, compare), points=points)
     if above is not None:
         with above.container():
             for (label, run), (verdict, suggested) in zip(runs, verdicts, strict=True):

@@ -14,13 +14,10 @@ section, a fragment of its own, follows the player; the step goes through the
 The player also draws its own controls (the learning rates, see
 explorer/pages/training_controls.py): a key press there goes straight back as the
 component's state, so only the small fragment around the player runs again.
-``player_options`` lays out the display options and ``player_section`` the player; the
-payloads it sends are cached beside it.
+``player_options`` lays out the display options and ``player_section`` the player.
 """
 
 from __future__ import annotations
-
-import json
 
 import streamlit as st
 
@@ -30,11 +27,11 @@ from explorer.figures.style import CLASS_COLORS
 from explorer.pages.controls import control
 from explorer.pages.live import ignore_state
 from explorer.pages.presentation import presenting
-from explorer.pages.training_cache import cached_data, cached_run
+from explorer.pages.training_cache import cached_data
 from explorer.pages.training_data import given_class_names
-from explorer.player_payload import player_payload, points_id, points_payload
+from explorer.player_payload import player_payload, points_payload
 from explorer.training_run import DataSettings, Run, TrainSettings
-from explorer.training_view import csv_hash, run_labels, trajectory_id
+from explorer.training_view import csv_hash, trajectory_id
 from explorer.web.bundle import bundle, read
 
 #: The component's key; also the CSS class ``st-key-player`` that tests select on.
@@ -118,26 +115,6 @@ def cached_points(data_settings: DataSettings, custom_hash: str, _custom_csv: st
     return points_payload(cached_data(data_settings, custom_hash, _custom_csv))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_payload(
-    data_settings: DataSettings, custom_hash: str, settings: tuple[TrainSettings, ...],
-    kinds: tuple[str, ...], show_test: bool, discrete: bool, at: int, trajectory: str,
-    _custom_csv: str | None, present: bool = False, follow: bool = False,
-    class_names: tuple[str, ...] | None = None, controls: str = "null",
-) -> bytes:
-    data = cached_data(data_settings, custom_hash, _custom_csv)
-    runs = [cached_run(data_settings, custom_hash, each, _custom_csv) for each in settings]
-    labels = run_labels(settings)
-    points = cached_points(data_settings, custom_hash, _custom_csv)
-    return player_payload(
-        data, runs, labels=labels, health=list(kinds), show_test=show_test,
-        discrete=discrete, at=at, class_colors=CLASS_COLORS[: data.classes],
-        run_colors=figs.RUN_COLORS[: len(runs)], points=points_id(points),
-        trajectory=trajectory, present=present, follow=follow, class_names=class_names,
-        controls=json.loads(controls),
-    )
-
-
 def _opening_step(run_key: tuple, steps_taken: int) -> int:
     """The step the player opens at: the inspected step when this run first appears.
 
@@ -175,19 +152,27 @@ def player_options() -> tuple[bool, bool]:
 def player_section(data_settings: DataSettings, custom_csv: str | None,
                    settings: list[TrainSettings], runs: list[tuple[str, Run]],
                    kinds: list[str], *, show_test: bool, discrete: bool, follow: bool,
-                   controls: dict) -> None:
+                   controls: dict, points: str) -> None:
     """The player: regions of every run and the curves, and its own controls.
 
     ``follow``: the inspect section does not run with this run (see ``follow_player``);
-    ``controls``: the player's controls (see explorer.player_payload.player_payload)."""
+    ``controls``: the player's controls (see explorer.player_payload.player_payload);
+    ``points``: the id of the points the engine holds (``points_id``).
+
+    The payload is built here from the runs in hand, not cached: packing them takes well
+    under a millisecond, less than a cache lookup, and equal runs give equal bytes (which
+    Streamlit's message cache then does not resend)."""
     key = csv_hash(custom_csv)
     steps_taken = max(run.steps_taken for _, run in runs)
     run_key = (data_settings, key, tuple(settings), show_test, discrete)
     at = _opening_step(run_key, steps_taken)
-    payload = cached_payload(data_settings, key, tuple(settings), tuple(kinds), show_test,
-                             discrete, at, trajectory_id(data_settings, key, tuple(settings)),
-                             custom_csv, present=presenting(), follow=follow,
-                             class_names=given_class_names(  # K: the weights' columns
-                                 data_settings, runs[0][1].trajectory.W.shape[2]),
-                             controls=json.dumps(controls, sort_keys=True))
+    data = cached_data(data_settings, key, custom_csv)
+    payload = player_payload(
+        data, [run for _, run in runs], labels=[label for label, _ in runs],
+        health=list(kinds), show_test=show_test, discrete=discrete, at=at,
+        class_colors=CLASS_COLORS[: data.classes], run_colors=figs.RUN_COLORS[: len(runs)],
+        points=points, trajectory=trajectory_id(data_settings, key, tuple(settings)),
+        present=presenting(), follow=follow, controls=controls,
+        class_names=given_class_names(data_settings, runs[0][1].trajectory.W.shape[2]),
+    )
     mount(payload)

@@ -14,6 +14,7 @@ import pytest
 
 from explorer import state
 from explorer.optim import train
+from explorer.pages import live
 from explorer.player_payload import dequantize
 from explorer.training_run import (
     DataSettings,
@@ -23,7 +24,6 @@ from explorer.training_run import (
     make_data,
     pulls,
 )
-from explorer.pages import live
 from tests.app.page_probe import open_page
 from tests.support.charts import (
     app_chart,

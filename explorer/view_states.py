@@ -13,9 +13,10 @@ from typing import Any
 
 from explorer import state
 from explorer.figures.style import CLASS_COLORS, DIVERGING
-from explorer.figures.weights_figs import PLANE_EXTENT
 from explorer.softmax_lesson import OVERFLOW_SHIFT
 
+#: Half-width of the square plane /weights shows: the sliders of x and W span [-3, 3].
+PLANE_EXTENT = 3.3
 #: Cells per side of the region grid the browser computes on /weights (row 0 at the top).
 REGION_CELLS = 64
 

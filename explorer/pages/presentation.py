@@ -2,7 +2,7 @@
 
 Presentation mode (``present=true`` in the URL, or the toggle in the sidebar) is for a
 lecture hall: the sidebar starts folded, the title starts at the top, chart text is
-large and dark (:func:`explorer.figures.style.presented`), and secondary panels are
+large and dark (:func:`explorer.figures.readable.presented`), and secondary panels are
 folded away (:func:`secondary_panel`). Pages ask :func:`presenting` and pass the answer
 on to their components as ``present``.
 

@@ -21,10 +21,10 @@ from functools import cached_property
 
 import numpy as np
 
-from explorer import state
 from explorer.boundaries import feature_map
 from explorer.datasets import make_dataset, parse_points, train_test_split
 from explorer.optim import Trajectory, train
+from explorer.settings import specs
 
 #: Standard deviation of the initial weights (the bias starts at 0). Large enough that
 #: the first decision boundaries are visible and the landscape path has somewhere to go.
@@ -44,26 +44,26 @@ CHUNK_ELEMENTS = 2_000_000
 class DataSettings:
     """The data controls of the page (URL keys in brackets)."""
 
-    dataset: str = state.DATASET.default  # [dataset]
-    n: int = state.POINTS.default  # [n]
-    classes: int = state.CLASSES.default  # [classes]
-    noise: float = state.NOISE.default  # [noise]
-    seed: int = state.DATA_SEED.default  # [seed] also seeds the train/test split
-    test: float = state.TEST_FRACTION.default  # [test]
-    features: str = state.FEATURES.default  # [features]
-    scale: int = state.FEATURE_SCALE.default  # [scale] multiplies every point
+    dataset: str = specs.DATASET.default  # [dataset]
+    n: int = specs.POINTS.default  # [n]
+    classes: int = specs.CLASSES.default  # [classes]
+    noise: float = specs.NOISE.default  # [noise]
+    seed: int = specs.DATA_SEED.default  # [seed] also seeds the train/test split
+    test: float = specs.TEST_FRACTION.default  # [test]
+    features: str = specs.FEATURES.default  # [features]
+    scale: int = specs.FEATURE_SCALE.default  # [scale] multiplies every point
 
 
 @dataclass(frozen=True)
 class TrainSettings:
     """The optimisation controls of the page (URL keys in brackets)."""
 
-    optimizer: str = state.OPTIMIZER.default  # [optimizer]
-    lr: float = state.LEARNING_RATE.default  # [lr]
-    steps: int = state.STEPS.default  # [steps]
-    reg: float = state.TRAIN_REG.default  # [reg]
-    batch: int = state.BATCH.default  # [batch]
-    init: int = state.INIT_SEED.default  # [init] seeds the initial weights and the batches
+    optimizer: str = specs.OPTIMIZER.default  # [optimizer]
+    lr: float = specs.LEARNING_RATE.default  # [lr]
+    steps: int = specs.STEPS.default  # [steps]
+    reg: float = specs.TRAIN_REG.default  # [reg]
+    batch: int = specs.BATCH.default  # [batch]
+    init: int = specs.INIT_SEED.default  # [init] seeds the initial weights and the batches
 
     @property
     def batch_size(self) -> int | None:
@@ -138,8 +138,8 @@ def plane_bounds(X) -> tuple[float, float, float, float]:
 
 
 #: The most points and classes the page accepts in the learner's own data.
-MAX_CUSTOM_ROWS = int(state.POINTS.max_value)
-MAX_CUSTOM_CLASSES = int(state.CLASSES.max_value)
+MAX_CUSTOM_ROWS = int(specs.POINTS.max_value)
+MAX_CUSTOM_CLASSES = int(specs.CLASSES.max_value)
 
 
 def parse_custom_points(data: str | bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -416,7 +416,7 @@ def probabilities(W, b, F) -> tuple[np.ndarray, np.ndarray]:
 
 
 #: Orders of the per-example table: dataset order, or by the loss of each point.
-TABLE_ORDERS = state.TABLE_ORDER.options
+TABLE_ORDERS = specs.TABLE_ORDER.options
 
 
 def example_table(data: Data, run: Run, step: int, rows: int = TABLE_ROWS, *,

@@ -12,9 +12,9 @@ import re
 import numpy as np
 import pytest
 
-from explorer import state
 from explorer.optim import train
 from explorer.player_payload import dequantize
+from explorer.settings import specs
 from explorer.training_run import (
     DataSettings,
     TrainSettings,
@@ -311,7 +311,7 @@ def test_divergence_is_explained_with_its_step_and_a_smaller_rate():
     assert np.isfinite(train_loss(at)).all()
     # The suggested rate is one the slider offers, and following it does not diverge.
     suggested = float(re.search(r"smaller learning rate, e\.g\. lr = ([0-9.e-]+)", message)[1])
-    assert suggested in state.LEARNING_RATES and suggested < 10
+    assert suggested in specs.LEARNING_RATES and suggested < 10
     assert expected_run(lr=suggested, reg=1.0).diverged_at is None
 
 

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from explorer.figures.style import CLASS_COLORS, DIVERGING
+from explorer.page_logic.softmax import OVERFLOW_SHIFT
 from explorer.settings import specs
 from explorer.settings.setting import Setting
-from explorer.softmax_lesson import OVERFLOW_SHIFT
 
 #: Half-width of the square plane /weights shows: the sliders of x and W span [-3, 3].
 PLANE_EXTENT = 3.3

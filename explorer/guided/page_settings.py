@@ -27,10 +27,7 @@ PAGE_SETTINGS: dict[str, tuple[Setting, ...]] = {
         specs.WEIGHTS_REG, specs.PROB_CLASS, specs.COMMON_MISTAKE, specs.WEIGHTS_LR,
     ),
     "training": (
-        specs.DATASET, specs.POINTS, specs.CLASSES, specs.NOISE, specs.DATA_SEED,
-        specs.TEST_FRACTION, specs.FEATURES, specs.FEATURE_SCALE, specs.OPTIMIZER,
-        specs.LEARNING_RATE, specs.STEPS,
-        specs.TRAIN_REG, specs.BATCH, specs.INIT_SEED, specs.COMPARE, specs.OPTIMIZER_B,
+        *specs.TRAINING_DATA, *specs.TRAINING_RUN, specs.COMPARE, specs.OPTIMIZER_B,
         specs.LEARNING_RATE_B, specs.STEP_AT, specs.VIEW, specs.LANDSCAPE_X, specs.LANDSCAPE_Y,
         specs.PULL_CLASS, specs.SHOW_TEST, specs.DISCRETE, specs.TABLE_ORDER, specs.TABLE_PAGE,
     ),

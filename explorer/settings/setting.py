@@ -182,3 +182,44 @@ def log_stops(low: float, high: float) -> tuple[float, ...]:
                 stops.add(value)
     return tuple(sorted(stops))
 
+
+
+def settings_dataclass(name: str, settings: Sequence[Setting], doc: str, module: str,
+                       **namespace: Any) -> type:
+    """A frozen dataclass with one field per setting, derived from the settings themselves.
+
+    Each field is named by the setting's URL key and defaults to the setting's default, so
+    a setting added to ``settings`` is a field, with no second list to keep in step. The
+    class gets ``SETTINGS`` (the settings, in order), ``from_values`` (the instance for
+    a mapping of URL key -> value, e.g. a page's checked values; keys it lacks keep their
+    defaults, keys it does not know are ignored) and ``applies(key)`` (True unless
+    ``namespace`` says otherwise: whether a field matters for these values).
+
+    Parameters
+    ----------
+    name : str
+        The class name.
+    settings : sequence of Setting
+    doc : str
+        The class docstring.
+    module : str
+        The module the class is defined in (``__name__``), so instances pickle
+        (``st.cache_data`` stores them).
+    **namespace
+        Extra class attributes: properties, methods.
+    """
+    settings = tuple(settings)
+    fields = [(setting.key, type(setting.default), dataclasses.field(default=setting.default))
+              for setting in settings]
+
+    def from_values(cls, values):
+        return cls(**{setting.key: values[setting.key] for setting in cls.SETTINGS
+                      if setting.key in values})
+
+    cls = dataclasses.make_dataclass(
+        name, fields, frozen=True,
+        namespace={"__doc__": doc, "SETTINGS": settings, "from_values": classmethod(from_values),
+                   "applies": lambda self, key: True, **namespace},
+    )
+    cls.__module__ = module
+    return cls

@@ -2,7 +2,7 @@
 
 The one home of each control's URL key, label, default and range: the widgets, the URL
 checks, the lessons (:data:`explorer.guided.page_settings.PAGE_SETTINGS`), the /training
-run's dataclasses (:mod:`explorer.training_run`) and the exported script all read them
+run's dataclasses (:mod:`explorer.page_logic.training_run`) and the exported script all read them
 from here. Name lists come from the library that runs them (``DATASETS``, ``OPTIMIZERS``).
 
 Pure Python: nothing here imports streamlit.
@@ -190,6 +190,12 @@ PULL_CLASS = Setting(
     "pull", "Class whose weights are pulled", 0, "int", 0, 5, 1,
     help="Shows how every training point pulls the weights w_k of this class.",
 )
+#: The controls that decide the points: the fields of
+#: ``explorer.page_logic.training_run.DataSettings``.
+TRAINING_DATA = (DATASET, POINTS, CLASSES, NOISE, DATA_SEED, TEST_FRACTION, FEATURES,
+                 FEATURE_SCALE)
+#: The controls that decide one training run: the fields of ``TrainSettings``.
+TRAINING_RUN = (OPTIMIZER, LEARNING_RATE, STEPS, TRAIN_REG, BATCH, INIT_SEED)
 
 # ----------------------------------------------------------------------------------------
 # /check

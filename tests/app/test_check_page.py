@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer import loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook
-from explorer.check_runner import make_problem
+from explorer.page_logic.check import make_problem
 from explorer.settings import specs
 from tests.app import page_probe
 

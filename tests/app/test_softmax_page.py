@@ -17,8 +17,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from explorer import softmax, softmax_jacobian, softmax_naive
+from explorer.page_logic.softmax import OVERFLOW_SHIFT, tex_number
 from explorer.settings import specs
-from explorer.softmax_lesson import OVERFLOW_SHIFT, tex_number
 from tests.app import page_probe
 
 PAGE = "explorer/pages/softmax_page.py"

@@ -1,7 +1,7 @@
 """The /training page in AppTest: every control changes what is shown, the numbers shown
 are the library's, and the learner's bad data is explained and never replaces good data.
 
-Numbers are checked against the page's pure pipeline (explorer.training_run) and the
+Numbers are checked against the page's pure pipeline (explorer.page_logic.training_run) and the
 library's ``train`` called directly, never against values copied from a run.
 """
 
@@ -13,16 +13,16 @@ import numpy as np
 import pytest
 
 from explorer.optim import train
-from explorer.player_payload import dequantize
-from explorer.settings import specs
-from explorer.training_run import (
+from explorer.page_logic.training_run import (
     DataSettings,
     TrainSettings,
     compute_run,
     initial_params,
     make_data,
-    pulls,
 )
+from explorer.page_logic.training_step import pulls
+from explorer.player_payload import dequantize
+from explorer.settings import specs
 from tests.app.page_probe import open_page
 from tests.support.charts import (
     app_chart,

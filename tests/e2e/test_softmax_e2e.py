@@ -19,8 +19,8 @@ import numpy as np
 import pytest
 
 from explorer import softmax, softmax_jacobian
+from explorer.page_logic.softmax import OVERFLOW_SHIFT
 from explorer.settings import specs
-from explorer.softmax_lesson import OVERFLOW_SHIFT
 from tests.e2e.conftest import VIEWPORTS
 from tests.support.live import drive_live, live_values, wait_idle, wait_live
 

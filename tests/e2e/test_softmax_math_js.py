@@ -17,8 +17,8 @@ from explorer.losses import (
     probability_weight_grad,
     probability_weight_grad_wrong,
 )
+from explorer.page_logic.softmax import EXP_OVERFLOW
 from explorer.softmax import log_softmax, softmax, softmax_jacobian, softmax_naive
-from explorer.softmax_lesson import EXP_OVERFLOW
 from tests.support.esm import import_module
 
 TOL = 1e-12

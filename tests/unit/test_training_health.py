@@ -9,15 +9,15 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from explorer.settings import specs
-from explorer.training_health import (
+from explorer.page_logic.training_health import (
     ENDED_ABOVE,
     assess,
     explain,
     smaller_rates,
     suggest_rate,
 )
-from explorer.training_run import DataSettings, TrainSettings, compute_run, make_data
+from explorer.page_logic.training_run import DataSettings, TrainSettings, compute_run, make_data
+from explorer.settings import specs
 
 
 def run_health(data: DataSettings, **train):

@@ -9,25 +9,27 @@ import pytest
 from explorer.datasets import add_quadratic_features, make_dataset
 from explorer.losses import loss_and_grad
 from explorer.optim import train
-from explorer.settings import specs
-from explorer.softmax import softmax
-from explorer.training_run import (
+from explorer.page_logic.training_run import (
     MAX_CUSTOM_CLASSES,
     MAX_CUSTOM_ROWS,
-    TABLE_ORDERS,
     DataSettings,
     TrainSettings,
     compute_run,
-    confusion_matrix,
-    example_table,
     frame_steps,
     initial_params,
     make_data,
     parse_custom_points,
     plane_bounds,
+)
+from explorer.page_logic.training_step import (
+    TABLE_ORDERS,
+    confusion_matrix,
+    example_table,
     predictions,
     pulls,
 )
+from explorer.settings import specs
+from explorer.softmax import softmax
 
 SMALL = DataSettings(n=120, classes=3, noise=0.3, seed=4)
 

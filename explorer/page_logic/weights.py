@@ -11,13 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from explorer.gradcheck import numerical_gradient, relative_error
-from explorer.losses import (
-    loss_and_grad,
-    one_hot,
-    probability_weight_grad,
-    probability_weight_grad_wrong,
-)
+from explorer.losses import loss_and_grad, one_hot
 from explorer.page_logic.check import verdict
+from explorer.probability_grad import probability_weight_grad, probability_weight_grad_wrong
 from explorer.softmax import softmax
 
 

@@ -16,8 +16,8 @@ import pytest
 
 from explorer import loss_and_grad, softmax
 from explorer.boundaries import grid_probabilities
-from explorer.losses import probability_weight_grad, probability_weight_grad_wrong
 from explorer.page_logic.check import make_problem
+from explorer.probability_grad import probability_weight_grad, probability_weight_grad_wrong
 from explorer.settings import specs
 from tests.e2e.conftest import VIEWPORTS
 from tests.support.live import drive_live, live_values, read_chart, wait_idle, wait_live

@@ -11,7 +11,7 @@ import hashlib
 import numpy as np
 
 from explorer.datasets import DATASETS
-from explorer.training_run import DataSettings, TrainSettings
+from explorer.page_logic.training_run import DataSettings, TrainSettings
 
 
 def csv_hash(text: str | None) -> str:

@@ -19,8 +19,9 @@ from typing import Any
 
 import streamlit as st
 
-from explorer import state
 from explorer.pages.controls import control
+from explorer.settings import specs
+from explorer.settings.query import resolve_query
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 #: The page icon, served by the app itself (a Material icon would be fetched from the web).
@@ -33,13 +34,13 @@ _SEEN_KEY = "_present_url_seen"
 
 def presenting() -> bool:
     """Whether presentation mode is on: the toggle's value, else the URL's, else off."""
-    key = state.PRESENT.key
+    key = specs.PRESENT.key
     if key in st.session_state:
         return bool(st.session_state[key])
     try:
-        return bool(state.resolve_query(state.PRESENT, st.query_params.get_all(key)))
+        return bool(resolve_query(specs.PRESENT, st.query_params.get_all(key)))
     except ValueError:
-        return bool(state.PRESENT.default)
+        return bool(specs.PRESENT.default)
 
 
 @functools.cache
@@ -57,12 +58,12 @@ def _follow_url() -> None:
     the one seen on the previous run is therefore applied before the widget is made; a value
     the toggle itself wrote is the one seen, so a click is never undone.
     """
-    key = state.PRESENT.key
+    key = specs.PRESENT.key
     raw = tuple(st.query_params.get_all(key))
     if raw and raw != st.session_state.get(_SEEN_KEY):
         # An invalid value is left alone: control() names it in the page's URL notes.
         with contextlib.suppress(ValueError):
-            st.session_state[key] = bool(state.resolve_query(state.PRESENT, raw))
+            st.session_state[key] = bool(resolve_query(specs.PRESENT, raw))
     st.session_state[_SEEN_KEY] = raw
 
 
@@ -80,7 +81,7 @@ def apply_page_look() -> bool:
     )
     st.html(_stylesheet(present))
     with st.sidebar:
-        control(state.PRESENT)
+        control(specs.PRESENT)
     return present
 
 

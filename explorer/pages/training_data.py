@@ -12,19 +12,20 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from explorer import state
 from explorer.datasets import DATASETS
 from explorer.export import points_csv
-from explorer.pages.controls import control
-from explorer.state import plain_text
-from explorer.training_run import DataSettings, make_data, parse_custom_points
-from explorer.training_view import dataset_note
+from explorer.markdown_text import plain_text
+from explorer.page_logic.training_run import DataSettings, make_data, parse_custom_points
+from explorer.page_logic.training_view import dataset_note
+from explorer.pages.controls import ControlValues
+from explorer.settings import specs
+from explorer.settings.setting import Setting
 
 #: A small editable example for "your own data" (rounded so the table reads well).
 _EXAMPLE_DATA = DataSettings(dataset="blobs", n=36, classes=3, noise=0.25, seed=7)
 
 
-def _classes_setting(dataset: str, custom_classes: int | None) -> state.Setting:
+def _classes_setting(dataset: str, custom_classes: int | None) -> Setting:
     """The ``classes`` control restricted to what the dataset allows.
 
     A dataset with a fixed number of classes (xor, moons: 2; custom data: its own K)
@@ -35,12 +36,12 @@ def _classes_setting(dataset: str, custom_classes: int | None) -> state.Setting:
     spec = DATASETS[dataset]
     if spec.min_classes == spec.max_classes:
         return _fixed_classes(spec.min_classes)
-    return state.CLASSES.with_range(spec.min_classes, spec.max_classes)
+    return specs.CLASSES.with_range(spec.min_classes, spec.max_classes)
 
 
-def _fixed_classes(k: int) -> state.Setting:
+def _fixed_classes(k: int) -> Setting:
     """A one-choice ``classes`` control (a slider cannot have min == max)."""
-    return dataclasses.replace(state.CLASSES, kind="select", options=(k,), default=k)
+    return dataclasses.replace(specs.CLASSES, kind="select", options=(k,), default=k)
 
 
 def custom_points_section() -> str:
@@ -120,19 +121,20 @@ def _edit_points() -> None:
 
 def data_section() -> tuple[DataSettings, str | None]:
     """The data controls, in the sidebar; returns the settings and the learner's CSV."""
+    asked = ControlValues()
     with st.sidebar:
         st.subheader("Data", anchor=False)
-        dataset = control(state.DATASET)
+        dataset = asked.control(specs.DATASET)
         custom = dataset == "custom"
         # The classes control comes second but is made last: for the learner's own points
         # its single choice (their K) is known only after the upload and the table.
         classes_slot = st.empty()
-        n = control(state.POINTS, disabled=custom)
-        noise = control(state.NOISE, disabled=custom)
-        test = control(state.TEST_FRACTION)
-        seed = control(state.DATA_SEED)
-        features = control(state.FEATURES)
-        scale = control(state.FEATURE_SCALE)
+        asked.control(specs.POINTS, disabled=custom)
+        asked.control(specs.NOISE, disabled=custom)
+        asked.control(specs.TEST_FRACTION)
+        asked.control(specs.DATA_SEED)
+        features = asked.control(specs.FEATURES)
+        asked.control(specs.FEATURE_SCALE)
     custom_csv = custom_classes = None
     if custom:
         with st.expander("Your points", expanded=True, icon=":material/edit_note:"):
@@ -141,8 +143,7 @@ def data_section() -> tuple[DataSettings, str | None]:
     with st.sidebar:
         with classes_slot.container():
             setting = _classes_setting(dataset, custom_classes)
-            classes = control(setting, disabled=setting.kind == "select")
+            asked.control(setting, disabled=setting.kind == "select")
         st.caption(dataset_note(dataset, features))
-    return DataSettings(dataset=dataset, n=n, classes=classes, noise=noise, seed=seed,
-                        test=test, features=features, scale=scale), custom_csv
+    return DataSettings.from_values(asked), custom_csv
 

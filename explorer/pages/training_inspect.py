@@ -12,29 +12,26 @@ import math
 import pandas as pd
 import streamlit as st
 
-from explorer import chart_text, state
+from explorer import chart_text
 from explorer.boundaries import boundary_lines
 from explorer.export import dataset_csv, reproduce_script, trajectory_csv
 from explorer.figures import training_figs as figs
 from explorer.landscape import landscape, project_path
+from explorer.page_logic.training_run import Data, DataSettings, Run, TrainSettings, initial_params
+from explorer.page_logic.training_step import (
+    TABLE_ROWS,
+    confusion_matrix,
+    example_table,
+    predictions,
+    pulls,
+)
+from explorer.page_logic.training_view import csv_hash, path_span, run_label, trajectory_id
 from explorer.pages.charts import show_chart
 from explorer.pages.controls import control
 from explorer.pages.training_cache import cached_data, cached_run
 from explorer.pages.training_player import mount_landscape
 from explorer.param_names import parse_param
-from explorer.training_run import (
-    TABLE_ROWS,
-    Data,
-    DataSettings,
-    Run,
-    TrainSettings,
-    confusion_matrix,
-    example_table,
-    initial_params,
-    predictions,
-    pulls,
-)
-from explorer.training_view import csv_hash, path_span, run_label, trajectory_id
+from explorer.settings import specs
 
 #: Grid points per side of the loss landscape.
 LANDSCAPE_RESOLUTION = 45
@@ -52,7 +49,7 @@ def inspect_section(data_settings: DataSettings, custom_csv: str | None,
     with top[0]:
         step = _step_control(run.steps_taken)
     with top[1]:
-        view = control(state.VIEW)
+        view = control(specs.VIEW)
     if view == "Landscape":
         other = (cached_run(data_settings, key, second, custom_csv) if second is not None
                  else None)
@@ -69,20 +66,20 @@ def inspect_section(data_settings: DataSettings, custom_csv: str | None,
 def _step_control(steps_taken: int) -> int:
     """The inspected step, 0..steps taken; it stays on the last step while it was there."""
     high = max(steps_taken, 1)  # a slider needs min < max
-    key, previous_high = state.STEP_AT.key, st.session_state.get("_at_high")
+    key, previous_high = specs.STEP_AT.key, st.session_state.get("_at_high")
     if key in st.session_state:
         current = st.session_state[key]
         if current > high or (current == previous_high and previous_high != high):
             st.session_state[key] = high
     st.session_state["_at_high"] = high
-    return min(control(state.STEP_AT.with_range(max_value=high)), steps_taken)
+    return min(control(specs.STEP_AT.with_range(max_value=high)), steps_taken)
 
 
 def _landscape_params(data: Data) -> tuple[str, str]:
     dim, k = data.dim, data.classes
     names = [f"W[{r},{c}]" for r in range(dim) for c in range(k)] + [f"b[{c}]" for c in range(k)]
-    return (control(state.LANDSCAPE_X.with_options(names)),
-            control(state.LANDSCAPE_Y.with_options(names)))
+    return (control(specs.LANDSCAPE_X.with_options(names)),
+            control(specs.LANDSCAPE_Y.with_options(names)))
 
 
 
@@ -132,7 +129,7 @@ def landscape_panel(data: Data, run: Run, step: int, other: Run | None,
 def pulls_panel(data: Data, run: Run, step: int) -> None:
     chart, side = st.columns([5, 2], gap="large")
     with side:
-        k = control(state.PULL_CLASS.with_range(max_value=data.classes - 1))
+        k = control(specs.PULL_CLASS.with_range(max_value=data.classes - 1))
         st.caption(
             f"Each arrow is −(p_{k} − y_{k})·x for one training point: the (x1, x2) part of "
             f"that point's term in −∂L/∂w_{k}, i.e. where one descent step moves w_{k} "
@@ -156,8 +153,8 @@ def examples_panel(data: Data, run: Run, step: int) -> None:
     total = data.X_train.shape[0]
     pages = max(1, math.ceil(total / TABLE_ROWS))
     with right:
-        order = control(state.TABLE_ORDER)
-        page = control(state.TABLE_PAGE.with_range(max_value=max(pages, 2)))
+        order = control(specs.TABLE_ORDER)
+        page = control(specs.TABLE_PAGE.with_range(max_value=max(pages, 2)))
         page = min(page, pages)
     with left:
         first = (page - 1) * TABLE_ROWS

@@ -225,7 +225,7 @@ def test_a_file_that_cannot_be_read_is_named(tmp_path):
 
 
 def _page_settings_names(script: Path) -> list[str]:
-    """The ``state.X`` names of the page script's ``SETTINGS = (...)`` tuple, in order."""
+    """The ``specs.X`` names of the page script's ``SETTINGS = (...)`` tuple, in order."""
     tree = ast.parse(script.read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(

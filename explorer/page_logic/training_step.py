@@ -95,6 +95,8 @@ class Pulls:
     ----------
     points : ndarray, shape (N, 2)
         The training points.
+    labels : ndarray, shape (N,), int64
+        Their classes.
     pull : ndarray, shape (N, 2)
         ``-(p_nk - y_nk) * (x1, x2)_n``: the (x1, x2) rows of the per-example gradient
         term of column k, negated, i.e. where one descent step moves ``w_k`` because of

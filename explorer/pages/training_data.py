@@ -15,7 +15,13 @@ import streamlit as st
 from explorer.datasets import DATASETS
 from explorer.export import points_csv
 from explorer.markdown_text import plain_text
-from explorer.page_logic.training_run import DataSettings, make_data, parse_custom_points
+from explorer.page_logic.training_run import (
+    MAX_CUSTOM_CLASSES,
+    MAX_CUSTOM_ROWS,
+    DataSettings,
+    make_data,
+    parse_custom_points,
+)
 from explorer.page_logic.training_view import dataset_note
 from explorer.pages.controls import ControlValues
 from explorer.settings import specs
@@ -54,7 +60,8 @@ def custom_points_section() -> str:
     with left:
         uploaded = st.file_uploader(
             "Upload a CSV of x1, x2, label", type=["csv", "txt"], key="upload",
-            help="One point per line; labels are class numbers 0..5; at most 5000 rows.",
+            help=f"One point per line; labels are class numbers 0..{MAX_CUSTOM_CLASSES - 1}; "
+                 f"at most {MAX_CUSTOM_ROWS} rows.",
         )
         _take_upload(uploaded)
         error = st.session_state.get("upload_error")
@@ -103,7 +110,8 @@ def _edit_points() -> None:
         column_config={
             "x1": st.column_config.NumberColumn("x1", format="%.3f"),
             "x2": st.column_config.NumberColumn("x2", format="%.3f"),
-            "label": st.column_config.NumberColumn("label", min_value=0, max_value=5, step=1),
+            "label": st.column_config.NumberColumn("label", min_value=0,
+                                                   max_value=MAX_CUSTOM_CLASSES - 1, step=1),
         },
     )
     # Without a header, the "line" of a parse error is the table's row number; rows left

@@ -23,7 +23,7 @@ from functools import cached_property
 import numpy as np
 
 from explorer.datasets import make_dataset, parse_points, train_test_split
-from explorer.numerics import feature_map
+from explorer.numerics import feature_count, feature_map
 from explorer.optim import Trajectory, train
 from explorer.page_logic.training_curves import curves
 from explorer.settings import specs
@@ -123,7 +123,7 @@ class Data:
     @property
     def dim(self) -> int:
         """D, the number of inputs of the model."""
-        return 2 if self.features == "raw" else 5
+        return feature_count(self.features)
 
 
 def plane_bounds(X) -> tuple[float, float, float, float]:

@@ -30,7 +30,7 @@ from explorer.pages.charts import show_chart
 from explorer.pages.controls import control
 from explorer.pages.training_cache import cached_data, cached_run
 from explorer.pages.training_player import mount_landscape
-from explorer.param_names import parse_param
+from explorer.param_names import parameter_names, parse_param
 from explorer.settings import specs
 
 #: Grid points per side of the loss landscape.
@@ -77,7 +77,7 @@ def _step_control(steps_taken: int) -> int:
 
 def _landscape_params(data: Data) -> tuple[str, str]:
     dim, k = data.dim, data.classes
-    names = [f"W[{r},{c}]" for r in range(dim) for c in range(k)] + [f"b[{c}]" for c in range(k)]
+    names = parameter_names(dim, k)
     return (control(specs.LANDSCAPE_X.with_options(names)),
             control(specs.LANDSCAPE_Y.with_options(names)))
 

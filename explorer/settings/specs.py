@@ -11,7 +11,9 @@ Pure Python: nothing here imports streamlit.
 from __future__ import annotations
 
 from explorer.datasets import DATASETS
+from explorer.numerics import feature_count
 from explorer.optim import OPTIMIZERS
+from explorer.param_names import param_label, parameter_names
 from explorer.settings.setting import Setting, log_stops
 
 # ----------------------------------------------------------------------------------------
@@ -77,8 +79,9 @@ WEIGHT_SLIDERS = tuple(
         Setting(
             # W[i,k] (0-based, as on /training): feature i (x1 is row 0), class k. The URL
             # names w1_0 ... keep their 1-based feature number: links stay valid.
-            f"w{row + 1}_{col}", f"W[{row},{col}]", DEFAULT_WEIGHTS[row][col], "slider",
-            -3.0, 3.0, 0.1, help=f"W[{row},{col}]: weight from feature x{row + 1} to class {col}.",
+            f"w{row + 1}_{col}", param_label(("W", row, col)), DEFAULT_WEIGHTS[row][col],
+            "slider", -3.0, 3.0, 0.1,
+            help=f"{param_label(('W', row, col))}: weight from feature x{row + 1} to class {col}.",
         )
         for col in range(WEIGHTS_MAX_CLASSES)
     )
@@ -167,9 +170,8 @@ STEP_AT = Setting(
 )
 VIEW = Setting("view", "Panel", "Landscape", "segmented",
                options=("Landscape", "Pulls", "Examples", "Downloads"))
-TRAINING_PARAMS = tuple(
-    [f"W[{row},{col}]" for row in range(5) for col in range(6)] + [f"b[{k}]" for k in range(6)]
-)
+#: Every parameter of the largest /training model: 5 inputs (quadratic features), 6 classes.
+TRAINING_PARAMS = tuple(parameter_names(feature_count("quadratic"), int(CLASSES.max_value)))
 LANDSCAPE_X = Setting(
     "px", "Landscape x-axis", "W[0,0]", "select", options=TRAINING_PARAMS,
     help="W[i,k]: weight from input i to class k; b[k]: bias of class k.",

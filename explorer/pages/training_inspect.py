@@ -1,8 +1,12 @@
-"""/training's inspect section: the model at one chosen step, seen through one panel at a
-time: the loss landscape (drawn in the browser, explorer/pages/training_player.py), who
-pulls the boundary, the per-example table with the confusion matrix, the downloads.
+"""/training's inspect section: the final numbers of the runs, then the model at one chosen
+step, seen through one panel at a time: the loss landscape (drawn in the browser,
+explorer/pages/training_player.py), who pulls the boundary, the per-example table with
+the confusion matrix, the downloads.
 
 The section is its own fragment: a change of the inspected step or panel reruns it alone.
+It is not part of the training section's fragment, so a new run reaches the player first;
+its link to the player (``follow_player``) runs it again when the player shows another
+run, or pauses (the paused step becomes the inspected step ``at``).
 """
 
 from __future__ import annotations
@@ -25,11 +29,22 @@ from explorer.page_logic.training_step import (
     predictions,
     pulls,
 )
-from explorer.page_logic.training_view import csv_hash, path_span, run_label, trajectory_id
+from explorer.page_logic.training_view import (
+    class_key,
+    csv_hash,
+    format_loss,
+    named_table,
+    path_span,
+    run_labels,
+    trajectory_id,
+)
 from explorer.pages.charts import show_chart
 from explorer.pages.controls import control
+from explorer.pages.presentation import secondary_panel
 from explorer.pages.training_cache import cached_data, cached_run
-from explorer.pages.training_player import mount_landscape
+from explorer.pages.training_controls import shown_runs
+from explorer.pages.training_data import given_class_names
+from explorer.pages.training_player import checked_step, follow_player, mount_landscape
 from explorer.param_names import parameter_names, parse_param
 from explorer.settings import specs
 
@@ -37,13 +52,50 @@ from explorer.settings import specs
 LANDSCAPE_RESOLUTION = 45
 
 
+def metrics_panel(data: Data, runs: list[tuple[str, Run]]) -> None:
+    """The final numbers of every run, one row each in aligned columns, under the run's
+    name when there are two."""
+    for index, (label, run) in enumerate(runs):
+        with st.container(key=f"metrics{index or ''}"):
+            if len(runs) > 1:
+                st.markdown(f"**{label}**")
+            cells = iter(st.columns([1.1, 1, 1, 0.8, 1.1], gap="small"))
+            next(cells).metric(
+                "final train loss", format_loss(run.final_loss),
+                help=f"Exactly {run.final_loss!r}: the regularised training loss after "
+                f"{run.steps_taken} steps.")
+            next(cells).metric("train accuracy", f"{run.train_accuracy[-1]:.1%}")
+            test_cell = next(cells)
+            if run.test_accuracy.size:
+                test_cell.metric("test accuracy", f"{run.test_accuracy[-1]:.1%}")
+            next(cells).metric("steps taken", f"{run.steps_taken}")
+            points = next(cells)
+            if index == 0:
+                points.metric("points (train / test)",
+                              f"{data.X_train.shape[0]} / {data.X_test.shape[0]}")
+
+
 @st.fragment
-def inspect_section(data_settings: DataSettings, custom_csv: str | None,
-                    first: TrainSettings, second: TrainSettings | None) -> None:
-    """The model at one chosen step, seen through one panel at a time."""
+def inspect_section() -> None:
+    """The model at one chosen step of the runs the training section shows, seen through
+    one panel at a time."""
+    data_settings, custom_csv, first, second = shown_runs()
     key = csv_hash(custom_csv)
+    settings = (first,) + ((second,) if second is not None else ())
+    paused = follow_player()
     data = cached_data(data_settings, key, custom_csv)
     run = cached_run(data_settings, key, first, custom_csv)
+    with secondary_panel("Loss, accuracy and steps"):
+        metrics_panel(data, list(zip(
+            run_labels(settings),
+            [cached_run(data_settings, key, each, custom_csv) for each in settings],
+            strict=True)))
+    if paused is not None:
+        # The paused step is browser input: it goes through the ``at`` checks.
+        step = checked_step(paused, max(cached_run(data_settings, key, each, custom_csv)
+                                        .steps_taken for each in settings))
+        if step is not None:
+            st.session_state[specs.STEP_AT.key] = step
     st.subheader("Inspect one step", anchor=False)
     top = st.columns([1, 1], gap="large", vertical_alignment="bottom")
     with top[0]:
@@ -53,12 +105,11 @@ def inspect_section(data_settings: DataSettings, custom_csv: str | None,
     if view == "Landscape":
         other = (cached_run(data_settings, key, second, custom_csv) if second is not None
                  else None)
-        settings = (first,) + ((second,) if second is not None else ())
         landscape_panel(data, run, step, other, trajectory_id(data_settings, key, settings))
     elif view == "Pulls":
-        pulls_panel(data, run, step)
+        pulls_panel(data, run, step, given_class_names(data_settings, data.classes))
     elif view == "Examples":
-        examples_panel(data, run, step)
+        examples_panel(data, run, step, given_class_names(data_settings, data.classes))
     else:
         downloads_panel(data_settings, custom_csv, first)
 
@@ -76,8 +127,7 @@ def _step_control(steps_taken: int) -> int:
 
 
 def _landscape_params(data: Data) -> tuple[str, str]:
-    dim, k = data.dim, data.classes
-    names = parameter_names(dim, k)
+    names = parameter_names(data.dim, data.classes)
     return (control(specs.LANDSCAPE_X.with_options(names)),
             control(specs.LANDSCAPE_Y.with_options(names)))
 
@@ -95,10 +145,10 @@ def landscape_panel(data: Data, run: Run, step: int, other: Run | None,
         note.warning("Pick two different parameters for the landscape.", icon=":material/info:")
         return
     params = (px, py)
-    paths = [(run_label(run.settings), project_path(run.trajectory.W, run.trajectory.b, params))]
-    if other is not None:
-        paths.append((run_label(other.settings) + " (2nd)",
-                      project_path(other.trajectory.W, other.trajectory.b, params)))
+    runs = [run] + ([other] if other is not None else [])
+    paths = [(label, project_path(each.trajectory.W, each.trajectory.b, params))
+             for label, each in zip(run_labels([each.settings for each in runs]), runs,
+                                    strict=True)]
     centre, half = path_span([path for _, path in paths])
     try:
         grid = landscape(run.trajectory.W[step], run.trajectory.b[step], data.F_train,
@@ -126,14 +176,16 @@ def landscape_panel(data: Data, run: Run, step: int, other: Run | None,
     note.caption(text)
 
 
-def pulls_panel(data: Data, run: Run, step: int) -> None:
+def pulls_panel(data: Data, run: Run, step: int, names: list[str] | None) -> None:
+    """Who pulls the weights of one class; ``names``: the classes' names, if given."""
     chart, side = st.columns([5, 2], gap="large")
     with side:
         k = control(specs.PULL_CLASS.with_range(max_value=data.classes - 1))
+        named = f"class {k}" + (f" ({names[k]})" if names else "")
         st.caption(
             f"Each arrow is −(p_{k} − y_{k})·x for one training point: the (x1, x2) part of "
             f"that point's term in −∂L/∂w_{k}, i.e. where one descent step moves w_{k} "
-            f"because of it. Points of class {k} pull w_{k} towards themselves, the others "
+            f"because of it. Points of {named} pull w_{k} towards themselves, the others "
             "push it away, each in proportion to how wrong the model still is about them: "
             "confident, correct points barely pull. The thick arrow from the origin is their "
             "mean, the data part of the step. Arrows are drawn at half scale, the same at "
@@ -144,11 +196,15 @@ def pulls_panel(data: Data, run: Run, step: int) -> None:
     lines = boundary_lines(W, b, data.features, data.bounds)
     with chart:
         show_chart(figs.pulls_figure(result, k, lines, data.bounds), key="pulls",
-                   alt=f"Arrows: how each training point pulls the weights of class {k} at "
+                   alt=f"Arrows: how each training point pulls the weights of {named} at "
                        f"step {step}, over the decision boundaries.")
+        if names:
+            st.caption(class_key(names))
 
 
-def examples_panel(data: Data, run: Run, step: int) -> None:
+def examples_panel(data: Data, run: Run, step: int, names: list[str] | None) -> None:
+    """The per-example table and the confusion matrix; ``names``: the classes' names, if
+    given (they then name the table's classes and columns)."""
     left, right = st.columns([5, 2], gap="large")
     total = data.X_train.shape[0]
     pages = max(1, math.ceil(total / TABLE_ROWS))
@@ -162,6 +218,8 @@ def examples_panel(data: Data, run: Run, step: int) -> None:
         st.markdown(f"**Training points {first + 1}–{first + shown} of {total} ({order}) at "
                     f"step {step}**: scores s, probabilities p and loss −log p_y")
         table = example_table(data, run, step, order=order, page=page - 1)
+        if names:
+            table = named_table(table, names)
         st.dataframe(pd.DataFrame(table), height=360, key="examples", hide_index=True,
                      column_config={name: st.column_config.NumberColumn(format="%.3f")
                                     for name in table
@@ -174,6 +232,8 @@ def examples_panel(data: Data, run: Run, step: int) -> None:
         show_chart(figs.confusion_figure(matrix), key="confusion",
                    alt=chart_text.matrix_text("the confusion matrix", matrix, rows="true class",
                                               columns="predicted class", decimals=0))
+        if names:
+            st.caption(class_key(names))
 
 
 def downloads_panel(data_settings: DataSettings, custom_csv: str | None,

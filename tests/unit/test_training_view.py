@@ -52,9 +52,9 @@ def test_format_loss_and_path_span():
 
 
 def test_the_classes_control_follows_the_dataset():
-    from explorer import state
     from explorer.datasets import DATASETS
     from explorer.page_logic.training_view import classes_setting
+    from explorer.settings import specs
 
     assert classes_setting("custom", 4).options == (4,)
     for name, spec in DATASETS.items():
@@ -64,4 +64,4 @@ def test_the_classes_control_follows_the_dataset():
         else:
             assert (setting.min_value, setting.max_value) == (spec.min_classes,
                                                               spec.max_classes)
-            assert setting.key == state.CLASSES.key
+            assert setting.key == specs.CLASSES.key

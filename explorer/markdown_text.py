@@ -25,7 +25,10 @@ def code_span(text: str) -> str:
     """``text`` as a Markdown inline code span, fenced by more backticks than it contains."""
     longest = max((len(run) for run in re.findall("`+", text)), default=0)
     fence = "`" * (longest + 1)
-    padded = f" {text} " if text.startswith(("`", " ")) or text.endswith(("`", " ")) else text
+    # CommonMark strips one space each side of a span unless it is all spaces: pad so that
+    # exactly ``text`` is shown (and a backtick at an end cannot join the fence).
+    edges = text.startswith(("`", " ")) or text.endswith(("`", " "))
+    padded = f" {text} " if edges and text.strip(" ") else text
     return f"{fence}{padded}{fence}"
 
 

@@ -30,6 +30,8 @@ from explorer import state
 from explorer.guided.lesson_file import Lesson
 from explorer.guided.quantities import PAGES, quantities
 from explorer.guided.template import quantity_names
+from explorer.i18n import DEFAULT_LANGUAGE, N_, _, language
+from explorer.view_labels import VIEW_LABELS, offline_labels
 from explorer.view_states import VIEW_STATES
 from explorer.web.bundle import bundle, read
 
@@ -64,7 +66,7 @@ FIELD_SETTINGS: dict[str, dict[str, tuple[state.Setting, ...]]] = {
 _CELL_RULE = {"kind": "int", "min": 0, "max": state.MAX_CLASSES - 1}
 
 _TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{csp}">
@@ -89,7 +91,8 @@ see, so a bookmark or a copied address reopens it.</p>
 </html>
 """
 #: Titles of the pages (constant text; a lesson's title travels in the JSON).
-TITLES = {"softmax": "Softmax and its Jacobian", "weights": "Gradients of the weights"}
+TITLES = {"softmax": N_("Softmax and its Jacobian"),
+          "weights": N_("Gradients of the weights")}
 
 
 def script_hash(text: str) -> str:
@@ -190,18 +193,19 @@ def lesson_data(lesson: Lesson) -> dict:
             raise ValueError(f"lesson {lesson.id}, step {number}: unknown quantity {unknown}")
     return {
         "id": lesson.id,
-        "title": lesson.title,
+        "title": _(lesson.title),
         "steps": [
-            {"title": step.title, "look": step.look, "question": step.question,
-             "choices": list(step.choices), "answer": step.answer, "reveal": step.reveal,
-             "server": _server_part(lesson, number)}
+            {"title": _(step.title), "look": _(step.look), "question": _(step.question),
+             "choices": [_(choice) for choice in step.choices], "answer": step.answer,
+             "reveal": _(step.reveal), "server": _server_part(lesson, number)}
             for number, step in enumerate(lesson.steps, start=1)
         ],
         "states": [to_browser(values) for values in lesson.states],
     }
 
 
-def offline_html(page: str, values: Mapping[str, Any], lesson: Lesson | None = None) -> str:
+def offline_html(page: str, values: Mapping[str, Any], lesson: Lesson | None = None,
+                 *, lang: str = DEFAULT_LANGUAGE) -> str:
     """The offline file of ``page``'s live view as it is now (and of ``lesson``, if given).
 
     Parameters
@@ -211,6 +215,8 @@ def offline_html(page: str, values: Mapping[str, Any], lesson: Lesson | None = N
         The page's checked settings (URL key -> value), as its live view holds them.
     lesson : Lesson, optional
         A lesson on ``page``; the file opens at its first step.
+    lang : str
+        The language of every text in the file (a code of explorer.i18n.LANGUAGES).
 
     Returns
     -------
@@ -227,15 +233,19 @@ def offline_html(page: str, values: Mapping[str, Any], lesson: Lesson | None = N
     for name, text in (("script", js), ("style", css)):
         if f"</{name}" in text.lower():
             raise ValueError(f"the inlined {name} must not contain </{name}")
-    data = {
-        "page": page,
-        "state": to_browser(values),
-        "view": {**view_data, "derivation": False},  # no server panel below the view
-        "rules": hash_rules(page),
-        "lesson": None if lesson is None else lesson_data(lesson),
-    }
-    html = _TEMPLATE.format(csp=content_security_policy(js, css), title=TITLES[page], css=css,
-                            data=json_for_script(data), js=js)
+    with language(lang):
+        data = {
+            "page": page,
+            "state": to_browser(values),
+            # no server panel below the view
+            "view": {**view_data, "derivation": False, "labels": VIEW_LABELS[page]()},
+            "rules": hash_rules(page),
+            "lesson": None if lesson is None else lesson_data(lesson),
+            "labels": offline_labels(),
+        }
+        title = _(TITLES[page])
+    html = _TEMPLATE.format(csp=content_security_policy(js, css), title=title, css=css,
+                            data=json_for_script(data), js=js, lang=lang)
     size = len(html.encode("utf-8"))
     if size > MAX_BYTES:
         raise ValueError(f"the offline file would be {size} bytes, over {MAX_BYTES}")

@@ -19,6 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from explorer.i18n import DEFAULT_LANGUAGE, LANGUAGES, _
+
 WidgetKind = Literal["slider", "int", "select", "segmented", "toggle"]
 
 #: Longest URL value quoted back in a warning (a pasted essay is cut, not echoed).
@@ -100,20 +102,18 @@ class Setting:
             lowered = raw.lower()
             if lowered in ("true", "false"):
                 return lowered == "true"
-            raise ValueError("expected true or false")
+            raise ValueError(_("expected true or false"))
         if self.kind in ("select", "segmented"):
             for option in self.options:
                 if raw == self.format_option(option):
                     return option
-            raise ValueError(f"expected one of {_list_options(self)}")
+            raise ValueError(_("expected one of {options}").format(options=_list_options(self)))
         number = _url_number(raw)
         if not math.isfinite(number):
-            raise ValueError("not a finite number")
+            raise ValueError(_("not a finite number"))
         if not self.min_value <= number <= self.max_value:
-            raise ValueError(
-                f"outside the range {self.format_bound(self.min_value)}.."
-                f"{self.format_bound(self.max_value)}"
-            )
+            raise ValueError(_("outside the range {low}..{high}").format(
+                low=self.format_bound(self.min_value), high=self.format_bound(self.max_value)))
         return int(number) if self.kind == "int" else number
 
     def format_bound(self, value: float) -> str:
@@ -152,7 +152,7 @@ def _url_number(raw: str) -> float:
                 return _micros_since_1970(datetime.datetime.combine(_TIME_BASE_DATE, moment))
     except ValueError:
         pass
-    raise ValueError("not a number")
+    raise ValueError(_("not a number"))
 
 
 _EPOCH = datetime.datetime(1970, 1, 1)
@@ -204,16 +204,16 @@ def resolve_query(setting: Setting, values: Sequence[str]) -> Any:
     :func:`explorer.pages.controls.control` turns into the default).
     """
     if not values:
-        raise ValueError("no value")
+        raise ValueError(_("no value"))
     if all(value == "" for value in values):
-        raise ValueError("empty")
+        raise ValueError(_("empty"))
     if setting.kind == "segmented":
         return setting.parse(next(value for value in values if value != ""))
     if setting.kind == "toggle" or (setting.kind == "select" and not setting.uses_select_slider):
         return setting.parse(values[-1])
     given = [value for value in values if value != ""]
     if len(given) > 1:
-        raise ValueError(f"one value expected, got {len(given)}")
+        raise ValueError(_("one value expected, got {count}").format(count=len(given)))
     return setting.parse(given[0])
 
 
@@ -239,10 +239,13 @@ def check_query(setting: Setting, values: Sequence[str]) -> str | None:
     except ValueError as error:
         default_text = setting.format_option(setting.default)
         if len(values) == 1:
-            given = f"`{setting.key}`={quote_value(values[0])}"
-        else:
-            given = f"`{setting.key}` (given {len(values)} times, last {quote_value(values[-1])})"
-        return f"{given} was ignored ({error}); using the default {default_text}."
+            return _("`{key}`={value} was ignored ({reason}); using the default {default}.").format(
+                key=setting.key, value=quote_value(values[0]), reason=error,
+                default=default_text)
+        return _("`{key}` (given {count} times, last {value}) was ignored ({reason}); using the "
+                 "default {default}.").format(
+            key=setting.key, count=len(values), value=quote_value(values[-1]), reason=error,
+            default=default_text)
     return None
 
 
@@ -289,8 +292,8 @@ def read_link_value(setting: Setting, values: Sequence[str]) -> tuple[Any, str |
     if setting.kind == "int":
         number = _url_number(next(v for v in values if v != ""))
         if number != value:
-            return value, (f"`{setting.key}`={quote_value(values[-1])} is not a whole number; "
-                           f"using {value}.")
+            return value, _("`{key}`={value} is not a whole number; using {used}.").format(
+                key=setting.key, value=quote_value(values[-1]), used=value)
     return value, None
 
 
@@ -318,7 +321,8 @@ def browser_value(setting: Setting, value: Any) -> Any:
     elif isinstance(value, str):
         raw = value
     else:
-        raise ValueError(f"{setting.key}: expected a number, true/false or an option")
+        raise ValueError(_("{key}: expected a number, true/false or an option").format(
+            key=setting.key))
     parsed, note = read_link_value(setting, [raw])
     if note:
         raise ValueError(note)
@@ -350,6 +354,11 @@ PRESENT = Setting(
     "present", "Presentation mode", False, "toggle",
     help="For a projector: larger, darker chart text, the sidebar folded away, the main "
          "picture and its controls on one screen, secondary panels collapsed.",
+)
+
+LANGUAGE = Setting(
+    "lang", "Language", DEFAULT_LANGUAGE, "select", options=tuple(LANGUAGES),
+    help="The language of every text of the explorer; the numbers stay as they are.",
 )
 
 # ----------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from explorer.figures.style import (
     layout_dict,
     symmetric_range,
 )
+from explorer.i18n import _
 
 #: Half-width of the square plane shown: the sliders of x and W span [-3, 3].
 PLANE_EXTENT = 3.3
@@ -208,7 +209,7 @@ def weight_gradient_heatmap(values, *, title: str, zmax: float | None = None,
     return matrix_heatmap(
         values, title=title, row_labels=FEATURE_LABELS, col_labels=class_labels(values.shape[1]),
         zmax=zmax, highlight=highlight,
-        xaxis={"title": {"text": "class", "standoff": 8, "font": {"size": 14}}},
+        xaxis={"title": {"text": _("class"), "standoff": 8, "font": {"size": 14}}},
     )
 
 

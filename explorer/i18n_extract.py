@@ -1,0 +1,104 @@
+"""Babel extraction of the settings spec's texts, read from the live :class:`Setting` objects.
+
+The spec keeps plain English (``Setting("t", "Temperature T", ...)``): a label, a help text
+and the captions of word options are not wrapped in ``_()`` there, because the spec is data
+that many modules read. Babel calls :func:`extract_settings` for every file matched by a
+mapping line such as::
+
+    [explorer.i18n_extract.extract_settings: explorer/state.py]
+
+imports that file's module and yields every text a learner reads next to a control: each
+setting's label and help, and the caption of each option that is a word (``Landscape``,
+``highest loss first``; not ``0,1`` or ``W[0,0]``). The pages translate them where the
+widget is made (:func:`explorer.pages.controls.control`). Babel maps a file to one method
+only, so the file's own ``_()`` messages are extracted here too, by Babel's Python
+extractor (imported when Babel calls this, never by the app).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from explorer.state import LANGUAGE, Setting
+
+#: An option caption worth translating: words and spaces only.
+_WORDS = re.compile(r"[A-Za-z][A-Za-z ]*")
+#: A label worth translating has a word in it (``z0``, ``x1``, ``W[0,1]`` are symbols).
+_WORD = re.compile(r"[A-Za-z]{3,}")
+#: Settings whose options are not translated: each language is shown in its own name
+#: (explorer.i18n.LANGUAGES).
+UNTRANSLATED_OPTIONS = frozenset({LANGUAGE.key})
+
+
+def _module_name(path: Path) -> str:
+    """The importable module name of ``path`` (a file inside the explorer package)."""
+    parts = path.resolve().with_suffix("").parts
+    start = len(parts) - 1 - parts[::-1].index("explorer")
+    return ".".join(parts[start:])
+
+
+def settings_of(module: Any) -> Iterator[tuple[str, Setting]]:
+    """``(name, setting)`` for every Setting a module defines, also inside (nested) tuples."""
+
+    def walk(name: str, value: Any) -> Iterator[tuple[str, Setting]]:
+        if isinstance(value, Setting):
+            yield name, value
+        elif isinstance(value, tuple):
+            for index, item in enumerate(value):
+                yield from walk(f"{name}[{index}]", item)
+
+    for name, value in vars(module).items():
+        if not name.startswith("_"):
+            yield from walk(name, value)
+
+
+def setting_messages(setting: Setting) -> Iterator[tuple[str, str]]:
+    """``(message, what)`` for the label, the help and every word option of ``setting``."""
+    if _WORD.search(setting.label):
+        yield setting.label, "label"
+    if setting.help:
+        yield setting.help, "help"
+    if setting.key in UNTRANSLATED_OPTIONS:
+        return
+    for option in setting.options:
+        if isinstance(option, str) and _WORDS.fullmatch(option):
+            yield option, "option (the caption only: the URL keeps the English word)"
+
+
+def _line_of(message: str, lines: list[str]) -> int:
+    """The 1-based line holding the start of ``message`` (1 when it is built by code)."""
+    head = message[:30]
+    for number, line in enumerate(lines, start=1):
+        if head in line:
+            return number
+    return 1
+
+
+def extract_settings(
+    fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
+) -> Iterator[tuple[int, None, str, list[str]]]:
+    """Yield ``(line, None, message, comments)`` for every text of the settings in one file.
+
+    The signature is Babel's extraction-method protocol; ``keywords``, ``comment_tags`` and
+    ``options`` are not used. The file's module is imported, so the messages are exactly
+    the texts the spec holds (including those built in loops, such as ``z0`` ... ``z9``),
+    after the messages the file marks itself (``_("not a number")``).
+    """
+    from babel.messages.extract import extract_python  # only ever called by Babel
+
+    yield from extract_python(fileobj, keywords, comment_tags, options)
+    fileobj.seek(0)
+    module = importlib.import_module(_module_name(Path(fileobj.name)))
+    lines = fileobj.read().decode("utf-8").splitlines()
+    seen = set()
+    for name, setting in settings_of(module):
+        for message, what in setting_messages(setting):
+            if (message, what) in seen:
+                continue
+            seen.add((message, what))
+            comment = f"setting {setting.key} ({name}), {what}"
+            yield _line_of(message, lines), None, message, [comment]

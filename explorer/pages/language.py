@@ -1,0 +1,54 @@
+"""The language of a page run, and the selector every page shows.
+
+The language comes from the selector's value, else the URL's ``lang``, else English; it is
+set for the running session at the top of every run (:func:`use_page_language`, called by
+:func:`explorer.pages.presentation.apply_page_look` before the page runs). The selector
+lives in the entry script, beside the presentation toggle, so it is on every page and is
+bound to the URL: a shared link opens in the sender's language and a page switch keeps it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from explorer import i18n, state
+from explorer.pages.controls import control, follow_url
+
+
+def session_language() -> str:
+    """The language the session asks for: the selector's value, else the URL's, else English."""
+    key = state.LANGUAGE.key
+    value = st.session_state.get(key)
+    if value in i18n.LANGUAGES:
+        return value
+    try:
+        return state.resolve_query(state.LANGUAGE, st.query_params.get_all(key))
+    except ValueError:
+        return state.LANGUAGE.default
+
+
+def _running_session_language() -> str | None:
+    """The selector's value inside a script run (a fragment's rerun), else None.
+
+    Reads only the session state: checking a URL value makes messages, which would ask
+    for the language again.
+    """
+    if get_script_run_ctx() is None:
+        return None
+    return st.session_state.get(state.LANGUAGE.key)
+
+
+def use_page_language() -> str:
+    """Set this run's language (the URL's new value first, see :func:`follow_url`)."""
+    i18n.set_fallback(_running_session_language)
+    i18n.set_language(state.LANGUAGE.default)  # while the URL is read: its notes need one
+    follow_url(state.LANGUAGE)
+    lang = session_language()
+    i18n.set_language(lang)
+    return lang
+
+
+def language_selector() -> str:
+    """The language selector, each language in its own name; returns the chosen code."""
+    return control(state.LANGUAGE, format_func=i18n.LANGUAGES.__getitem__)

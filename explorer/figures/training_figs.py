@@ -21,6 +21,7 @@ from plotly.colors import sample_colorscale, sequential
 
 from explorer.figures.png import data_uri, palette_png
 from explorer.figures.style import PrebuiltFigure, class_color, layout_dict
+from explorer.i18n import _
 from explorer.training_run import Pulls
 
 #: Colours of the first and the second run (the player's curves and the landscape).
@@ -231,8 +232,8 @@ def confusion_figure(matrix, *, title: str | None = None, height: int = 360) -> 
     }]
     layout = layout_dict(
         height, title,
-        xaxis={"title": {"text": "predicted class"}, "side": "bottom", "showgrid": False},
-        yaxis={"title": {"text": "true class"}, "autorange": "reversed", "showgrid": False,
+        xaxis={"title": {"text": _("predicted class")}, "side": "bottom", "showgrid": False},
+        yaxis={"title": {"text": _("true class")}, "autorange": "reversed", "showgrid": False,
                "scaleanchor": "x", "constrain": "domain"},
     )
     return PrebuiltFigure({"data": data, "layout": layout})

@@ -14,6 +14,7 @@ import numpy as np
 
 from explorer.figures.prebuilt import PrebuiltFigure
 from explorer.figures.style import DIVERGING, compact, layout_dict, symmetric_range
+from explorer.i18n import _
 
 #: Outline of the cells a formula gets wrong.
 MISTAKE_COLOR = "#d00000"
@@ -95,5 +96,5 @@ def weight_gradient_heatmap(values, *, title: str, zmax: float | None = None,
     return matrix_heatmap(
         values, title=title, row_labels=FEATURE_LABELS, col_labels=class_labels(values.shape[1]),
         zmax=zmax, highlight=highlight,
-        xaxis={"title": {"text": "class", "standoff": 8, "font": {"size": 14}}},
+        xaxis={"title": {"text": _("class"), "standoff": 8, "font": {"size": 14}}},
     )

@@ -28,6 +28,7 @@ from explorer.guided.page_settings import (
 )
 from explorer.guided.quantities import quantities
 from explorer.guided.template import TemplateError, render
+from explorer.i18n import N_
 from explorer.settings.setting import Setting
 
 #: Where the lessons shipped with the explorer live.
@@ -43,8 +44,8 @@ LESSON_STEP = Setting(
 MIN_CHOICES, MAX_CHOICES = 2, 5
 #: Ready-made answer lists for "predict the direction / the sign" questions.
 PRESET_CHOICES = {
-    "direction": ("It goes up", "It goes down", "It stays the same"),
-    "sign": ("Positive", "Negative", "Zero"),
+    "direction": (N_("It goes up"), N_("It goes down"), N_("It stays the same")),
+    "sign": (N_("Positive"), N_("Negative"), N_("Zero")),
 }
 LESSON_FIELDS = {"id", "title", "page", "summary", "order", "steps"}
 #: Where a lesson without an ``order`` goes in the list: after the numbered ones.

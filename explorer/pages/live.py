@@ -258,8 +258,9 @@ def mount(view: LiveView, extra: Mapping[str, Any], *, present: bool = False,
     ----------
     view : LiveView
     extra : mapping
-        More JSON data for the component (limits, colours): must be constant for a page so
-        that ``data`` only changes with the epoch.
+        More JSON data for the component (limits, colours, the translated ``labels``): must
+        be constant for a page in one language so that ``data`` only changes with the epoch
+        (a new language rebuilds the view, see explorer/web/live_state.js).
     present : bool
         Adds the ``present`` class (larger text) to the view.
     """

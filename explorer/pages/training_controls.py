@@ -14,6 +14,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from explorer.i18n import _
 from explorer.optim import OPTIMIZER_DESCRIPTIONS
 from explorer.page_logic import training_health as health
 from explorer.page_logic.training_run import DataSettings, Run, TrainSettings
@@ -62,7 +63,7 @@ def _train_controls(stacked: bool = False) -> tuple[TrainSettings, TrainSettings
             asked.control(specs.BATCH, disabled=not uses_batches)
         if not compare:
             with row2[1]:
-                st.caption(OPTIMIZER_DESCRIPTIONS[optimizer])
+                st.caption(_(OPTIMIZER_DESCRIPTIONS[optimizer]))
     first = TrainSettings.from_values(asked)
     second = None
     if compare:

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from explorer.export import points_csv
+from explorer.i18n import _
 from explorer.markdown_text import plain_text
 from explorer.page_logic.training_run import (
     MAX_CUSTOM_CLASSES,
@@ -60,19 +61,20 @@ def custom_points_section() -> str:
     left, right = st.columns([2, 3], gap="medium")
     with left:
         uploaded = st.file_uploader(
-            "Upload a CSV of x1, x2, label", type=["csv", "txt"], key="upload",
+            _("Upload a CSV of x1, x2, label"), type=["csv", "txt"], key="upload",
             help=upload_help(),
         )
         _take_upload(uploaded)
         error = st.session_state.get("upload_error")
         if error:
             name, reason = (plain_text(part, limit=80) for part in error)
-            st.error(f"**{name}** was not used: {reason}. The previous points are kept.",
+            st.error(_("**{name}** was not used: {reason}. The previous points are kept.").format(
+                name=name, reason=reason),
                      icon=":material/error:")
-        st.caption(
+        st.caption(_(
             "Your points stay in this browser session; a shared link cannot carry them. "
             "Download the dataset CSV (Downloads panel) to share them."
-        )
+        ))
     with right:
         _edit_points()
     return st.session_state["custom_csv"]
@@ -118,16 +120,18 @@ def _edit_points() -> None:
     )
     names = st.session_state.get(_NAMES)
     if names:
-        st.caption(f"Labels are class numbers here: {class_key(names)}.")
+        st.caption(_("Labels are class numbers here: {classes}.").format(
+            classes=class_key(names)))
     # Without a header, the "line" of a parse error is the table's row number; rows left
     # completely empty (a row just added) are skipped rather than reported.
     text = edited.dropna(how="all").to_csv(index=False, header=False)
     try:
         X, y = parse_custom_points(text)
     except ValueError as error:
-        message = str(error).replace("line ", "row ", 1)
-        st.error(f"The table was not used: {plain_text(message)}. The previous points are "
-                 "kept.", icon=":material/error:")
+        # Translators: "line" as in the CSV errors ("line 3: ..."), and what a table has.
+        message = str(error).replace(_("line "), _("row "), 1)
+        st.error(_("The table was not used: {reason}. The previous points are kept.").format(
+            reason=plain_text(message)), icon=":material/error:")
         return
     st.session_state["custom_csv"] = points_csv(X, y)
 
@@ -135,7 +139,7 @@ def _edit_points() -> None:
 def data_slot() -> Any:
     """Where the data controls go, right under the player they move (on a phone too,
     where a sidebar would hide them); in presentation mode folded away."""
-    return secondary_panel("Data", key="training_data")
+    return secondary_panel(_("Data"), key="training_data")
 
 
 def data_section(where: Any) -> tuple[DataSettings, str | None]:
@@ -143,7 +147,7 @@ def data_section(where: Any) -> tuple[DataSettings, str | None]:
     learner's own points; returns the settings and the learner's CSV."""
     asked = ControlValues()
     with where:
-        st.subheader("Data", anchor=False)
+        st.subheader(_("Data"), anchor=False)
         cells = st.columns(4, gap="medium")
         with cells[0]:
             dataset = asked.control(specs.DATASET)
@@ -167,7 +171,7 @@ def data_section(where: Any) -> tuple[DataSettings, str | None]:
         note = st.empty()
         custom_csv = custom_classes = None
         if custom:
-            with st.expander("Your points", expanded=True, icon=":material/edit_note:"):
+            with st.expander(_("Your points"), expanded=True, icon=":material/edit_note:"):
                 custom_csv = custom_points_section()
             custom_classes = int(parse_custom_points(custom_csv)[1].max()) + 1
         with classes_slot.container():

@@ -21,6 +21,7 @@ import streamlit as st
 
 from explorer.figures import training_figs as figs
 from explorer.figures.style import CLASS_COLORS
+from explorer.i18n import _, current_language
 from explorer.page_logic.training_run import DataSettings, Run, TrainSettings
 from explorer.page_logic.training_view import csv_hash, run_labels, trajectory_id
 from explorer.pages.controls import control
@@ -30,6 +31,7 @@ from explorer.pages.training_data import given_class_names
 from explorer.player_payload import player_payload, points_id, points_payload
 from explorer.settings import specs
 from explorer.settings.query import browser_value, resolve_query
+from explorer.view_labels import landscape_words
 from explorer.web.bundle import bundle, read
 
 #: The component's key; also the CSS class ``st-key-player`` that tests select on.
@@ -97,8 +99,9 @@ def follow_player() -> object:
 
 
 def mount_landscape(data: dict) -> None:
-    """Show the landscape view (see explorer/web/landscape_view.js for ``data``)."""
-    _LANDSCAPE(data=data, key=LANDSCAPE_KEY)
+    """Show the landscape view (see explorer/web/landscape_view.js for ``data``), with its
+    words in the session's language."""
+    _LANDSCAPE(data={**data, "words": landscape_words()}, key=LANDSCAPE_KEY)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -112,8 +115,9 @@ def cached_payload(
     data_settings: DataSettings, custom_hash: str, settings: tuple[TrainSettings, ...],
     kinds: tuple[str, ...], show_test: bool, discrete: bool, at: int, trajectory: str,
     _custom_csv: str | None, present: bool = False, follow: bool = False,
-    class_names: tuple[str, ...] | None = None,
+    class_names: tuple[str, ...] | None = None, lang: str = "en",
 ) -> bytes:
+    """The player's payload; ``lang`` keys the cache, as the payload carries its words."""
     data = cached_data(data_settings, custom_hash, _custom_csv)
     runs = [cached_run(data_settings, custom_hash, each, _custom_csv) for each in settings]
     labels = run_labels(settings)
@@ -160,14 +164,15 @@ def player_section(data_settings: DataSettings, custom_csv: str | None,
     with options[1]:
         discrete = control(specs.DISCRETE)
     with options[2]:
-        st.caption("Solid curves: training points; dashed: test points. Space plays or "
-                   "pauses, the arrow keys step, Home restarts.")
+        st.caption(_("Solid curves: training points; dashed: test points. Space plays or "
+                     "pauses, the arrow keys step, Home restarts."))
     steps_taken = max(run.steps_taken for _, run in runs)
     run_key = (data_settings, key, tuple(settings), show_test, discrete)
     at = _opening_step(run_key, steps_taken)
     payload = cached_payload(data_settings, key, tuple(settings), tuple(kinds), show_test,
                              discrete, at, trajectory_id(data_settings, key, tuple(settings)),
                              custom_csv, present=presenting(), follow=follow,
+                             lang=current_language(),
                              class_names=given_class_names(  # K: the weights' columns
                                  data_settings, runs[0][1].trajectory.W.shape[2]))
     mount(cached_points(data_settings, key, custom_csv), payload)

@@ -17,6 +17,7 @@ from explorer.figures.style import (
 )
 from explorer.figures.weights_figs import weight_gradient_heatmap
 from explorer.guided.page_settings import PAGE_SETTINGS
+from explorer.i18n import N_, _
 from explorer.page_logic.check import NOISE_FLOOR, PASS_THRESHOLD
 from explorer.page_logic.weights import (
     check_loss_gradient,
@@ -31,11 +32,12 @@ from explorer.pages.offline_download import offline_download
 from explorer.pages.presentation import presenting, secondary_panel
 from explorer.settings import specs
 from explorer.settings.setting import Setting
+from explorer.view_labels import weights_labels
 from explorer.view_states import WEIGHTS_DATA, weights_state
 
 SETTINGS = PAGE_SETTINGS["weights"]
 
-EXPLANATION = """
+EXPLANATION = N_("""
 **The model.** One example x = (x1, x2) gets one score per class, z_k = x·w_k + b_k, where
 the weight vector w_k is column k of W (2 × K). Softmax turns the scores into
 probabilities p, and the loss is L = −log p_y + ½·reg·ΣW².
@@ -56,7 +58,7 @@ proportion to its probability. L2 regularisation adds reg·W, pulling every weig
 independently of any formula; if the formula is right, the two agree to about 1e-9.
 Switch on the *common mistake* to see a wrong formula fail the check: the entries it gets
 wrong are outlined in red dots.
-"""
+""")
 
 
 def _from_browser(synced) -> dict:
@@ -99,16 +101,19 @@ def model(values) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, float]:
 def show_check(label: str, check) -> None:
     """Relative error as a metric, and the verdict as a coloured callout."""
     st.metric(label, f"{check.relative:.2e}", border=True,
-              help="Largest |analytic − numeric| / (|analytic| + |numeric|) over the entries; "
-                   f"below {PASS_THRESHOLD:g} passes.")
+              help=_("Largest |analytic − numeric| / (|analytic| + |numeric|) over the entries; "
+                     "below {threshold} passes.").format(threshold=f"{PASS_THRESHOLD:g}"))
     if check.verdict == "pass":
-        st.success(f"**PASS** (< {PASS_THRESHOLD:g})", icon=":material/check_circle:")
+        st.success(_("**PASS** (< {threshold})").format(threshold=f"{PASS_THRESHOLD:g}"),
+                   icon=":material/check_circle:")
     elif check.verdict == "fail":
-        st.error(f"**FAIL** (≥ {PASS_THRESHOLD:g})", icon=":material/cancel:")
+        st.error(_("**FAIL** (≥ {threshold})").format(threshold=f"{PASS_THRESHOLD:g}"),
+                 icon=":material/cancel:")
     else:
         st.warning(
-            f"**WITHIN NOISE**: every difference is below {NOISE_FLOOR:g}, the rounding noise "
-            "of central differences; some entries are too close to 0 to judge.",
+            _("**WITHIN NOISE**: every difference is below {floor}, the rounding noise "
+              "of central differences; some entries are too close to 0 to judge.").format(
+                floor=f"{NOISE_FLOOR:g}"),
             icon=":material/help:",
         )
 
@@ -119,17 +124,17 @@ def gradient_check(W, b, x, y: int, reg: float) -> None:
     check = check_loss_gradient(W, b, x, y, reg)
     explain, loss, badge = st.columns([2.2, 1, 1], vertical_alignment="center")
     with explain:
-        st.markdown(
-            f"**Gradient check of dL/dW** (server, numpy): the {2 * W.shape[1]} entries from "
+        st.markdown(_(
+            "**Gradient check of dL/dW** (server, numpy): the {count} entries from "
             "`loss_and_grad` against central differences of the loss (2 loss evaluations "
-            f"per weight). Column y = {y} is pulled towards x by (1 − p_y) = "
-            f"{1 - result.p[y]:.3f}; every other column k is pushed away from x by p_k."
-        )
+            "per weight). Column y = {y} is pulled towards x by (1 − p_y) = "
+            "{pull}; every other column k is pushed away from x by p_k."
+        ).format(count=2 * W.shape[1], y=y, pull=f"{1 - result.p[y]:.3f}"))
     with loss:
-        st.metric("Loss L (numpy)", f"{result.loss:.4f}", border=True,
-                  help="−log p_y + ½·reg·ΣW², from loss_and_grad on the batch X = [x].")
+        st.metric(_("Loss L (numpy)"), f"{result.loss:.4f}", border=True,
+                  help=_("−log p_y + ½·reg·ΣW², from loss_and_grad on the batch X = [x]."))
     with badge:
-        show_check("dL/dW: relative error", check)
+        show_check(_("dL/dW: relative error"), check)
 
 
 def probability_check(W, b, x, j: int, mistake: bool) -> None:
@@ -139,29 +144,30 @@ def probability_check(W, b, x, j: int, mistake: bool) -> None:
     with left:
         show_chart(
             weight_gradient_heatmap(check.numeric, zmax=symmetric_range(check.numeric),
-                                    title=f"∂p{j}/∂W[i][k] by central differences"),
+                                    title=_("∂p{j}/∂W[i][k] by central differences").format(
+                                        j=j)),
             key="dprob_numeric",
-            alt=chart_text.matrix_text(f"dp{j}/dW[i][k] by central differences",
-                                       check.numeric, rows="feature i", columns="class k",
-                                       decimals=3),
+            alt=chart_text.matrix_text(_("dp{j}/dW[i][k] by central differences").format(j=j),
+                                       check.numeric, rows=_("feature i"),
+                                       columns=_("class k"), decimals=3),
         )
     with right:
-        show_check(f"∂p{j}/∂W: relative error", check)
+        show_check(_("∂p{j}/∂W: relative error").format(j=j), check)
     if not np.any(x):
-        st.info("With x = 0 every derivative is 0, so no check can tell a right formula "
-                "from a wrong one: move x away from the origin.", icon=":material/info:")
+        st.info(_("With x = 0 every derivative is 0, so no check can tell a right formula "
+                  "from a wrong one: move x away from the origin."), icon=":material/info:")
     elif mistake and check.verdict != "fail":
         st.info(
-            "The formula is still wrong — it drops −p_j p_k x — but here those terms are too "
-            "small for the check to see: move x or the weights so that every class keeps "
-            "some probability.", icon=":material/visibility_off:",
+            _("The formula is still wrong — it drops −p_j p_k x — but here those terms are too "
+              "small for the check to see: move x or the weights so that every class keeps "
+              "some probability."), icon=":material/visibility_off:",
         )
     elif mistake:
         st.error(
-            "Why it fails: w_k also sits in the denominator Σ_m exp(w_m·x + b_m), so raising "
-            "w_k·x lowers every other probability — the dropped term −p_j p_k x is why the "
-            f"outlined entries differ: columns k ≠ {j} should not be 0, and column {j} "
-            "should be smaller.",
+            _("Why it fails: w_k also sits in the denominator Σ_m exp(w_m·x + b_m), so raising "
+              "w_k·x lowers every other probability — the dropped term −p_j p_k x is why the "
+              "outlined entries differ: columns k ≠ {j} should not be 0, and column {j} "
+              "should be smaller.").format(j=j),
             icon=":material/error:",
         )
 
@@ -169,12 +175,13 @@ def probability_check(W, b, x, j: int, mistake: bool) -> None:
 @st.fragment
 def weights_panel() -> None:
     """The live view, then the server's checks of the state it synced."""
-    values = live.mount(VIEW, WEIGHTS_DATA, present=presenting())
+    values = live.mount(VIEW, {**WEIGHTS_DATA, "labels": weights_labels()},
+                        present=presenting())
     offline_download("weights", values)
     W, b, x, y, reg = model(values)
     with st.container(key="server_panel"):
         gradient_check(W, b, x, y, reg)
-        with secondary_panel("Gradient check of dp_j/dW"):
+        with secondary_panel(_("Gradient check of dp_j/dW")):
             probability_check(W, b, x, values[specs.PROB_CLASS.key],
                               values[specs.COMMON_MISTAKE.key])
     live.write_url(VIEW, values)
@@ -182,10 +189,10 @@ def weights_panel() -> None:
 
 guided_lesson("weights")
 notes = lesson_header(
-    "Gradients of the weights",
-    "One example, a linear softmax classifier: dL/dW = x (p − y)ᵀ + reg·W and "
-    "dL/db = p − y. Move a weight and watch the gradient, the regions and the check move "
-    "with it, or take a gradient step.",
+    N_("Gradients of the weights"),
+    N_("One example, a linear softmax classifier: dL/dW = x (p − y)ᵀ + reg·W and "
+       "dL/db = p − y. Move a weight and watch the gradient, the regions and the check move "
+       "with it, or take a gradient step."),
     EXPLANATION,
     SETTINGS,
     forget=(VIEW.values_key,),

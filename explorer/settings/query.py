@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from explorer.i18n import _
 from explorer.markdown_text import quote_value
 from explorer.settings.setting import Setting, url_number
 
@@ -27,16 +28,16 @@ def resolve_query(setting: Setting, values: Sequence[str]) -> Any:
     :func:`explorer.pages.controls.control` turns into the default).
     """
     if not values:
-        raise ValueError("no value")
+        raise ValueError(_("no value"))
     if all(value == "" for value in values):
-        raise ValueError("empty")
+        raise ValueError(_("empty"))
     if setting.kind == "segmented":
         return setting.parse(next(value for value in values if value != ""))
     if setting.kind == "toggle" or (setting.kind == "select" and not setting.uses_select_slider):
         return setting.parse(values[-1])
     given = [value for value in values if value != ""]
     if len(given) > 1:
-        raise ValueError(f"one value expected, got {len(given)}")
+        raise ValueError(_("one value expected, got {count}").format(count=len(given)))
     return setting.parse(given[0])
 
 
@@ -62,10 +63,13 @@ def check_query(setting: Setting, values: Sequence[str]) -> str | None:
     except ValueError as error:
         default_text = setting.format_option(setting.default)
         if len(values) == 1:
-            given = f"`{setting.key}`={quote_value(values[0])}"
-        else:
-            given = f"`{setting.key}` (given {len(values)} times, last {quote_value(values[-1])})"
-        return f"{given} was ignored ({error}); using the default {default_text}."
+            return _("`{key}`={value} was ignored ({reason}); using the default {default}.").format(
+                key=setting.key, value=quote_value(values[0]), reason=error,
+                default=default_text)
+        return _("`{key}` (given {count} times, last {value}) was ignored ({reason}); using the "
+                 "default {default}.").format(
+            key=setting.key, count=len(values), value=quote_value(values[-1]), reason=error,
+            default=default_text)
     return None
 
 
@@ -101,8 +105,8 @@ def read_link_value(setting: Setting, values: Sequence[str]) -> tuple[Any, str |
     if setting.kind == "int":
         number = url_number(next(v for v in values if v != ""))
         if number != value:
-            return value, (f"`{setting.key}`={quote_value(values[-1])} is not a whole number; "
-                           f"using {value}.")
+            return value, _("`{key}`={value} is not a whole number; using {used}.").format(
+                key=setting.key, value=quote_value(values[-1]), used=value)
     return value, None
 
 
@@ -130,7 +134,8 @@ def browser_value(setting: Setting, value: Any) -> Any:
     elif isinstance(value, str):
         raw = value
     else:
-        raise ValueError(f"{setting.key}: expected a number, true/false or an option")
+        raise ValueError(_("{key}: expected a number, true/false or an option").format(
+            key=setting.key))
     parsed, note = read_link_value(setting, [raw])
     if note:
         raise ValueError(note)

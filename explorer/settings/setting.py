@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from explorer.i18n import _
+
 WidgetKind = Literal["slider", "int", "select", "segmented", "toggle"]
 
 
@@ -97,20 +99,18 @@ class Setting:
             lowered = raw.lower()
             if lowered in ("true", "false"):
                 return lowered == "true"
-            raise ValueError("expected true or false")
+            raise ValueError(_("expected true or false"))
         if self.kind in ("select", "segmented"):
             for option in self.options:
                 if raw == self.format_option(option):
                     return option
-            raise ValueError(f"expected one of {_list_options(self)}")
+            raise ValueError(_("expected one of {options}").format(options=_list_options(self)))
         number = url_number(raw)
         if not math.isfinite(number):
-            raise ValueError("not a finite number")
+            raise ValueError(_("not a finite number"))
         if not self.min_value <= number <= self.max_value:
-            raise ValueError(
-                f"outside the range {self.format_bound(self.min_value)}.."
-                f"{self.format_bound(self.max_value)}"
-            )
+            raise ValueError(_("outside the range {low}..{high}").format(
+                low=self.format_bound(self.min_value), high=self.format_bound(self.max_value)))
         return int(number) if self.kind == "int" else number
 
     def format_bound(self, value: float) -> str:
@@ -151,7 +151,7 @@ def url_number(raw: str) -> float:
                 return _micros_since_1970(datetime.datetime.combine(_TIME_BASE_DATE, moment))
     except ValueError:
         pass
-    raise ValueError("not a number")
+    raise ValueError(_("not a number"))
 
 
 _EPOCH = datetime.datetime(1970, 1, 1)

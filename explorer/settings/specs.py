@@ -11,6 +11,7 @@ Pure Python: nothing here imports streamlit.
 from __future__ import annotations
 
 from explorer.datasets import DATASETS
+from explorer.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from explorer.numerics import feature_count
 from explorer.optim import OPTIMIZERS
 from explorer.param_names import param_label, parameter_names
@@ -22,6 +23,11 @@ PRESENT = Setting(
     "present", "Presentation mode", False, "toggle",
     help="For a projector: larger, darker chart text, the sidebar folded away, the main "
          "picture and its controls on one screen, secondary panels collapsed.",
+)
+
+LANGUAGE = Setting(
+    "lang", "Language", DEFAULT_LANGUAGE, "select", options=tuple(LANGUAGES),
+    help="The language of every text of the explorer; the numbers stay as they are.",
 )
 
 # ----------------------------------------------------------------------------------------

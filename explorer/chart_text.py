@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from explorer.i18n import _
+
 #: Above this many entries a matrix is summarised (diagonal, extremes) instead of listed.
 MAX_LISTED_ENTRIES = 25
 
@@ -27,36 +29,7 @@ def numbers(values, decimals: int = 2) -> str:
     return ", ".join(number(value, decimals) for value in np.ravel(values))
 
 
-def probabilities_text(logits, p, target: int) -> str:
-    """The logits and probabilities chart: both vectors, the largest class, the target.
-
-    Parameters
-    ----------
-    logits, p : array_like, shape (K,)
-    target : int
-    """
-    probs = np.asarray(p, dtype=float)
-    largest = int(np.argmax(probs))
-    return (f"Bar charts of {probs.size} classes. Logits z = {numbers(logits)}. "
-            f"Probabilities p = {numbers(probs)}; largest: class {largest} "
-            f"(p = {number(probs[largest])}); target class y = {target} "
-            f"(p = {number(probs[target])}).")
-
-
-def error_text(error, target: int) -> str:
-    """The p − y chart: one bar per class; the target's is the only negative one.
-
-    Parameters
-    ----------
-    error : array_like, shape (K,)
-        ``p - y``.
-    target : int
-    """
-    return (f"Bar chart of p − y = {numbers(error)}; the target class {target} has "
-            f"{number(np.ravel(error)[target])}, every other class p itself.")
-
-
-def matrix_text(name: str, matrix, *, rows: str = "row", columns: str = "column",
+def matrix_text(name: str, matrix, *, rows: str | None = None, columns: str | None = None,
                 decimals: int = 2) -> str:
     """A heatmap of ``matrix`` (shape (R, C)): every entry when it is small, else the
     diagonal (square matrices) and the extremes.
@@ -66,44 +39,29 @@ def matrix_text(name: str, matrix, *, rows: str = "row", columns: str = "column"
     name : str
         What the matrix is (``Jacobian J``).
     matrix : array_like, shape (R, C)
-    rows, columns : str
-        What a row and a column stand for (``i``, ``class``).
+    rows, columns : str, optional
+        What a row and a column stand for (``i``, ``class``), in the session's language;
+        "row" and "column" by default.
     """
+    rows = _("row") if rows is None else rows
+    columns = _("column") if columns is None else columns
     values = np.asarray(matrix, dtype=float)
     n_rows, n_cols = values.shape
-    head = f"Heatmap of {name}, {n_rows} × {n_cols} ({rows} by {columns})"
+    head = _("Heatmap of {name}, {n_rows} × {n_cols} ({rows} by {columns})").format(
+        name=name, n_rows=n_rows, n_cols=n_cols, rows=rows, columns=columns)
     low = np.unravel_index(int(np.argmin(values)), values.shape)
     high = np.unravel_index(int(np.argmax(values)), values.shape)
-    extremes = (f"smallest {number(values[low], decimals)} at {rows} {low[0]}, {columns} "
-                f"{low[1]}; largest {number(values[high], decimals)} at {rows} {high[0]}, "
-                f"{columns} {high[1]}")
+    extremes = _("Smallest {low} at {rows} {low_row}, {columns} {low_col}; largest {high} at "
+                 "{rows} {high_row}, {columns} {high_col}").format(
+        low=number(values[low], decimals), high=number(values[high], decimals), rows=rows,
+        columns=columns, low_row=low[0], low_col=low[1], high_row=high[0], high_col=high[1])
     if values.size <= MAX_LISTED_ENTRIES:
         listed = "; ".join(f"{rows} {index}: {numbers(row, decimals)}"
                            for index, row in enumerate(values))
-        return f"{head}. {listed}. {extremes.capitalize()}."
-    diagonal = (f" Diagonal: {numbers(np.diag(values), decimals)}."
+        return f"{head}. {listed}. {extremes}."
+    diagonal = (_(" Diagonal: {values}.").format(values=numbers(np.diag(values), decimals))
                 if n_rows == n_cols else "")
-    return f"{head}.{diagonal} {extremes.capitalize()}."
-
-
-def curve_text(name: str, values, *, start: int = 0) -> str:
-    """A line over steps: first, last and lowest value (non-finite values are skipped).
-
-    Parameters
-    ----------
-    name : str
-    values : array_like, shape (T,)
-        The value at steps ``start .. start + T - 1``.
-    """
-    series = np.asarray(values, dtype=float)
-    finite = np.flatnonzero(np.isfinite(series))
-    if finite.size == 0:
-        return f"{name}: no finite value to draw."
-    first, last = int(finite[0]), int(finite[-1])
-    lowest = int(finite[np.argmin(series[finite])])
-    return (f"{name} from {number(series[first], 3)} at step {start + first} to "
-            f"{number(series[last], 3)} at step {start + last}; lowest "
-            f"{number(series[lowest], 3)} at step {start + lowest}.")
+    return f"{head}.{diagonal} {extremes}."
 
 
 def bars_text(name: str, labels: Sequence[str], values, *, unit: str = "",
@@ -111,26 +69,4 @@ def bars_text(name: str, labels: Sequence[str], values, *, unit: str = "",
     """A bar per label: ``name: a 1.00 ms, b 2.00 ms``."""
     parts = [f"{label} {number(value, decimals)}{unit}" for label, value in
              zip(labels, np.ravel(values), strict=True)]
-    return f"Bar chart of {name}: " + ", ".join(parts) + "."
-
-
-def regions_text(classes: int, *, points: int, accuracy: float | None = None,
-                 extra: str = "") -> str:
-    """A plane coloured by the predicted class, with the data points on it.
-
-    Parameters
-    ----------
-    classes : int
-    points : int
-        How many points are drawn.
-    accuracy : float, optional
-        Share of those points the model classifies correctly, 0..1.
-    extra : str
-        One more sentence (arrows, the example x).
-    """
-    text = (f"Plane x1, x2 coloured by the class the model predicts, {classes} classes, "
-            f"with {points} points")
-    if accuracy is not None:
-        text += f"; {accuracy:.1%} of them classified correctly"
-    text += "."
-    return f"{text} {extra}".strip()
+    return _("Bar chart of {name}: {bars}.").format(name=name, bars=", ".join(parts))

@@ -22,14 +22,18 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
+from html import escape
 from typing import Any
 
 import numpy as np
 
-from explorer import state
 from explorer.guided.lesson_file import Lesson
 from explorer.guided.quantities import PAGES, quantities
 from explorer.guided.template import quantity_names
+from explorer.i18n import DEFAULT_LANGUAGE, N_, _, language
+from explorer.settings import specs
+from explorer.settings.setting import Setting
+from explorer.view_labels import VIEW_LABELS, offline_labels
 from explorer.view_states import VIEW_STATES
 from explorer.web.bundle import bundle, read
 
@@ -47,24 +51,24 @@ SERVER_QUANTITIES = {
 }
 #: The settings that bound each field of a view's state (what a #hash value is checked
 #: against); a list field holds values of its first setting's range.
-FIELD_SETTINGS: dict[str, dict[str, tuple[state.Setting, ...]]] = {
+FIELD_SETTINGS: dict[str, dict[str, tuple[Setting, ...]]] = {
     "softmax": {
-        "k": (state.SOFTMAX_K,), "z": state.SOFTMAX_LOGITS, "t": (state.TEMPERATURE,),
-        "y": (state.SOFTMAX_TARGET,), "big": (state.OVERFLOW_DEMO,),
+        "k": (specs.SOFTMAX_K,), "z": specs.SOFTMAX_LOGITS, "t": (specs.TEMPERATURE,),
+        "y": (specs.SOFTMAX_TARGET,), "big": (specs.OVERFLOW_DEMO,),
     },
     "weights": {
-        "k": (state.WEIGHTS_K,), "x1": (state.EXAMPLE_X1,), "x2": (state.EXAMPLE_X2,),
-        "y": (state.WEIGHTS_TARGET,),
-        "W": tuple(setting for row in state.WEIGHT_SLIDERS for setting in row),
-        "b": state.BIAS_SLIDERS, "reg": (state.WEIGHTS_REG,), "j": (state.PROB_CLASS,),
-        "mistake": (state.COMMON_MISTAKE,), "lr": (state.WEIGHTS_LR,),
+        "k": (specs.WEIGHTS_K,), "x1": (specs.EXAMPLE_X1,), "x2": (specs.EXAMPLE_X2,),
+        "y": (specs.WEIGHTS_TARGET,),
+        "W": tuple(setting for row in specs.WEIGHT_SLIDERS for setting in row),
+        "b": specs.BIAS_SLIDERS, "reg": (specs.WEIGHTS_REG,), "j": (specs.PROB_CLASS,),
+        "mistake": (specs.COMMON_MISTAKE,), "lr": (specs.WEIGHTS_LR,),
     },
 }
 #: softmax's Jacobian cell is one "i,j" option in the app; in the view state it is [i, j].
-_CELL_RULE = {"kind": "int", "min": 0, "max": state.MAX_CLASSES - 1}
+_CELL_RULE = {"kind": "int", "min": 0, "max": specs.MAX_CLASSES - 1}
 
 _TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{csp}">
@@ -76,12 +80,10 @@ _TEMPLATE = """<!DOCTYPE html>
 <body>
 <header class="offline-head">
 <h1>{title}</h1>
-<p>An offline copy of the softmax explorer: it runs in this browser with no server and no
-network. Move the controls with the mouse or the keyboard; the address (#…) keeps what you
-see, so a bookmark or a copied address reopens it.</p>
+<p>{intro}</p>
 </header>
 <div id="hash-note" class="hash-note" role="status" hidden></div>
-<section id="lesson" class="lesson" aria-label="Guided lesson" hidden></section>
+<section id="lesson" class="lesson" aria-label="{lesson_label}" hidden></section>
 <main id="view"></main>
 <script type="application/json" id="offline-data">{data}</script>
 <script type="module">{js}</script>
@@ -89,7 +91,8 @@ see, so a bookmark or a copied address reopens it.</p>
 </html>
 """
 #: Titles of the pages (constant text; a lesson's title travels in the JSON).
-TITLES = {"softmax": "Softmax and its Jacobian", "weights": "Gradients of the weights"}
+TITLES = {"softmax": N_("Softmax and its Jacobian"),
+          "weights": N_("Gradients of the weights")}
 
 
 def script_hash(text: str) -> str:
@@ -120,7 +123,7 @@ def json_for_script(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _rule(settings: tuple[state.Setting, ...]) -> dict:
+def _rule(settings: tuple[Setting, ...]) -> dict:
     """The check of a #hash value: the range (or options) shared by ``settings``."""
     rules = []
     for setting in settings:
@@ -190,18 +193,19 @@ def lesson_data(lesson: Lesson) -> dict:
             raise ValueError(f"lesson {lesson.id}, step {number}: unknown quantity {unknown}")
     return {
         "id": lesson.id,
-        "title": lesson.title,
+        "title": _(lesson.title),
         "steps": [
-            {"title": step.title, "look": step.look, "question": step.question,
-             "choices": list(step.choices), "answer": step.answer, "reveal": step.reveal,
-             "server": _server_part(lesson, number)}
+            {"title": _(step.title), "look": _(step.look), "question": _(step.question),
+             "choices": [_(choice) for choice in step.choices], "answer": step.answer,
+             "reveal": _(step.reveal), "server": _server_part(lesson, number)}
             for number, step in enumerate(lesson.steps, start=1)
         ],
         "states": [to_browser(values) for values in lesson.states],
     }
 
 
-def offline_html(page: str, values: Mapping[str, Any], lesson: Lesson | None = None) -> str:
+def offline_html(page: str, values: Mapping[str, Any], lesson: Lesson | None = None,
+                 *, lang: str = DEFAULT_LANGUAGE) -> str:
     """The offline file of ``page``'s live view as it is now (and of ``lesson``, if given).
 
     Parameters
@@ -211,6 +215,8 @@ def offline_html(page: str, values: Mapping[str, Any], lesson: Lesson | None = N
         The page's checked settings (URL key -> value), as its live view holds them.
     lesson : Lesson, optional
         A lesson on ``page``; the file opens at its first step.
+    lang : str
+        The language of every text in the file (a code of explorer.i18n.LANGUAGES).
 
     Returns
     -------
@@ -227,15 +233,27 @@ def offline_html(page: str, values: Mapping[str, Any], lesson: Lesson | None = N
     for name, text in (("script", js), ("style", css)):
         if f"</{name}" in text.lower():
             raise ValueError(f"the inlined {name} must not contain </{name}")
-    data = {
-        "page": page,
-        "state": to_browser(values),
-        "view": {**view_data, "derivation": False},  # no server panel below the view
-        "rules": hash_rules(page),
-        "lesson": None if lesson is None else lesson_data(lesson),
-    }
-    html = _TEMPLATE.format(csp=content_security_policy(js, css), title=TITLES[page], css=css,
-                            data=json_for_script(data), js=js)
+    with language(lang):
+        data = {
+            "page": page,
+            "state": to_browser(values),
+            # no server panel below the view
+            "view": {**view_data, "derivation": False, "labels": VIEW_LABELS[page]()},
+            "rules": hash_rules(page),
+            "lesson": None if lesson is None else lesson_data(lesson),
+            "labels": offline_labels(),
+        }
+        texts = {
+            "title": _(TITLES[page]),
+            "intro": _("An offline copy of the softmax explorer: it runs in this browser with "
+                       "no server and no network. Move the controls with the mouse or the "
+                       "keyboard; the address (#…) keeps what you see, so a bookmark or a "
+                       "copied address reopens it."),
+            "lesson_label": _("Guided lesson"),
+        }
+    html = _TEMPLATE.format(csp=content_security_policy(js, css), css=css,
+                            data=json_for_script(data), js=js, lang=lang,
+                            **{name: escape(text) for name, text in texts.items()})
     size = len(html.encode("utf-8"))
     if size > MAX_BYTES:
         raise ValueError(f"the offline file would be {size} bytes, over {MAX_BYTES}")

@@ -29,8 +29,11 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
+from collections.abc import Mapping
 
 import numpy as np
+
+from explorer.view_labels import player_words
 
 #: The largest value of the uint16 point coordinates.
 QUANT = 65535
@@ -112,18 +115,19 @@ def points_id(points: bytes) -> str:
 def player_payload(data, runs, *, labels, health, show_test: bool, discrete: bool,
                    at: int, class_colors, run_colors, points: str, trajectory: str,
                    present: bool = False, follow: bool = False,
-                   class_names=None, controls=None) -> bytes:
+                   class_names=None, words: Mapping[str, str] | None = None,
+                   controls=None) -> bytes:
     """Everything the player draws, for one or two runs on the same data.
 
     Parameters
     ----------
-    data : explorer.training_run.Data
-    runs : list of explorer.training_run.Run
+    data : explorer.page_logic.training_run.Data
+    runs : list of explorer.page_logic.training_run.Run
         One or two runs (compare mode), trained on ``data``.
     labels : list of str
         A short name per run (``gd, lr 0.5``).
     health : list of str
-        ``ok``, ``diverged`` or ``oscillating`` per run (see explorer.training_health).
+        ``ok``, ``diverged`` or ``oscillating`` per run (see explorer.page_logic.training_health).
     show_test, discrete : bool
         The display options: test points drawn; hard regions instead of shading.
     at : int
@@ -142,6 +146,9 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
     class_names : sequence of str, optional
         The names of the classes, when the learner's data gave them: the player shows
         them in a legend (without them, the classes are ``class k`` and need none).
+    words : mapping, optional
+        Every text the player shows (:func:`explorer.view_labels.player_words`); by default
+        those of the current language.
     controls : dict, optional
         The player's own controls (the learning rates): ``epoch``, ``state`` (the values
         the browser takes when the epoch is new) and ``items`` (per control its key,
@@ -174,6 +181,7 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
         "trajectory": trajectory, "follow": bool(follow),
         "class_names": list(class_names) if class_names is not None else None,
         "class_colors": list(class_colors), "run_colors": list(run_colors),
+        "words": dict(player_words() if words is None else words),
         "controls": controls,
     }
     return encode(header, arrays)

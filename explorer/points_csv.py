@@ -28,6 +28,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from explorer.i18n import N_, _, ngettext
 from explorer.upload_text import decode_text
 
 __all__ = [
@@ -47,11 +48,11 @@ MAX_CLASSES = 10
 """The most classes a learner's CSV may have (class numbers 0 to 9, or 10 names)."""
 
 COLUMNS = ("x1", "x2", "label")
-_EXPECTED = "expected 3: x1, x2, label"
-_SEPARATORS = {",": "commas", ";": "semicolons", "\t": "tabs"}
+_EXPECTED = N_("expected 3: x1, x2, label")
+_SEPARATORS = {",": N_("commas"), ";": N_("semicolons"), "\t": N_("tabs")}
 _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+(?:[eE][+-]?\d+)?$")
-_LABEL_RULE = (f"labels are class numbers 0 to {MAX_CLASSES - 1} on every row, "
-               "or class names on every row")
+_LABEL_RULE = N_("labels are class numbers 0 to {last} on every row, "
+                 "or class names on every row")
 
 
 class Points(NamedTuple):
@@ -191,25 +192,25 @@ def _data_rows(text: str) -> tuple[list[int], list[list[str]], str]:
     numbered = [(i, line) for i, line in enumerate(text.split("\n"), 1)
                 if line and not line.isspace()]
     if not numbered:
-        raise ValueError("the input is empty: expected lines of x1, x2, label")
+        raise ValueError(_("the input is empty: expected lines of x1, x2, label"))
     sep = guess_separator(numbered[0][1], numbered[1][1] if len(numbered) > 1 else "")
     first_no, first = numbered[0]
     header = _split(first, sep)
     if not any(_is_number(field, sep != ",") for field in header):
         if len(header) != 3:
             names = [name.strip().strip("\"'") for name in header]
-            raise ValueError(
-                f"line {first_no} (the header) has {len(names)} "
-                f"name{'s' if len(names) != 1 else ''} {names}; {_EXPECTED}"
-            )
+            raise ValueError(ngettext(
+                "line {line} (the header) has {count} name {names}; {expected}",
+                "line {line} (the header) has {count} names {names}; {expected}", len(names),
+            ).format(line=first_no, count=len(names), names=names, expected=_(_EXPECTED)))
         numbered = numbered[1:]
         if not numbered:
-            raise ValueError(f"there are no data rows after the header on line {first_no}")
+            raise ValueError(_("there are no data rows after the header on line {line}").format(
+                line=first_no))
     if len(numbered) > MAX_ROWS:
-        raise ValueError(
-            f"too many rows: line {numbered[MAX_ROWS][0]} is row {MAX_ROWS + 1:,}; "
-            f"at most {MAX_ROWS:,} rows are allowed"
-        )
+        raise ValueError(_(
+            "too many rows: line {line} is row {row}; at most {most} rows are allowed"
+        ).format(line=numbered[MAX_ROWS][0], row=f"{MAX_ROWS + 1:,}", most=f"{MAX_ROWS:,}"))
     linenos = [lineno for lineno, _ in numbered]
     rows = _split_rows([line for _, line in numbered], linenos, sep)
     return linenos, rows, sep
@@ -223,15 +224,19 @@ def _split_rows(lines: list[str], linenos: list[int], sep: str) -> list[list[str
         for row in reader:
             lineno = linenos[len(rows)]
             if reader.line_num != len(rows) + 1:
-                raise ValueError(f"line {lineno}: a quote opened on this line is not closed")
+                raise ValueError(_("line {line}: a quote opened on this line is not closed").format(
+                    line=lineno))
             if len(row) != 3:
-                count = f"{len(row)} value{'s' if len(row) != 1 else ''}"
-                raise ValueError(
-                    f"line {lineno} has {count}; {_EXPECTED} (separated by {_SEPARATORS[sep]})"
-                )
+                raise ValueError(ngettext(
+                    "line {line} has {count} value; {expected} (separated by {separator})",
+                    "line {line} has {count} values; {expected} (separated by {separator})",
+                    len(row),
+                ).format(line=lineno, count=len(row), expected=_(_EXPECTED),
+                         separator=_(_SEPARATORS[sep])))
             rows.append(row)
     except csv.Error as error:
-        raise ValueError(f"line {linenos[len(rows)]}: {error}") from None
+        raise ValueError(_("line {line}: {error}").format(line=linenos[len(rows)], error=error)
+                         ) from None
     return rows
 
 
@@ -285,22 +290,24 @@ def _raise_first_bad(fields: list[str], linenos: list[int], decimal_comma: bool)
         if column == 2 and names:
             if _is_name(field, decimal_comma):
                 continue
-            problem = "not a class name"
+            problem = _("not a class name")
         elif _is_number(field, decimal_comma):
             continue
         else:
-            problem = "not a number"
+            problem = _("not a number")
         value = field.strip()
         lineno = linenos[index // 3]
         if not value:
-            raise ValueError(f"line {lineno}: {COLUMNS[column]} is empty, {problem}")
+            raise ValueError(_("line {line}: {column} is empty, {problem}").format(
+                line=lineno, column=COLUMNS[column], problem=problem))
         if column == 2:
-            hint = f" ({_LABEL_RULE})"
+            hint = f" ({_(_LABEL_RULE).format(last=MAX_CLASSES - 1)})"
         elif _is_number(value, True):
-            hint = " (use a dot as the decimal separator when commas separate the values)"
+            hint = _(" (use a dot as the decimal separator when commas separate the values)")
         else:
             hint = ""
-        raise ValueError(f"line {lineno}: {COLUMNS[column]} is {value!r}, {problem}{hint}")
+        raise ValueError(_("line {line}: {column} is {value}, {problem}{hint}").format(
+            line=lineno, column=COLUMNS[column], value=repr(value), problem=problem, hint=hint))
     raise AssertionError("no bad field")  # pragma: no cover - the caller found one
 
 
@@ -309,10 +316,10 @@ def _finite(values: np.ndarray, fields: list[str], linenos: list[int]) -> np.nda
     finite = np.isfinite(values)
     if not finite.all():
         row, column = divmod(int(np.flatnonzero(~finite)[0]), values.shape[1])
-        raise ValueError(
-            f"line {linenos[row]}: {COLUMNS[column]} is {fields[3 * row + column].strip()!r}; "
-            "values must be finite numbers (not nan or inf)"
-        )
+        raise ValueError(_(
+            "line {line}: {column} is {value}; values must be finite numbers (not nan or inf)"
+        ).format(line=linenos[row], column=COLUMNS[column],
+                 value=repr(fields[3 * row + column].strip())))
     return values
 
 
@@ -324,20 +331,22 @@ def _numbered_classes(labels: np.ndarray, fields: list[str], linenos: list[int])
     if bad.size:
         row = int(bad[0])
         label, text = labels[row], fields[3 * row + 2].strip()
-        numbers = f"class numbers 0 to {MAX_CLASSES - 1}"
+        numbers = _("class numbers 0 to {last}").format(last=MAX_CLASSES - 1)
         if label != np.floor(label):
-            problem = f"not a whole number (labels are {numbers})"
+            problem = _("not a whole number (labels are {numbers})").format(numbers=numbers)
         elif label < 0:
-            problem = f"but labels cannot be negative (use {numbers})"
+            problem = _("but labels cannot be negative (use {numbers})").format(numbers=numbers)
         else:
-            problem = f"but at most {MAX_CLASSES} classes are allowed ({numbers})"
-        raise ValueError(f"line {linenos[row]}: label is {text!r}, {problem}")
+            problem = _("but at most {most} classes are allowed ({numbers})").format(
+                most=MAX_CLASSES, numbers=numbers)
+        raise ValueError(_("line {line}: label is {value}, {problem}").format(
+            line=linenos[row], value=repr(text), problem=problem))
     y = labels.astype(np.int64)
     distinct = np.unique(y)
     if distinct.size < 2:
-        raise ValueError(
-            f"every row has label {distinct[0]}: at least 2 different classes are needed"
-        )
+        raise ValueError(_(
+            "every row has label {label}: at least 2 different classes are needed"
+        ).format(label=distinct[0]))
     return y
 
 
@@ -347,14 +356,14 @@ def _named_classes(labels: list[str], linenos: list[int]) -> tuple[np.ndarray, t
     order = np.argsort(first)
     if names.size > MAX_CLASSES:
         extra = order[MAX_CLASSES]
-        raise ValueError(
-            f"line {linenos[first[extra]]}: label {str(names[extra])!r} is class "
-            f"{MAX_CLASSES + 1}; at most {MAX_CLASSES} classes are allowed"
-        )
+        raise ValueError(_(
+            "line {line}: label {label} is class {number}; at most {most} classes are allowed"
+        ).format(line=linenos[first[extra]], label=repr(str(names[extra])),
+                 number=MAX_CLASSES + 1, most=MAX_CLASSES))
     if names.size < 2:
-        raise ValueError(
-            f"every row has label {labels[0]!r}: at least 2 different classes are needed"
-        )
+        raise ValueError(_(
+            "every row has label {label}: at least 2 different classes are needed"
+        ).format(label=repr(labels[0])))
     rank = np.empty_like(order)
     rank[order] = np.arange(order.size)
     return rank[inverse].astype(np.int64), tuple(str(names[k]) for k in order)

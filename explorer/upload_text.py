@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from explorer.i18n import _
+
 __all__ = ["decode_text", "line_of"]
 
 # C0 control characters other than tab, line feed and carriage return, and DEL.
@@ -28,26 +30,26 @@ def _check_line_count(data: str | bytes, max_rows: int) -> None:
     lf, cr, crlf = ("\n", "\r", "\r\n") if isinstance(data, str) else (b"\n", b"\r", b"\r\n")
     lines = data.count(lf) + data.count(cr) - data.count(crlf) + 1
     if lines > 2 * max_rows + 1:
-        raise ValueError(f"the file has {lines:,} lines; at most {max_rows:,} rows are allowed")
+        raise ValueError(_("the file has {lines} lines; at most {most} rows are allowed").format(
+            lines=f"{lines:,}", most=f"{max_rows:,}"))
 
 
 def _decode_bytes(data: bytes, max_rows: int) -> str:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise ValueError("the file is UTF-16 text, not UTF-8; save it as 'CSV UTF-8'")
+        raise ValueError(_("the file is UTF-16 text, not UTF-8; save it as 'CSV UTF-8'"))
     nul = data.find(b"\x00")
     if nul >= 0:
-        raise ValueError(
-            f"line {line_of(data, nul)} contains a NUL byte: this looks like a binary "
-            "file, not CSV text"
-        )
+        raise ValueError(_(
+            "line {line} contains a NUL byte: this looks like a binary file, not CSV text"
+        ).format(line=line_of(data, nul)))
     _check_line_count(data, max_rows)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError(
-            f"the file is not UTF-8 text (line {line_of(data, error.start)} has the byte "
-            f"0x{data[error.start]:02X}, which UTF-8 does not allow); save it as 'CSV UTF-8'"
-        ) from None
+        raise ValueError(_(
+            "the file is not UTF-8 text (line {line} has the byte {byte}, which UTF-8 does "
+            "not allow); save it as 'CSV UTF-8'"
+        ).format(line=line_of(data, error.start), byte=f"0x{data[error.start]:02X}")) from None
 
 
 def decode_text(data: str | bytes, max_rows: int) -> str:
@@ -78,8 +80,8 @@ def decode_text(data: str | bytes, max_rows: int) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     control = _CONTROL.search(text)
     if control:
-        raise ValueError(
-            f"line {line_of(text, control.start())} contains the control character "
-            f"U+{ord(control.group()):04X}: this looks like a binary file, not CSV text"
-        )
+        raise ValueError(_(
+            "line {line} contains the control character {character}: this looks like a "
+            "binary file, not CSV text"
+        ).format(line=line_of(text, control.start()), character=f"U+{ord(control.group()):04X}"))
     return text

@@ -11,6 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from explorer.figures.style import base_layout
+from explorer.i18n import _
 
 #: One colour per method, in the order vectorised, optimised, naive, numerical.
 METHOD_COLORS = ("#009E73", "#CC79A7", "#D55E00", "#0072B2")
@@ -40,10 +41,10 @@ def timing_figure(names: Sequence[str], milliseconds: Sequence[float]) -> go.Fig
             hovertemplate="%{y}: %{x:.4g} ms<extra></extra>",
         )
     )
-    base_layout(figure, title="Best time per call (log scale)", height=240)
+    base_layout(figure, title=_("Best time per call (log scale)"), height=240)
     low = float(np.log10(max(times.min(), 1e-6))) - 0.5
     high = float(np.log10(max(times.max(), 1e-6))) + 0.9
-    figure.update_xaxes(type="log", range=[low, high], dtick=1, title={"text": "milliseconds"})
+    figure.update_xaxes(type="log", range=[low, high], dtick=1, title={"text": _("milliseconds")})
     figure.update_yaxes(autorange="reversed", tickfont={"size": 16})
     figure.update_layout(showlegend=False, margin={"l": 20, "r": 30, "t": 44, "b": 44})
     return figure

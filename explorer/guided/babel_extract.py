@@ -2,7 +2,7 @@
 
 Babel calls :func:`extract_lessons` for every file matched by a mapping line such as::
 
-    [explorer.guided.babel_extract:extract_lessons: explorer/guided/lessons/*.toml]
+    [explorer.guided.babel_extract.extract_lessons: explorer/guided/lessons/*.toml]
 
 and gets every text a learner reads in the lesson (title, summary, and each step's title,
 look, question, choices and reveal), exactly as the panel will look it up: stripped of

@@ -13,7 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from explorer import chart_text
-from explorer.check_runner import (
+from explorer.figures.check_figs import timing_figure
+from explorer.guided.page_settings import PAGE_SETTINGS
+from explorer.i18n import N_, _
+from explorer.losses import loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook
+from explorer.page_logic.check import (
     NOISE_FLOOR,
     PASS_THRESHOLD,
     WEIGHT_SCALE,
@@ -22,18 +26,15 @@ from explorer.check_runner import (
     compare,
     make_problem,
 )
-from explorer.figures.check_figs import timing_figure
-from explorer.guided.page_settings import PAGE_SETTINGS
-from explorer.losses import loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook
 from explorer.pages.charts import show_chart
 from explorer.pages.controls import control, lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
 
 SETTINGS = PAGE_SETTINGS["check"]
 
-EXPLANATION = f"""
+EXPLANATION = N_("""
 **The problem.** N examples with D standard-normal features, labels drawn uniformly from
-0..K−1, and small random weights (entries about {WEIGHT_SCALE:g}·N(0, 1)), so every
+0..K−1, and small random weights (entries about {weight_scale}·N(0, 1)), so every
 probability starts near 1/K and the loss near ln K — a first sanity check.
 
 **Three ways to the same gradient.** `loss_and_grad_naive` loops over examples and classes,
@@ -44,7 +45,7 @@ all: it nudges each of the D·K weights by ±h and evaluates the loss twice,
 form tuned for training's inner loop (transposed scores, in-place updates).
 
 **Reading the numbers.** The relative error |a − n| / (|a| + |n|) of two gradients should be
-below {PASS_THRESHOLD:g}. Naive and vectorised agree to rounding error (about 1e-15); against
+below {threshold}. Naive and vectorised agree to rounding error (about 1e-15); against
 central differences expect about 1e-9 — except for entries very close to 0, where the
 rounding noise of central differences (about 1e-11) dominates the ratio.
 
@@ -52,12 +53,12 @@ rounding noise of central differences (about 1e-11) dominates the ratio.
 round, in a rotating order) and the best round kept, so a busy moment of the server slows
 every method alike and the ratios stay stable between loads: the loops pay Python's cost
 per number, the numerical gradient pays 2·D·K loss evaluations.
-"""
+""")
 
 VERDICT_TEXT = {
-    "pass": ":green-badge[:material/check_circle: pass]",
-    "noise": ":orange-badge[:material/help: within noise]",
-    "fail": ":red-badge[:material/cancel: fail]",
+    "pass": N_(":green-badge[:material/check_circle: pass]"),
+    "noise": N_(":orange-badge[:material/help: within noise]"),
+    "fail": N_(":red-badge[:material/cancel: fail]"),
 }
 
 
@@ -91,16 +92,16 @@ def results_table(methods) -> pd.DataFrame:
     """Loss, best time and cost of each method."""
     d, k = methods[0].dW.shape
     costs = {
-        "vectorised": "2 matrix products",
-        "optimised": "2 matrix products, in place",
-        "naive": "loops over N·K·D",
-        "numerical": f"{2 * d * k} loss evaluations",
+        "vectorised": _("2 matrix products"),
+        "optimised": _("2 matrix products, in place"),
+        "naive": _("loops over N·K·D"),
+        "numerical": _("{count} loss evaluations").format(count=2 * d * k),
     }
     return pd.DataFrame(
         {
-            "loss": ["—" if m.loss is None else f"{m.loss:.10f}" for m in methods],
-            "best time": [format_ms(m.seconds) for m in methods],
-            "work": [costs.get(m.name, "") for m in methods],
+            _("loss"): ["—" if m.loss is None else f"{m.loss:.10f}" for m in methods],
+            _("best time"): [format_ms(m.seconds) for m in methods],
+            _("work"): [costs.get(m.name, "") for m in methods],
         },
         index=[f"`{m.name}`" for m in methods],
     )
@@ -110,12 +111,13 @@ def differences_table(differences) -> pd.DataFrame:
     """Pairwise relative differences of the losses and of dW, with a verdict."""
     return pd.DataFrame(
         {
-            "loss: relative difference": [format_error(d.loss) for d in differences],
-            "dW: max relative difference": [format_error(d.dW) for d in differences],
-            "dW: max absolute difference": [f"{d.dW_absolute:.1e}" for d in differences],
-            "verdict": [VERDICT_TEXT[d.verdict] for d in differences],
+            _("loss: relative difference"): [format_error(d.loss) for d in differences],
+            _("dW: max relative difference"): [format_error(d.dW) for d in differences],
+            _("dW: max absolute difference"): [f"{d.dW_absolute:.1e}" for d in differences],
+            _("verdict"): [_(VERDICT_TEXT[d.verdict]) for d in differences],
         },
-        index=[f"{d.first} vs {d.second}" for d in differences],
+        index=[_("{first} vs {second}").format(first=d.first, second=d.second)
+               for d in differences],
     )
 
 
@@ -125,10 +127,10 @@ def check_panel() -> None:
     n, d, k, seed, reg = problem_controls()
     problem = cached_problem(n, d, k, seed)
     methods, differences = compare(problem, reg)
-    st.caption(
-        f"X: {n} × {d}, y: {n} labels in 0..{k - 1}, W: {d} × {k}, b: {k}. "
-        f"With weights this small the loss should be close to ln K = {math.log(k):.4f}."
-    )
+    st.caption(_(
+        "X: {n} × {d}, y: {n} labels in 0..{last}, W: {d} × {k}, b: {k}. "
+        "With weights this small the loss should be close to ln K = {ln_k}."
+    ).format(n=n, d=d, k=k, last=k - 1, ln_k=f"{math.log(k):.4f}"))
     by_name = {method.name: method for method in methods}
     speed_up = by_name["naive"].seconds / max(by_name["vectorised"].seconds, 1e-12)
     slow_down = by_name["numerical"].seconds / max(by_name["vectorised"].seconds, 1e-12)
@@ -136,29 +138,30 @@ def check_panel() -> None:
     with table:
         st.table(results_table(methods))
         first, second = st.columns(2)
-        first.metric("Vectorised speed-up", f"{speed_up:,.0f}×", border=True,
-                     help="Naive time ÷ vectorised time (best of several calls each).")
-        second.metric("Numerical slow-down", f"{slow_down:,.0f}×", border=True,
-                      help=f"Numerical time ÷ vectorised time: central differences evaluate "
-                           f"the loss {2 * d * k} times (2·D·K).")
+        first.metric(_("Vectorised speed-up"), f"{speed_up:,.0f}×", border=True,
+                     help=_("Naive time ÷ vectorised time (best of several calls each)."))
+        second.metric(_("Numerical slow-down"), f"{slow_down:,.0f}×", border=True,
+                      help=_("Numerical time ÷ vectorised time: central differences evaluate "
+                             "the loss {count} times (2·D·K).").format(count=2 * d * k))
     with timing:
         show_chart(
             timing_figure([m.name for m in methods], [m.seconds * 1e3 for m in methods]),
             key="timings", alt=chart_text.bars_text(
-                "the best time per call", [m.name for m in methods],
+                _("the best time per call"), [m.name for m in methods],
                 [m.seconds * 1e3 for m in methods], unit=" ms", decimals=3),
         )
-        st.button("Measure again", icon=":material/timer:", key="measure_again",
-                  help="Rerun and retime every method.", width="stretch")
-    st.markdown("**Do they agree?** Every pair, entry by entry "
-                f"(pass: relative difference < {PASS_THRESHOLD:g}).")
+        st.button(_("Measure again"), icon=":material/timer:", key="measure_again",
+                  help=_("Rerun and retime every method."), width="stretch")
+    st.markdown(_("**Do they agree?** Every pair, entry by entry "
+                  "(pass: relative difference < {threshold}).").format(
+        threshold=f"{PASS_THRESHOLD:g}"))
     st.table(differences_table(differences))
     if any(difference.verdict == "noise" for difference in differences):
-        st.caption(
-            f":material/info: *within noise*: every absolute difference is below "
-            f"{NOISE_FLOOR:g}; the relative difference is large only for entries of dW so "
+        st.caption(_(
+            ":material/info: *within noise*: every absolute difference is below "
+            "{floor}; the relative difference is large only for entries of dW so "
             "close to 0 that the rounding noise of central differences dominates."
-        )
+        ).format(floor=f"{NOISE_FLOOR:g}"))
 
 
 def source_with_helpers(function) -> str:
@@ -176,36 +179,38 @@ def shared_helpers() -> list:
 
 def source_section() -> None:
     """The lesson's two implementations side by side, then the optimised one, as they ran."""
-    st.subheader("The code that ran", anchor=False)
-    st.markdown("Read with `inspect.getsource` from the very functions that ran above (only "
-                "the docstrings are left out), followed by the private helpers they call.")
+    st.subheader(_("The code that ran"), anchor=False)
+    st.markdown(_("Read with `inspect.getsource` from the very functions that ran above (only "
+                  "the docstrings are left out), followed by the private helpers they call."))
     vectorised, naive = st.columns(2, gap="medium")
     with vectorised:
-        st.markdown("**Vectorised** — `loss_and_grad_textbook`: dW = Xᵀ(P − Y)/N + reg·W")
+        st.markdown(_("**Vectorised** — `loss_and_grad_textbook`: dW = Xᵀ(P − Y)/N + reg·W"))
         st.code(source_with_helpers(loss_and_grad_textbook), language="python",
                 wrap_lines=True)
     with naive:
-        st.markdown("**Naive** — `loss_and_grad_naive`")
+        st.markdown(_("**Naive** — `loss_and_grad_naive`"))
         st.code(source_with_helpers(loss_and_grad_naive), language="python", wrap_lines=True)
-    with st.expander("Optimised variant — `loss_and_grad`, what training runs"):
-        st.markdown("The same numbers as the vectorised form, with the scores transposed so "
-                    "every reduction runs along contiguous memory, and P − Y formed in place.")
+    with st.expander(_("Optimised variant — `loss_and_grad`, what training runs")):
+        st.markdown(_("The same numbers as the vectorised form, with the scores transposed so "
+                      "every reduction runs along contiguous memory, and P − Y formed in place."))
         st.code(source_with_helpers(loss_and_grad), language="python", wrap_lines=True)
     shared = shared_helpers()
     if shared:
         names = ", ".join(f"`{helper.__name__}`" for helper in shared)
-        with st.expander(f"Argument checks every implementation calls: {names}"):
+        with st.expander(_("Argument checks every implementation calls: {names}").format(
+                names=names)):
             st.code("\n\n".join(code_without_docstring(helper) for helper in shared),
                     language="python", wrap_lines=True)
 
 
 guided_lesson("check")
 notes = lesson_header(
-    "Gradient check",
-    "Naive loops, vectorised numpy and central differences must give the same gradient. "
-    "Compare them, time them, and read the code that runs.",
+    N_("Gradient check"),
+    N_("Naive loops, vectorised numpy and central differences must give the same gradient. "
+       "Compare them, time them, and read the code that runs."),
     EXPLANATION,
     SETTINGS,
+    explanation_fields={"weight_scale": f"{WEIGHT_SCALE:g}", "threshold": f"{PASS_THRESHOLD:g}"},
 )
 check_panel()
 source_section()

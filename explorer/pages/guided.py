@@ -26,10 +26,12 @@ from explorer.guided.lesson_file import (
 from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.guided.quantities import quantities
 from explorer.guided.template import TemplateError, render
+from explorer.i18n import _, ngettext
+from explorer.markdown_text import plain_text, quote_value
 from explorer.pages import live
 from explorer.pages.controls import set_controls
 from explorer.pages.lessons import LESSONS
-from explorer.state import check_query, plain_text, quote_value
+from explorer.settings.query import check_query
 
 #: Session key of the (lesson id, step) whose controls were last applied.
 APPLIED_KEY = "_lesson_applied"
@@ -57,7 +59,10 @@ def answer_key(lesson: Lesson, number: int) -> str:
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def reveal_text(page: str, template: str, now: tuple, before: tuple) -> str:
-    """The reveal with the numbers of the settings ``now`` and ``before`` (sorted items)."""
+    """The reveal with the numbers of the settings ``now`` and ``before`` (sorted items).
+
+    ``template`` is the reveal already translated (so the cache keeps one per language).
+    """
     return render(template, quantities(page, dict(now)), quantities(page, dict(before)))
 
 
@@ -134,17 +139,19 @@ def _live_settings(lesson: Lesson, number: int) -> dict[str, Any]:
 
 def _show_reveal(lesson: Lesson, number: int, chosen: int) -> None:
     step = lesson.steps[number - 1]
-    right = step.choices[step.answer]
+    right = _(step.choices[step.answer])
     if chosen == step.answer:
-        verdict = f":green[:material/check_circle: **Right:** {right}.]"
+        verdict = _(":green[:material/check_circle: **Right:** {answer}.]").format(answer=right)
     else:
-        verdict = f":orange[:material/lightbulb: **Not quite.** The answer is: {right}.]"
+        verdict = _(":orange[:material/lightbulb: **Not quite.** The answer is: {answer}.]").format(
+            answer=right)
     now = tuple(sorted(_live_settings(lesson, number).items()))
     before = tuple(sorted(lesson.states[number - 1].items()))
     try:
-        text = reveal_text(lesson.page, step.reveal, now, before)
+        text = reveal_text(lesson.page, _(step.reveal), now, before)
     except (TemplateError, ValueError, IndexError, KeyError) as error:
-        text = f"The numbers cannot be read for these settings: {plain_text(str(error))}"
+        text = _("The numbers cannot be read for these settings: {reason}").format(
+            reason=plain_text(str(error)))
     with st.container(key="lesson_reveal_text", border=True):
         st.markdown(f"{verdict} {text}")
 
@@ -156,32 +163,36 @@ def _panel(lesson: Lesson, number: int, note: str | None) -> None:
         with st.container(horizontal=True, wrap=False, vertical_alignment="center",
                           key="lesson_head"):
             st.markdown(
-                f":material/school: **{lesson.title}** · step {number} of {total}: "
-                f"**{step.title}**", width="stretch",
+                _(":material/school: **{lesson}** · step {number} of {total}: "
+                  "**{step}**").format(lesson=_(lesson.title), number=number, total=total,
+                                       step=_(step.title)),
+                width="stretch",
             )
-            st.button("Previous", key="lesson_previous", icon=":material/arrow_back:",
+            st.button(_("Previous"), key="lesson_previous", icon=":material/arrow_back:",
                       on_click=_go_to, args=(number - 1,), disabled=number == 1,
                       shortcut="PageUp")
-            st.button("Next", key="lesson_next", icon=":material/arrow_forward:",
+            st.button(_("Next"), key="lesson_next", icon=":material/arrow_forward:",
                       on_click=_go_to, args=(number + 1,), disabled=number == total,
                       shortcut="PageDown", type="primary")
-            st.button("Exit", key="lesson_exit", icon=":material/close:", on_click=_exit,
-                      help="Leave the lesson; the controls stay as they are.", type="tertiary")
+            st.button(_("Exit"), key="lesson_exit", icon=":material/close:", on_click=_exit,
+                      help=_("Leave the lesson; the controls stay as they are."),
+                      type="tertiary")
         if note:
-            st.warning(f"Lesson step: {note}", icon=":material/warning:")
+            st.warning(_("Lesson step: {note}").format(note=note), icon=":material/warning:")
         text, question = st.columns([1, 1], gap="medium")
         with text:
-            st.markdown(step.look)
+            st.markdown(_(step.look))
         revealed = _revealed_answer(lesson, number)
         with question:
             chosen = st.radio(
-                f"**{step.question}**", options=list(range(len(step.choices))), index=None,
-                format_func=lambda index: step.choices[index], key=answer_key(lesson, number),
+                f"**{_(step.question)}**", options=list(range(len(step.choices))), index=None,
+                format_func=lambda index: _(step.choices[index]),
+                key=answer_key(lesson, number),
             )
             if revealed is None:
-                st.button("Reveal", key="lesson_reveal", icon=":material/visibility:",
+                st.button(_("Reveal"), key="lesson_reveal", icon=":material/visibility:",
                           on_click=_reveal, args=(lesson, number), disabled=chosen is None,
-                          help="Choose your prediction first." if chosen is None else None)
+                          help=_("Choose your prediction first.") if chosen is None else None)
         if revealed is not None:
             # The verdict is on the prediction made before the reveal, even if changed since.
             _show_reveal(lesson, number, revealed)
@@ -209,22 +220,24 @@ def guided_lesson(page: str) -> None:
     catalog = lesson_catalog()
     if lesson_id in catalog.errors:
         st.error(
-            f"This lesson cannot be shown because its file is broken: "
-            f"{plain_text(str(catalog.errors[lesson_id]))}", icon=":material/error:",
+            _("This lesson cannot be shown because its file is broken: {error}").format(
+                error=plain_text(str(catalog.errors[lesson_id]))), icon=":material/error:",
         )
         return
     lesson = catalog.lessons.get(lesson_id)
     if lesson is None:
         known = ", ".join(f"`{name}`" for name in catalog.lessons)
-        st.warning(f"There is no lesson {quote_value(lesson_id)} (lessons: {known}).",
-                   icon=":material/warning:")
+        st.warning(_("There is no lesson {lesson} (lessons: {known}).").format(
+            lesson=quote_value(lesson_id), known=known), icon=":material/warning:")
         return
     if lesson.page != page:
         st.warning(
-            f"The lesson *{lesson.title}* runs on the /{lesson.page} page.",
+            _("The lesson *{lesson}* runs on the /{page} page.").format(
+                lesson=_(lesson.title), page=lesson.page),
             icon=":material/warning:",
         )
-        st.page_link(PAGE_SCRIPTS[lesson.page], label=f"Open the lesson on /{lesson.page}",
+        st.page_link(PAGE_SCRIPTS[lesson.page],
+                     label=_("Open the lesson on /{page}").format(page=lesson.page),
                      icon=":material/arrow_forward:", query_params={LESSON_KEY: lesson.id})
         return
     number, note = _step_number(lesson)
@@ -235,20 +248,21 @@ def guided_lesson(page: str) -> None:
 def lesson_list() -> None:
     """The home page's list of lessons: one card per lesson, and each broken file's error."""
     catalog = lesson_catalog()
-    st.subheader(":material/school: Guided lessons", anchor=False)
-    st.markdown(
+    st.subheader(_(":material/school: Guided lessons"), anchor=False)
+    st.markdown(_(
         "Step-by-step walks for a class: each step sets the controls, asks you to predict "
         "what happens, then reveals the live numbers. PageDown and PageUp (a presenter's "
         "clicker) move between steps."
-    )
+    ))
     columns = st.columns(3, gap="medium")
     for index, lesson in enumerate(catalog.lessons.values()):
         with columns[index % 3], st.container(border=True, key=f"lesson_card_{lesson.id}"):
-            st.markdown(f"**{lesson.title}**")
-            st.caption(f"{len(lesson)} steps on /{lesson.page}")
-            st.markdown(lesson.summary)
-            st.page_link(PAGE_SCRIPTS[lesson.page], label="Start the lesson",
+            st.markdown(f"**{_(lesson.title)}**")
+            st.caption(ngettext("{count} step on /{page}", "{count} steps on /{page}",
+                                len(lesson)).format(count=len(lesson), page=lesson.page))
+            st.markdown(_(lesson.summary))
+            st.page_link(PAGE_SCRIPTS[lesson.page], label=_("Start the lesson"),
                          icon=":material/play_arrow:", query_params={LESSON_KEY: lesson.id})
     for error in catalog.errors.values():
-        st.error(f"A lesson file could not be loaded: {plain_text(str(error))}",
-                 icon=":material/error:")
+        st.error(_("A lesson file could not be loaded: {error}").format(
+            error=plain_text(str(error))), icon=":material/error:")

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from explorer.guided.lesson_file import LESSON_KEY
+from explorer.i18n import _, current_language
 from explorer.offline import file_name, offline_html
 from explorer.pages.guided import lesson_catalog
 
@@ -35,12 +36,17 @@ def offline_download(page: str, values: Mapping[str, Any]) -> None:
     """
     lesson = _open_lesson(page)
     values = dict(values)
-    label = "Download this lesson for offline use" if lesson else "Download an offline copy"
+    lang = current_language()  # the file is built later, when clicked, maybe elsewhere
+    label = _("Download this lesson for offline use") if lesson else _("Download an offline copy")
+    help_text = (
+        _("One HTML file that works with no server and no network: the controls, the charts "
+          "and the lesson's steps, with the state in its address (#…).") if lesson
+        else _("One HTML file that works with no server and no network: the controls, the "
+               "charts, with the state in its address (#…).")
+    )
     st.download_button(
         label, key="offline_download", icon=":material/download:", mime="text/html",
         file_name=file_name(page, lesson), on_click="ignore",
-        data=lambda: offline_html(page, values, lesson),
-        help="One HTML file that works with no server and no network: the controls, the "
-             "charts" + (" and the lesson's steps" if lesson else "") + ", with the state "
-             "in its address (#…).",
+        data=lambda: offline_html(page, values, lesson, lang=lang),
+        help=help_text,
     )

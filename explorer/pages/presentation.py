@@ -11,7 +11,6 @@ Only constant files from ``explorer/static/`` are written into the page.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -19,27 +18,29 @@ from typing import Any
 
 import streamlit as st
 
-from explorer import state
-from explorer.pages.controls import control
+from explorer.i18n import N_, _
+from explorer.pages.controls import control, follow_url
+from explorer.pages.language import language_selector, use_page_language
+from explorer.settings import specs
+from explorer.settings.query import resolve_query
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 #: The page icon, served by the app itself (a Material icon would be fetched from the web).
 ICON = STATIC / "icon.png"
 BASE_CSS = STATIC / "base.css"
 PRESENT_CSS = STATIC / "present.css"
-PAGE_TITLE = "Softmax gradient explorer"
-_SEEN_KEY = "_present_url_seen"
+PAGE_TITLE = N_("Softmax gradient explorer")
 
 
 def presenting() -> bool:
     """Whether presentation mode is on: the toggle's value, else the URL's, else off."""
-    key = state.PRESENT.key
+    key = specs.PRESENT.key
     if key in st.session_state:
         return bool(st.session_state[key])
     try:
-        return bool(state.resolve_query(state.PRESENT, st.query_params.get_all(key)))
+        return bool(resolve_query(specs.PRESENT, st.query_params.get_all(key)))
     except ValueError:
-        return bool(state.PRESENT.default)
+        return bool(specs.PRESENT.default)
 
 
 @functools.cache
@@ -49,30 +50,15 @@ def _stylesheet(present: bool) -> str:
     return "<style>" + "\n".join(path.read_text(encoding="utf-8") for path in files) + "</style>"
 
 
-def _follow_url() -> None:
-    """Take a new URL value of the toggle (set by code between runs, or a test).
-
-    The toggle lives in the entry script, so it exists before any page reads the URL, and
-    a bound widget that already exists keeps its own value. A URL value that differs from
-    the one seen on the previous run is therefore applied before the widget is made; a value
-    the toggle itself wrote is the one seen, so a click is never undone.
-    """
-    key = state.PRESENT.key
-    raw = tuple(st.query_params.get_all(key))
-    if raw and raw != st.session_state.get(_SEEN_KEY):
-        # An invalid value is left alone: control() names it in the page's URL notes.
-        with contextlib.suppress(ValueError):
-            st.session_state[key] = bool(state.resolve_query(state.PRESENT, raw))
-    st.session_state[_SEEN_KEY] = raw
-
-
 def apply_page_look() -> bool:
-    """Page config, the shared stylesheets and the presentation toggle; call once per run,
-    before the page runs. Returns whether presentation mode is on."""
-    _follow_url()
+    """Page config, the language, the shared stylesheets and the presentation toggle and
+    language selector; call once per run, before the page runs. Returns whether presentation
+    mode is on."""
+    use_page_language()
+    follow_url(specs.PRESENT)
     present = presenting()
     st.set_page_config(
-        page_title=PAGE_TITLE,
+        page_title=_(PAGE_TITLE),
         page_icon=str(ICON),
         layout="wide",
         # "auto" folds the sidebar on narrow screens (phones) and opens it on wide ones.
@@ -80,7 +66,8 @@ def apply_page_look() -> bool:
     )
     st.html(_stylesheet(present))
     with st.sidebar:
-        control(state.PRESENT)
+        control(specs.PRESENT)
+        language_selector()
     return present
 
 

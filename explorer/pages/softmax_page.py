@@ -12,14 +12,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import state
 from explorer.guided.page_settings import PAGE_SETTINGS
-from explorer.pages import live
-from explorer.pages.controls import lesson_header, show_url_notes
-from explorer.pages.guided import guided_lesson
-from explorer.pages.offline_download import offline_download
-from explorer.pages.presentation import presenting, secondary_panel
-from explorer.softmax_lesson import (
+from explorer.i18n import N_, _
+from explorer.page_logic.softmax import (
     EXP_OVERFLOW,
     OVERFLOW_SHIFT,
     RANK_RTOL,
@@ -30,18 +25,26 @@ from explorer.softmax_lesson import (
     softmax_view,
     tex_number,
 )
+from explorer.pages import live
+from explorer.pages.controls import lesson_header, show_url_notes
+from explorer.pages.guided import guided_lesson
+from explorer.pages.offline_download import offline_download
+from explorer.pages.presentation import presenting, secondary_panel
+from explorer.settings import specs
+from explorer.settings.setting import Setting
+from explorer.view_labels import softmax_labels
 from explorer.view_states import SOFTMAX_DATA, softmax_state
 
 SETTINGS = PAGE_SETTINGS["softmax"]
 #: Below this a row sum or an asymmetry is rounding error (the entries are at most 1/(4T) = 5).
 ROUNDING = 1e-12
 
-LESSON = (
+LESSON = N_(
     "Softmax turns K scores (logits) into probabilities. Move a logit and watch **every** "
     "probability respond: that response is the Jacobian $J_{ij} = \\partial p_i / "
     "\\partial z_j$, and with the cross-entropy loss it collapses to the gradient $p - y$."
 )
-EXPLANATION = r"""
+EXPLANATION = N_(r"""
 - **Left, the controls.** K logits $z_0 \dots z_{K-1}$ (one colour per class, the same
   colour in every chart), the temperature $T$ and the target class $y$. Every slider moves
   with the arrow keys once focused (Tab to it).
@@ -60,32 +63,32 @@ EXPLANATION = r"""
   through the softmax vanish.
 - **Overflow.** The switch adds 1000 to every logit. The stable softmax, which subtracts
   $\max z$ first, gives exactly the same $p$; the textbook formula computes $e^{1000}$ = inf.
-"""
+""")
 
 
 def _from_browser(synced) -> dict:
     """The browser's state as raw setting values (checked afterwards by live.check_values)."""
     logits = list(synced["z"])
-    if len(logits) != len(state.SOFTMAX_LOGITS):
+    if len(logits) != len(specs.SOFTMAX_LOGITS):
         raise ValueError("expected one logit per possible class")
     i, j = synced["cell"]
     return {
-        state.SOFTMAX_K.key: synced["k"],
-        **{setting.key: value for setting, value in zip(state.SOFTMAX_LOGITS, logits,
+        specs.SOFTMAX_K.key: synced["k"],
+        **{setting.key: value for setting, value in zip(specs.SOFTMAX_LOGITS, logits,
                                                         strict=True)},
-        state.TEMPERATURE.key: synced["t"],
-        state.SOFTMAX_TARGET.key: synced["y"],
-        state.OVERFLOW_DEMO.key: synced["big"],
-        state.JACOBIAN_CELL.key: f"{int(i)},{int(j)}",
+        specs.TEMPERATURE.key: synced["t"],
+        specs.SOFTMAX_TARGET.key: synced["y"],
+        specs.OVERFLOW_DEMO.key: synced["big"],
+        specs.JACOBIAN_CELL.key: f"{int(i)},{int(j)}",
     }
 
 
-def _dependent(values) -> list[state.Setting]:
+def _dependent(values) -> list[Setting]:
     """The target and the Jacobian cell must lie inside the K classes."""
-    k = values[state.SOFTMAX_K.key]
+    k = values[specs.SOFTMAX_K.key]
     return [
-        state.SOFTMAX_TARGET.with_range(max_value=k - 1),
-        state.JACOBIAN_CELL.with_options(f"{i},{j}" for i in range(k) for j in range(k)),
+        specs.SOFTMAX_TARGET.with_range(max_value=k - 1),
+        specs.JACOBIAN_CELL.with_options(f"{i},{j}" for i in range(k) for j in range(k)),
     ]
 
 
@@ -99,39 +102,43 @@ def _view(logits: tuple[float, ...], temperature: float, target: int, big: bool)
 
 
 def _overflow_table(view: SoftmaxView) -> None:
-    st.markdown(
-        f"**Overflow demo: every logit + {OVERFLOW_SHIFT:g}.** The charts above use the "
-        f"stable softmax of these shifted logits: the same p as before the shift."
-    )
+    st.markdown(_(
+        "**Overflow demo: every logit + {shift}.** The charts above use the "
+        "stable softmax of these shifted logits: the same p as before the shift."
+    ).format(shift=f"{OVERFLOW_SHIFT:g}"))
     frame = pd.DataFrame(
         {
             f"z + {OVERFLOW_SHIFT:g}": [f"{value:g}" for value in view.logits],
-            "textbook exp(z/T) / Σ": [f"{value:.6g}" for value in view.p_naive],
-            "stable (z − max z)": [f"{value:.6g}" for value in view.p],
+            _("textbook exp(z/T) / Σ"): [f"{value:.6g}" for value in view.p_naive],
+            _("stable (z − max z)"): [f"{value:.6g}" for value in view.p],
         },
-        index=pd.Index([f"class {index}" for index in range(view.classes)]),
+        index=pd.Index([_("class {index}").format(index=index)
+                        for index in range(view.classes)]),
     )
     st.table(frame)
     largest = float(np.max(view.logits)) / view.temperature
     if largest > EXP_OVERFLOW:
-        verdict = (f"$e^x$ overflows to inf for $x > {EXP_OVERFLOW:.2f}$ and "
-                   "$\\infty/\\infty$ is nan.")
+        verdict = _("$e^x$ overflows to inf for $x > {limit}$ and "
+                    "$\\infty/\\infty$ is nan.").format(limit=f"{EXP_OVERFLOW:.2f}")
     else:
-        verdict = (f"That is below {EXP_OVERFLOW:.2f}, so at this temperature even the textbook "
-                   "formula survives: lower T to see it overflow.")
-    st.markdown(
-        f"The largest $z/T$ is {largest:.6g}. {verdict} Subtracting $\\max z$ first leaves "
-        f"$p$ unchanged (the factor $e^{{-\\max z / T}}$ cancels) and makes every exponent "
-        f"≤ 0, so nothing can overflow."
-    )
+        verdict = _("That is below {limit}, so at this temperature even the textbook "
+                    "formula survives: lower T to see it overflow.").format(
+            limit=f"{EXP_OVERFLOW:.2f}")
+    st.markdown(_(
+        "The largest $z/T$ is {largest}. {verdict} Subtracting $\\max z$ first leaves "
+        "$p$ unchanged (the factor $e^{{-\\max z / T}}$ cancels) and makes every exponent "
+        "≤ 0, so nothing can overflow."
+    ).format(largest=f"{largest:.6g}", verdict=verdict))
 
 
 def _saturation_note(view: SoftmaxView) -> None:
     st.info(
-        f"**Vanishing gradients.** max p = {view.p.max():.4f} > {SATURATION}: p is almost "
-        f"one-hot. Every entry of J is $p_i(1 - p_i)/T$ or $-p_i p_j/T$, and each of these "
-        f"products tends to 0 as p approaches one-hot, so almost no gradient flows back "
-        f"through the softmax (largest |J| entry now {np.abs(view.jacobian).max():.3g}).",
+        _("**Vanishing gradients.** max p = {max_p} > {saturation}: p is almost "
+          "one-hot. Every entry of J is $p_i(1 - p_i)/T$ or $-p_i p_j/T$, and each of these "
+          "products tends to 0 as p approaches one-hot, so almost no gradient flows back "
+          "through the softmax (largest |J| entry now {largest}).").format(
+            max_p=f"{view.p.max():.4f}", saturation=SATURATION,
+            largest=f"{np.abs(view.jacobian).max():.3g}"),
         icon=":material/trending_flat:",
     )
 
@@ -139,14 +146,15 @@ def _saturation_note(view: SoftmaxView) -> None:
 def _derivation(view: SoftmaxView, cell: tuple[int, int], chosen: bool) -> None:
     story = entry_derivation(view.p, view.temperature, *cell)
     i, j = cell
-    st.markdown(f"#### Where $J_{{{i},{j}}}$ comes from")
+    st.markdown(_("#### Where $J_{{{i},{j}}}$ comes from").format(i=i, j=j))
     if not chosen:
-        st.caption(":material/touch_app: Click a cell of the Jacobian (or reach it with the "
-                   "arrow keys and press Enter) to derive that entry.")
+        st.caption(_(":material/touch_app: Click a cell of the Jacobian (or reach it with the "
+                     "arrow keys and press Enter) to derive that entry."))
     st.markdown(story.summary)
     for line in story.latex:
         st.latex(line)
-    st.caption(f"The heatmap shows {view.jacobian[i, j] + 0.0:.6g} in row {i}, column {j}.")
+    st.caption(_("The heatmap shows {value} in row {i}, column {j}.").format(
+        value=f"{view.jacobian[i, j] + 0.0:.6g}", i=i, j=j))
 
 
 def _checks(view: SoftmaxView) -> None:
@@ -155,35 +163,40 @@ def _checks(view: SoftmaxView) -> None:
     expected = checks.classes - 1
     ok, off = ":green[:material/check_circle:]", ":orange[:material/error:]"
     rank_line = (
-        f"{ok} **rank K − 1 = {expected}**: `matrix_rank(J, rtol={RANK_RTOL:g})` = "
-        f"{checks.rank}"
+        _("{mark} **rank K − 1 = {expected}**: `matrix_rank(J, rtol={rtol})` = "
+          "{rank}").format(mark=ok, expected=expected, rtol=f"{RANK_RTOL:g}", rank=checks.rank)
         if checks.rank == expected
-        else f"{off} **rank** {checks.rank}, not K − 1 = {expected}: p is so close to one-hot "
-        f"that J has lost rank numerically (in exact arithmetic it is K − 1)"
+        else _("{mark} **rank** {rank}, not K − 1 = {expected}: p is so close to one-hot "
+               "that J has lost rank numerically (in exact arithmetic it is K − 1)").format(
+            mark=off, rank=checks.rank, expected=expected)
     )
     lines = [
-        f"{ok if checks.max_row_sum < ROUNDING else off} **rows sum to 0**: "
-        f"max $|\\sum_j J_{{ij}}|$ = ${tex_number(checks.max_row_sum, 2)}$",
-        f"{ok if checks.max_asymmetry < ROUNDING else off} **symmetric**: "
-        f"max $|J - J^\\top|$ = ${tex_number(checks.max_asymmetry, 2)}$",
+        _("{mark} **rows sum to 0**: max $|\\sum_j J_{{ij}}|$ = ${value}$").format(
+            mark=ok if checks.max_row_sum < ROUNDING else off,
+            value=tex_number(checks.max_row_sum, 2)),
+        _("{mark} **symmetric**: max $|J - J^\\top|$ = ${value}$").format(
+            mark=ok if checks.max_asymmetry < ROUNDING else off,
+            value=tex_number(checks.max_asymmetry, 2)),
         rank_line,
-        f":gray[:material/info:] **largest entry**: max $|J_{{ij}}|$ = "
-        f"{np.abs(view.jacobian).max():.4g} (it shrinks to 0 as p saturates)",
+        _(":gray[:material/info:] **largest entry**: max $|J_{{ij}}|$ = "
+          "{value} (it shrinks to 0 as p saturates)").format(
+            value=f"{np.abs(view.jacobian).max():.4g}"),
     ]
-    st.markdown("#### Properties of J, measured (numpy, on the server)")
+    st.markdown(_("#### Properties of J, measured (numpy, on the server)"))
     st.markdown("  \n".join(lines))
 
 
 @st.fragment
 def _panel() -> None:
     """The live view, then the server's part computed from the state it synced."""
-    values = live.mount(VIEW, SOFTMAX_DATA, present=presenting())
+    values = live.mount(VIEW, {**SOFTMAX_DATA, "labels": softmax_labels()},
+                        present=presenting())
     offline_download("softmax", values)
-    k = values[state.SOFTMAX_K.key]
-    logits = tuple(values[setting.key] for setting in state.SOFTMAX_LOGITS[:k])
-    big = values[state.OVERFLOW_DEMO.key]
-    view = _view(logits, values[state.TEMPERATURE.key], values[state.SOFTMAX_TARGET.key], big)
-    cell_text = values[state.JACOBIAN_CELL.key]
+    k = values[specs.SOFTMAX_K.key]
+    logits = tuple(values[setting.key] for setting in specs.SOFTMAX_LOGITS[:k])
+    big = values[specs.OVERFLOW_DEMO.key]
+    view = _view(logits, values[specs.TEMPERATURE.key], values[specs.SOFTMAX_TARGET.key], big)
+    cell_text = values[specs.JACOBIAN_CELL.key]
     cell = tuple(int(part) for part in cell_text.split(","))
     with st.container(key="server_panel"):
         if big:
@@ -193,16 +206,16 @@ def _panel() -> None:
             _saturation_note(view)
         story, checks = st.columns([1.2, 1], gap="large")
         with story, st.container(key="story_box"):
-            _derivation(view, cell, chosen=cell_text != state.JACOBIAN_CELL.default)
+            _derivation(view, cell, chosen=cell_text != specs.JACOBIAN_CELL.default)
         with checks, st.container(key="checks_box"), secondary_panel(
-                "Checks: rows sum to 0, symmetric, rank K − 1"):
+                _("Checks: rows sum to 0, symmetric, rank K − 1")):
             _checks(view)
     live.write_url(VIEW, values)
 
 
 guided_lesson("softmax")
 notes_slot = lesson_header(
-    "Softmax and its Jacobian", LESSON, EXPLANATION, SETTINGS, forget=(VIEW.values_key,)
+    N_("Softmax and its Jacobian"), LESSON, EXPLANATION, SETTINGS, forget=(VIEW.values_key,)
 )
 _panel()
 show_url_notes(notes_slot)

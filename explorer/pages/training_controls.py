@@ -18,11 +18,13 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from explorer import state
-from explorer import training_health as health
+from explorer.i18n import _
 from explorer.optim import OPTIMIZER_DESCRIPTIONS
+from explorer.page_logic import training_health as health
+from explorer.page_logic.training_run import DataSettings, Run, TrainSettings
+from explorer.page_logic.training_view import csv_hash, run_labels
 from explorer.pages import live
-from explorer.pages.controls import control
+from explorer.pages.controls import ControlValues, control
 from explorer.pages.presentation import presenting
 from explorer.pages.training_cache import cached_run
 from explorer.pages.training_player import (
@@ -34,8 +36,7 @@ from explorer.pages.training_player import (
     player_section,
 )
 from explorer.player_payload import points_id
-from explorer.training_run import DataSettings, Run, TrainSettings
-from explorer.training_view import csv_hash, run_labels
+from explorer.settings import specs
 
 
 def _slots(spec: list[float], stacked: bool, **options) -> list:
@@ -51,35 +52,35 @@ def _train_controls(stacked: bool = False) -> tuple[TrainSettings, TrainSettings
 
     The learning rates are not among them: they are the player's own controls
     (``RATES``), so the runs returned still carry the default rate."""
+    asked = ControlValues()
     with st.container(border=True):
         row = _slots([1.1, 1.6, 1.2, 1.2], stacked, gap="medium")
         with row[0]:
-            optimizer = control(state.OPTIMIZER)
+            optimizer = asked.control(specs.OPTIMIZER)
         with row[1]:
-            steps = control(state.STEPS)
+            asked.control(specs.STEPS)
         with row[2]:
-            reg = control(state.TRAIN_REG)
+            asked.control(specs.TRAIN_REG)
         with row[3]:
-            init = control(state.INIT_SEED)
+            asked.control(specs.INIT_SEED)
         row2 = _slots([1.4, 1.6, 2.1], stacked, gap="medium", vertical_alignment="bottom")
         with row2[0]:
-            compare = control(state.COMPARE)
+            compare = control(specs.COMPARE)
         optimizer2 = None
         if compare:
             with row2[1]:
-                optimizer2 = control(state.OPTIMIZER_B)
+                optimizer2 = control(specs.OPTIMIZER_B)
         uses_batches = "sgd" in (optimizer, optimizer2)
         with row2[2]:
-            batch = control(state.BATCH, disabled=not uses_batches)
+            asked.control(specs.BATCH, disabled=not uses_batches)
         if not compare:
             with row2[1]:
-                st.caption(OPTIMIZER_DESCRIPTIONS[optimizer])
+                st.caption(_(OPTIMIZER_DESCRIPTIONS[optimizer]))
     # The learning rates are the player's own controls: filled in by ``run_section``.
-    first = TrainSettings(optimizer=optimizer, steps=steps, reg=reg, batch=batch, init=init)
+    first = TrainSettings.from_values(asked)
     second = None
     if compare:
-        second = TrainSettings(optimizer=optimizer2, steps=steps, reg=reg, batch=batch,
-                               init=init)
+        second = dataclasses.replace(first, optimizer=optimizer2)
     return first, second
 
 
@@ -142,7 +143,7 @@ def shown_runs() -> tuple[DataSettings, str | None, TrainSettings, TrainSettings
 
 def _rates_from_browser(synced) -> dict:
     """The learning rates the player sent back (raw; checked by the ``Setting`` rules)."""
-    return {key: synced[key] for key in (state.LEARNING_RATE.key, state.LEARNING_RATE_B.key)
+    return {key: synced[key] for key in (specs.LEARNING_RATE.key, specs.LEARNING_RATE_B.key)
             if key in synced}
 
 
@@ -150,19 +151,20 @@ def _rates_from_browser(synced) -> dict:
 #: controls, checked like the live views' state (explorer/pages/live.py).
 RATES = live.define(live.LiveView(
     name="player", component=mount, key=PLAYER_KEY,
-    settings=(state.LEARNING_RATE, state.LEARNING_RATE_B),
+    settings=(specs.LEARNING_RATE, specs.LEARNING_RATE_B),
     to_browser=lambda values: {key: values[key] for key in
-                               (state.LEARNING_RATE.key, state.LEARNING_RATE_B.key)},
+                               (specs.LEARNING_RATE.key, specs.LEARNING_RATE_B.key)},
     from_browser=_rates_from_browser,
 ))
 
 
 def _rate_controls(seed: dict, epoch: int, compare: bool) -> dict:
     """The player's controls as data: the labels and options travel as JSON (text only)."""
-    shown = [state.LEARNING_RATE] + ([state.LEARNING_RATE_B] if compare else [])
+    shown = [specs.LEARNING_RATE] + ([specs.LEARNING_RATE_B] if compare else [])
     return {
         "epoch": epoch, "state": RATES.to_browser(seed),
-        "items": [{"key": setting.key, "label": setting.label, "help": setting.help,
+        "items": [{"key": setting.key, "label": _(setting.label),
+                   "help": _(setting.help) if setting.help else "",
                    "options": list(setting.options),
                    "texts": [setting.format_option(option) for option in setting.options]}
                   for setting in shown],
@@ -203,10 +205,10 @@ def run_section(data_settings: DataSettings, custom_csv: str | None, first: Trai
     """
     values, seed, epoch = live.current_values(RATES)
     compare = second is not None
-    live.write_url(RATES, values, extra={} if compare else {state.LEARNING_RATE_B.key: None})
-    first = dataclasses.replace(first, lr=values[state.LEARNING_RATE.key])
+    live.write_url(RATES, values, extra={} if compare else {specs.LEARNING_RATE_B.key: None})
+    first = dataclasses.replace(first, lr=values[specs.LEARNING_RATE.key])
     if compare:
-        second = dataclasses.replace(second, lr=values[state.LEARNING_RATE_B.key])
+        second = dataclasses.replace(second, lr=values[specs.LEARNING_RATE_B.key])
     st.session_state[SHOWN_RUNS] = (data_settings, custom_csv, first, second)
     key = csv_hash(custom_csv)
     settings = [first] + ([second] if second is not None else [])

@@ -15,25 +15,26 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from explorer import state
 from explorer.export import points_csv
-from explorer.pages.controls import control
-from explorer.pages.presentation import secondary_panel
-from explorer.points_csv import read_points
-from explorer.state import plain_text
-from explorer.training_run import (
+from explorer.i18n import _
+from explorer.markdown_text import plain_text
+from explorer.page_logic.training_run import (
     MAX_CUSTOM_CLASSES,
     DataSettings,
     make_data,
     parse_custom_points,
 )
-from explorer.training_view import (
+from explorer.page_logic.training_view import (
     class_key,
     class_names,
     classes_setting,
     dataset_note,
     upload_help,
 )
+from explorer.pages.controls import ControlValues
+from explorer.pages.presentation import secondary_panel
+from explorer.points_csv import read_points
+from explorer.settings import specs
 
 #: Session key of the class names read from the learner's CSV (None: class numbers).
 _NAMES = "custom_names"
@@ -60,19 +61,20 @@ def custom_points_section() -> str:
     left, right = st.columns([2, 3], gap="medium")
     with left:
         uploaded = st.file_uploader(
-            "Upload a CSV of x1, x2, label", type=["csv", "txt"], key="upload",
+            _("Upload a CSV of x1, x2, label"), type=["csv", "txt"], key="upload",
             help=upload_help(),
         )
         _take_upload(uploaded)
         error = st.session_state.get("upload_error")
         if error:
             name, reason = (plain_text(part, limit=80) for part in error)
-            st.error(f"**{name}** was not used: {reason}. The previous points are kept.",
+            st.error(_("**{name}** was not used: {reason}. The previous points are kept.").format(
+                name=name, reason=reason),
                      icon=":material/error:")
-        st.caption(
+        st.caption(_(
             "Your points stay in this browser session; a shared link cannot carry them. "
             "Download the dataset CSV (Downloads panel) to share them."
-        )
+        ))
     with right:
         _edit_points()
     return st.session_state["custom_csv"]
@@ -118,16 +120,18 @@ def _edit_points() -> None:
     )
     names = st.session_state.get(_NAMES)
     if names:
-        st.caption(f"Labels are class numbers here: {class_key(names)}.")
+        st.caption(_("Labels are class numbers here: {classes}.").format(
+            classes=class_key(names)))
     # Without a header, the "line" of a parse error is the table's row number; rows left
     # completely empty (a row just added) are skipped rather than reported.
     text = edited.dropna(how="all").to_csv(index=False, header=False)
     try:
         X, y = parse_custom_points(text)
     except ValueError as error:
-        message = str(error).replace("line ", "row ", 1)
-        st.error(f"The table was not used: {plain_text(message)}. The previous points are "
-                 "kept.", icon=":material/error:")
+        # Translators: "line" as in the CSV errors ("line 3: ..."), and what a table has.
+        message = str(error).replace(_("line "), _("row "), 1)
+        st.error(_("The table was not used: {reason}. The previous points are kept.").format(
+            reason=plain_text(message)), icon=":material/error:")
         return
     st.session_state["custom_csv"] = points_csv(X, y)
 
@@ -135,43 +139,43 @@ def _edit_points() -> None:
 def data_slot() -> Any:
     """Where the data controls go, right under the player they move (on a phone too,
     where a sidebar would hide them); in presentation mode folded away."""
-    return secondary_panel("Data", key="training_data")
+    return secondary_panel(_("Data"), key="training_data")
 
 
 def data_section(where: Any) -> tuple[DataSettings, str | None]:
     """The data controls in ``where``, a grid of four columns (one on a phone), then the
     learner's own points; returns the settings and the learner's CSV."""
+    asked = ControlValues()
     with where:
-        st.subheader("Data", anchor=False)
+        st.subheader(_("Data"), anchor=False)
         cells = st.columns(4, gap="medium")
         with cells[0]:
-            dataset = control(state.DATASET)
+            dataset = asked.control(specs.DATASET)
         custom = dataset == "custom"
         # The classes control comes second but is made last: for the learner's own points
         # its single choice (their K) is known only after the upload and the table.
         classes_slot = cells[1].empty()
         with cells[2]:
-            n = control(state.POINTS, disabled=custom)
+            asked.control(specs.POINTS, disabled=custom)
         with cells[3]:
-            noise = control(state.NOISE, disabled=custom)
+            asked.control(specs.NOISE, disabled=custom)
         cells = st.columns(4, gap="medium")
         with cells[0]:
-            test = control(state.TEST_FRACTION)
+            asked.control(specs.TEST_FRACTION)
         with cells[1]:
-            seed = control(state.DATA_SEED)
+            asked.control(specs.DATA_SEED)
         with cells[2]:
-            features = control(state.FEATURES)
+            features = asked.control(specs.FEATURES)
         with cells[3]:
-            scale = control(state.FEATURE_SCALE)
+            asked.control(specs.FEATURE_SCALE)
         note = st.empty()
         custom_csv = custom_classes = None
         if custom:
-            with st.expander("Your points", expanded=True, icon=":material/edit_note:"):
+            with st.expander(_("Your points"), expanded=True, icon=":material/edit_note:"):
                 custom_csv = custom_points_section()
             custom_classes = int(parse_custom_points(custom_csv)[1].max()) + 1
         with classes_slot.container():
             setting = classes_setting(dataset, custom_classes)
-            classes = control(setting, disabled=setting.kind == "select")
+            asked.control(setting, disabled=setting.kind == "select")
         note.caption(dataset_note(dataset, features))
-    return DataSettings(dataset=dataset, n=n, classes=classes, noise=noise, seed=seed,
-                        test=test, features=features, scale=scale), custom_csv
+    return DataSettings.from_values(asked), custom_csv

@@ -11,14 +11,15 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer import chart_text, state
-from explorer.check_runner import NOISE_FLOOR, PASS_THRESHOLD
+from explorer import chart_text
 from explorer.figures.style import (
     symmetric_range,
 )
 from explorer.figures.weights_figs import weight_gradient_heatmap
 from explorer.guided.page_settings import PAGE_SETTINGS
-from explorer.one_example import (
+from explorer.i18n import N_, _
+from explorer.page_logic.check import NOISE_FLOOR, PASS_THRESHOLD
+from explorer.page_logic.weights import (
     check_loss_gradient,
     check_probability_gradient,
     forward,
@@ -29,11 +30,14 @@ from explorer.pages.controls import lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
 from explorer.pages.offline_download import offline_download
 from explorer.pages.presentation import presenting, secondary_panel
+from explorer.settings import specs
+from explorer.settings.setting import Setting
+from explorer.view_labels import weights_labels
 from explorer.view_states import WEIGHTS_DATA, weights_state
 
 SETTINGS = PAGE_SETTINGS["weights"]
 
-EXPLANATION = """
+EXPLANATION = N_("""
 **The model.** One example x = (x1, x2) gets one score per class, z_k = x·w_k + b_k, where
 the weight vector w_k is column k of W (2 × K). Softmax turns the scores into
 probabilities p, and the loss is L = −log p_y + ½·reg·ΣW².
@@ -54,29 +58,29 @@ proportion to its probability. L2 regularisation adds reg·W, pulling every weig
 independently of any formula; if the formula is right, the two agree to about 1e-9.
 Switch on the *common mistake* to see a wrong formula fail the check: the entries it gets
 wrong are outlined in red dots.
-"""
+""")
 
 
 def _from_browser(synced) -> dict:
     """The browser's state as raw setting values (checked afterwards by live.check_values)."""
     raw = {
-        state.WEIGHTS_K.key: synced["k"], state.EXAMPLE_X1.key: synced["x1"],
-        state.EXAMPLE_X2.key: synced["x2"], state.WEIGHTS_TARGET.key: synced["y"],
-        state.WEIGHTS_REG.key: synced["reg"], state.PROB_CLASS.key: synced["j"],
-        state.COMMON_MISTAKE.key: synced["mistake"], state.WEIGHTS_LR.key: synced["lr"],
+        specs.WEIGHTS_K.key: synced["k"], specs.EXAMPLE_X1.key: synced["x1"],
+        specs.EXAMPLE_X2.key: synced["x2"], specs.WEIGHTS_TARGET.key: synced["y"],
+        specs.WEIGHTS_REG.key: synced["reg"], specs.PROB_CLASS.key: synced["j"],
+        specs.COMMON_MISTAKE.key: synced["mistake"], specs.WEIGHTS_LR.key: synced["lr"],
     }
-    for row, settings in zip(synced["W"], state.WEIGHT_SLIDERS, strict=True):
+    for row, settings in zip(synced["W"], specs.WEIGHT_SLIDERS, strict=True):
         raw.update({setting.key: value for setting, value in zip(settings, row, strict=True)})
     raw.update({setting.key: value
-                for setting, value in zip(state.BIAS_SLIDERS, synced["b"], strict=True)})
+                for setting, value in zip(specs.BIAS_SLIDERS, synced["b"], strict=True)})
     return raw
 
 
-def _dependent(values) -> list[state.Setting]:
+def _dependent(values) -> list[Setting]:
     """The class of x and the differentiated p_j must be among the K classes."""
-    k = values[state.WEIGHTS_K.key]
-    return [state.WEIGHTS_TARGET.with_range(max_value=k - 1),
-            state.PROB_CLASS.with_range(max_value=k - 1)]
+    k = values[specs.WEIGHTS_K.key]
+    return [specs.WEIGHTS_TARGET.with_range(max_value=k - 1),
+            specs.PROB_CLASS.with_range(max_value=k - 1)]
 
 
 VIEW = live.define(live.LiveView(
@@ -87,26 +91,29 @@ VIEW = live.define(live.LiveView(
 
 def model(values) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, float]:
     """W (2, K), b (K,), x (2,), y and reg of the checked values."""
-    k = values[state.WEIGHTS_K.key]
-    W = np.array([[values[setting.key] for setting in row[:k]] for row in state.WEIGHT_SLIDERS])
-    b = np.array([values[setting.key] for setting in state.BIAS_SLIDERS[:k]])
-    x = np.array([values[state.EXAMPLE_X1.key], values[state.EXAMPLE_X2.key]])
-    return W, b, x, values[state.WEIGHTS_TARGET.key], values[state.WEIGHTS_REG.key]
+    k = values[specs.WEIGHTS_K.key]
+    W = np.array([[values[setting.key] for setting in row[:k]] for row in specs.WEIGHT_SLIDERS])
+    b = np.array([values[setting.key] for setting in specs.BIAS_SLIDERS[:k]])
+    x = np.array([values[specs.EXAMPLE_X1.key], values[specs.EXAMPLE_X2.key]])
+    return W, b, x, values[specs.WEIGHTS_TARGET.key], values[specs.WEIGHTS_REG.key]
 
 
 def show_check(label: str, check) -> None:
     """Relative error as a metric, and the verdict as a coloured callout."""
     st.metric(label, f"{check.relative:.2e}", border=True,
-              help="Largest |analytic − numeric| / (|analytic| + |numeric|) over the entries; "
-                   f"below {PASS_THRESHOLD:g} passes.")
+              help=_("Largest |analytic − numeric| / (|analytic| + |numeric|) over the entries; "
+                     "below {threshold} passes.").format(threshold=f"{PASS_THRESHOLD:g}"))
     if check.verdict == "pass":
-        st.success(f"**PASS** (< {PASS_THRESHOLD:g})", icon=":material/check_circle:")
+        st.success(_("**PASS** (< {threshold})").format(threshold=f"{PASS_THRESHOLD:g}"),
+                   icon=":material/check_circle:")
     elif check.verdict == "fail":
-        st.error(f"**FAIL** (≥ {PASS_THRESHOLD:g})", icon=":material/cancel:")
+        st.error(_("**FAIL** (≥ {threshold})").format(threshold=f"{PASS_THRESHOLD:g}"),
+                 icon=":material/cancel:")
     else:
         st.warning(
-            f"**WITHIN NOISE**: every difference is below {NOISE_FLOOR:g}, the rounding noise "
-            "of central differences; some entries are too close to 0 to judge.",
+            _("**WITHIN NOISE**: every difference is below {floor}, the rounding noise "
+              "of central differences; some entries are too close to 0 to judge.").format(
+                floor=f"{NOISE_FLOOR:g}"),
             icon=":material/help:",
         )
 
@@ -117,17 +124,17 @@ def gradient_check(W, b, x, y: int, reg: float) -> None:
     check = check_loss_gradient(W, b, x, y, reg)
     explain, loss, badge = st.columns([2.2, 1, 1], vertical_alignment="center")
     with explain:
-        st.markdown(
-            f"**Gradient check of dL/dW** (server, numpy): the {2 * W.shape[1]} entries from "
+        st.markdown(_(
+            "**Gradient check of dL/dW** (server, numpy): the {count} entries from "
             "`loss_and_grad` against central differences of the loss (2 loss evaluations "
-            f"per weight). Column y = {y} is pulled towards x by (1 − p_y) = "
-            f"{1 - result.p[y]:.3f}; every other column k is pushed away from x by p_k."
-        )
+            "per weight). Column y = {y} is pulled towards x by (1 − p_y) = "
+            "{pull}; every other column k is pushed away from x by p_k."
+        ).format(count=2 * W.shape[1], y=y, pull=f"{1 - result.p[y]:.3f}"))
     with loss:
-        st.metric("Loss L (numpy)", f"{result.loss:.4f}", border=True,
-                  help="−log p_y + ½·reg·ΣW², from loss_and_grad on the batch X = [x].")
+        st.metric(_("Loss L (numpy)"), f"{result.loss:.4f}", border=True,
+                  help=_("−log p_y + ½·reg·ΣW², from loss_and_grad on the batch X = [x]."))
     with badge:
-        show_check("dL/dW: relative error", check)
+        show_check(_("dL/dW: relative error"), check)
 
 
 def probability_check(W, b, x, j: int, mistake: bool) -> None:
@@ -137,29 +144,30 @@ def probability_check(W, b, x, j: int, mistake: bool) -> None:
     with left:
         show_chart(
             weight_gradient_heatmap(check.numeric, zmax=symmetric_range(check.numeric),
-                                    title=f"∂p{j}/∂W[i][k] by central differences"),
+                                    title=_("∂p{j}/∂W[i][k] by central differences").format(
+                                        j=j)),
             key="dprob_numeric",
-            alt=chart_text.matrix_text(f"dp{j}/dW[i][k] by central differences",
-                                       check.numeric, rows="feature i", columns="class k",
-                                       decimals=3),
+            alt=chart_text.matrix_text(_("dp{j}/dW[i][k] by central differences").format(j=j),
+                                       check.numeric, rows=_("feature i"),
+                                       columns=_("class k"), decimals=3),
         )
     with right:
-        show_check(f"∂p{j}/∂W: relative error", check)
+        show_check(_("∂p{j}/∂W: relative error").format(j=j), check)
     if not np.any(x):
-        st.info("With x = 0 every derivative is 0, so no check can tell a right formula "
-                "from a wrong one: move x away from the origin.", icon=":material/info:")
+        st.info(_("With x = 0 every derivative is 0, so no check can tell a right formula "
+                  "from a wrong one: move x away from the origin."), icon=":material/info:")
     elif mistake and check.verdict != "fail":
         st.info(
-            "The formula is still wrong — it drops −p_j p_k x — but here those terms are too "
-            "small for the check to see: move x or the weights so that every class keeps "
-            "some probability.", icon=":material/visibility_off:",
+            _("The formula is still wrong — it drops −p_j p_k x — but here those terms are too "
+              "small for the check to see: move x or the weights so that every class keeps "
+              "some probability."), icon=":material/visibility_off:",
         )
     elif mistake:
         st.error(
-            "Why it fails: w_k also sits in the denominator Σ_m exp(w_m·x + b_m), so raising "
-            "w_k·x lowers every other probability — the dropped term −p_j p_k x is why the "
-            f"outlined entries differ: columns k ≠ {j} should not be 0, and column {j} "
-            "should be smaller.",
+            _("Why it fails: w_k also sits in the denominator Σ_m exp(w_m·x + b_m), so raising "
+              "w_k·x lowers every other probability — the dropped term −p_j p_k x is why the "
+              "outlined entries differ: columns k ≠ {j} should not be 0, and column {j} "
+              "should be smaller.").format(j=j),
             icon=":material/error:",
         )
 
@@ -167,23 +175,24 @@ def probability_check(W, b, x, j: int, mistake: bool) -> None:
 @st.fragment
 def weights_panel() -> None:
     """The live view, then the server's checks of the state it synced."""
-    values = live.mount(VIEW, WEIGHTS_DATA, present=presenting())
+    values = live.mount(VIEW, {**WEIGHTS_DATA, "labels": weights_labels()},
+                        present=presenting())
     offline_download("weights", values)
     W, b, x, y, reg = model(values)
     with st.container(key="server_panel"):
         gradient_check(W, b, x, y, reg)
-        with secondary_panel("Gradient check of dp_j/dW"):
-            probability_check(W, b, x, values[state.PROB_CLASS.key],
-                              values[state.COMMON_MISTAKE.key])
+        with secondary_panel(_("Gradient check of dp_j/dW")):
+            probability_check(W, b, x, values[specs.PROB_CLASS.key],
+                              values[specs.COMMON_MISTAKE.key])
     live.write_url(VIEW, values)
 
 
 guided_lesson("weights")
 notes = lesson_header(
-    "Gradients of the weights",
-    "One example, a linear softmax classifier: dL/dW = x (p − y)ᵀ + reg·W and "
-    "dL/db = p − y. Move a weight and watch the gradient, the regions and the check move "
-    "with it, or take a gradient step.",
+    N_("Gradients of the weights"),
+    N_("One example, a linear softmax classifier: dL/dW = x (p − y)ᵀ + reg·W and "
+       "dL/db = p − y. Move a weight and watch the gradient, the regions and the check move "
+       "with it, or take a gradient step."),
     EXPLANATION,
     SETTINGS,
     forget=(VIEW.values_key,),

@@ -2,7 +2,10 @@
 //
 // The browser twin of the server's explorer/chart_text.py, for the charts drawn here:
 // a screen reader reads it (aria-label) instead of the picture, and it is rewritten on
-// every draw. Numbers have 2 decimals and a true minus sign, as on the server.
+// every draw. Numbers have 2 decimals and a true minus sign, as on the server. The words
+// arrive translated in the view's data (`labels.chart`, from explorer/view_labels.py).
+
+import { fill } from "./dom.js";
 
 /** `value` with `decimals` decimals, a true minus sign and no "-0.00". */
 export function number(value, decimals = 2) {
@@ -31,11 +34,12 @@ function argmax(values) {
  * @param {string} symbol the vector's name ("p", "z", "p − y")
  * @param {number[]} values (K)
  * @param {number} [target] the target class, named when given
+ * @param {Object} words the templates `bars` and `target` (labels.chart)
  */
-export function barsText(title, symbol, values, target) {
-  let text = `${title}. Bar chart of ${values.length} classes: ${symbol} = ${numbers(values)}; `
-    + `largest: class ${argmax(values)}`;
-  if (target !== undefined && target !== null) text += `; target class y = ${target}`;
+export function barsText(title, symbol, values, target, words) {
+  let text = fill(words.bars, { title, count: values.length, symbol, values: numbers(values),
+                                largest: argmax(values) });
+  if (target !== undefined && target !== null) text += fill(words.target, { target });
   return `${text}.`;
 }
 
@@ -45,8 +49,9 @@ export function barsText(title, symbol, values, target) {
  * @param {string} title
  * @param {number[][]} values (R x C)
  * @param {string[]} rowLabels (R), colLabels (C)
+ * @param {Object} words the templates `heatmap`, `extremes`, `diagonal` (labels.chart)
  */
-export function matrixText(title, values, rowLabels, colLabels) {
+export function matrixText(title, values, rowLabels, colLabels, words) {
   const rows = values.length;
   const cols = rows ? values[0].length : 0;
   let low = [0, 0];
@@ -57,15 +62,16 @@ export function matrixText(title, values, rowLabels, colLabels) {
       if (values[r][c] > values[high[0]][high[1]]) high = [r, c];
     }
   }
-  const head = `${title}. Heatmap, ${rows} × ${cols}`;
-  const extremes = `Smallest ${number(values[low[0]][low[1]])} at ${rowLabels[low[0]]}, `
-    + `${colLabels[low[1]]}; largest ${number(values[high[0]][high[1]])} at `
-    + `${rowLabels[high[0]]}, ${colLabels[high[1]]}.`;
+  const head = fill(words.heatmap, { title, rows, cols });
+  const extremes = fill(words.extremes, {
+    low: number(values[low[0]][low[1]]), low_row: rowLabels[low[0]], low_col: colLabels[low[1]],
+    high: number(values[high[0]][high[1]]), high_row: rowLabels[high[0]],
+    high_col: colLabels[high[1]] });
   if (rows * cols <= 25) {
     const listed = values.map((row, r) => `${rowLabels[r]}: ${numbers(row)}`).join("; ");
     return `${head}. ${listed}. ${extremes}`;
   }
   const diagonal = rows === cols
-    ? ` Diagonal: ${numbers(values.map((row, r) => row[r]))}.` : "";
+    ? fill(words.diagonal, { values: numbers(values.map((row, r) => row[r])) }) : "";
   return `${head}.${diagonal} ${extremes}`;
 }

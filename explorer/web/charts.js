@@ -25,6 +25,7 @@ export function barChart(host, name) {
    * @param {string} o.title
    * @param {number} [o.decimals=3]
    * @param {string} [o.symbol] the vector's name in the text alternative ("p"); default `name`
+   * @param {Object} o.words the words of the text alternative (labels.chart)
    */
   function update(o) {
     const decimals = o.decimals ?? 3;
@@ -41,7 +42,8 @@ export function barChart(host, name) {
     clear(root);
     root.setAttribute("width", width);
     root.setAttribute("height", height);
-    root.setAttribute("aria-label", barsText(o.title, o.symbol ?? name, o.values, o.outline));
+    root.setAttribute("aria-label", barsText(o.title, o.symbol ?? name, o.values, o.outline,
+                                              o.words));
     const title = svg("text", { x: 4, y: titlePx + 2, class: "chart-title", text: o.title }, root);
     // The title's real width once drawn (the estimate above holds until then).
     const drawnTitle = title.getComputedTextLength ? title.getComputedTextLength() : 0;
@@ -174,6 +176,7 @@ export function heatmap(host, name, onSelect = null) {
    * @param {number[]|null} [o.selected] [row, col] drawn with a thick frame
    * @param {Set<string>} [o.marked] "row,col" keys outlined in red dots (e.g. wrong entries)
    * @param {string} [o.title], [o.xTitle]
+   * @param {Object} o.words the words of the text alternative (labels.chart)
    * @param {number} [o.decimals=3]
    * @param {*} [o.published] the data-values to publish instead of `values` (e.g. a flat
    *   vector drawn as one row)
@@ -209,7 +212,7 @@ export function heatmap(host, name, onSelect = null) {
       }
     }
     root.setAttribute("aria-label", matrixText(o.title ?? name, o.values, o.rowLabels,
-                                               o.colLabels));
+                                               o.colLabels, o.words));
     publish(root, name, o.published ?? o.values);
   }
 

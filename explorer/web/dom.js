@@ -83,6 +83,15 @@ export function debounce(fn, ms) {
   return debounced;
 }
 
+/**
+ * `template` with every `{name}` replaced by `fields[name]` (a text translated on the
+ * server, explorer/view_labels.py, keeps its named fields for the browser's numbers).
+ */
+export function fill(template, fields) {
+  return template.replace(/\{(\w+)\}/g, (whole, name) =>
+    (Object.hasOwn(fields, name) ? String(fields[name]) : whole));
+}
+
 /** `value` with `decimals` digits; -0 is shown as 0. */
 export function fixed(value, decimals = 3) {
   if (Number.isNaN(value)) return "nan";

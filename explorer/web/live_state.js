@@ -24,9 +24,16 @@ const instances = new WeakMap();
 export function mountView(args, create) {
   const { data, parentElement } = args;
   let view = instances.get(parentElement);
+  const labels = JSON.stringify(data.labels ?? null);
+  if (view && view.labels !== labels) {
+    // Another language: every text is built with the view, so build it again.
+    view.root.remove();
+    view = undefined;
+  }
   if (!view) {
     view = create(parentElement, data);
     view.epoch = undefined;
+    view.labels = labels;
     view.setStateValue = args.setStateValue;
     view.sync = debounce(() => view.setStateValue("state", JSON.parse(JSON.stringify(view.state))),
                          SYNC_DELAY_MS);

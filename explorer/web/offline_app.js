@@ -8,7 +8,7 @@
 
 import softmaxView from "./softmax_view.js";
 import weightsView from "./weights_view.js";
-import { make } from "./dom.js";
+import { fill, make } from "./dom.js";
 import { formatHash, parseHash } from "./offline_hash.js";
 import { quantitiesOf, renderReveal } from "./offline_reveal.js";
 
@@ -49,14 +49,14 @@ function start(data) {
   // The state of the address: the lesson step (or the exported view), then the values
   // of the hash over it.
   const read = () => {
-    const first = parseHash(location.hash, data.state, data.rules, steps);
+    const first = parseHash(location.hash, data.state, data.rules, steps, data.labels.hash);
     if (lesson) app.step = first.step ?? 1;
     const base = lesson ? lesson.states[app.step] : data.state;
-    const opened = parseHash(location.hash, base, data.rules, steps);
+    const opened = parseHash(location.hash, base, data.rules, steps, data.labels.hash);
     note.textContent = "";
     note.hidden = !opened.problems.length;
     if (opened.problems.length) {
-      make("strong", { text: "Some values of this link were ignored. " }, note);
+      make("strong", { text: data.labels.ignored }, note);
       for (const problem of opened.problems) make("span", { text: `${problem} ` }, note);
     }
     return opened.state;
@@ -74,20 +74,21 @@ function start(data) {
 
 function lessonPanel(data, app, show) {
   const { lesson } = data;
+  const L = data.labels;
   const box = document.getElementById("lesson");
   box.hidden = false;
   const head = make("div", { class: "lesson-head" }, box);
   const where = make("p", { class: "lesson-where", "aria-live": "polite" }, head);
   const previous = make("button", { type: "button", "data-action": "previous",
-                                    text: "← Previous" }, head);
+                                    text: L.previous }, head);
   const next = make("button", { type: "button", "data-action": "next", class: "primary",
-                                text: "Next →" }, head);
+                                text: L.next }, head);
   const body = make("div", { class: "lesson-body" }, box);
   const look = make("div", { class: "lesson-look" }, body);
   const ask = make("fieldset", { class: "lesson-question" }, body);
   const legend = make("legend", {}, ask);
   const choices = make("div", { class: "choices" }, ask);
-  const reveal = make("button", { type: "button", "data-action": "reveal", text: "Reveal" },
+  const reveal = make("button", { type: "button", "data-action": "reveal", text: L.reveal },
                       ask);
   const answer = make("div", { class: "lesson-reveal", "aria-live": "polite", hidden: "" },
                       box);
@@ -100,7 +101,8 @@ function lessonPanel(data, app, show) {
     const step = lesson.steps[app.step - 1];
     where.textContent = "";
     make("strong", { text: lesson.title }, where);
-    make("span", { text: ` · step ${app.step} of ${lesson.steps.length}: ` }, where);
+    make("span", { text: fill(L.where, { number: app.step, total: lesson.steps.length }) },
+         where);
     make("strong", { text: step.title }, where);
     previous.disabled = app.step === 1;
     next.disabled = app.step === lesson.steps.length;
@@ -135,19 +137,18 @@ function lessonPanel(data, app, show) {
     answer.textContent = "";
     const right = step.choices[step.answer];
     make("strong", { class: picked === step.answer ? "right" : "wrong",
-                     text: picked === step.answer ? `Right: ${right}. ` :
-                       `Not quite. The answer is: ${right}. ` }, answer);
+                     text: fill(picked === step.answer ? L.right : L.wrong,
+                                { answer: right }) }, answer);
     let text;
     try {
       text = renderReveal(step.reveal, now, before);
     } catch (error) {
-      text = `The numbers cannot be read for these settings: ${error.message}`;
+      text = fill(L.unreadable, { reason: error.message });
     }
     paragraphs(answer, text, { "data-reveal": "" });
     if (step.server.names.length) {
-      make("p", { class: "server-note", text: `${step.server.names.join(", ")}: computed when `
-        + "the file was exported, for this step's own settings (central differences run "
-        + "on the server)." }, answer);
+      make("p", { class: "server-note",
+                  text: fill(L.serverNote, { names: step.server.names.join(", ") }) }, answer);
     }
     answer.hidden = false;
     reveal.hidden = true;

@@ -4,7 +4,7 @@
 // gridProbabilities in softmax_math.js, row 0 at the top), the weights and the example.
 
 import { number } from "./chart_text.js";
-import { make, publish } from "./dom.js";
+import { fill, make, publish } from "./dom.js";
 
 /** "#rrggbb" moved `amount` of the way to white, as [r, g, b]. */
 function towardsWhite(hex, amount) {
@@ -40,6 +40,7 @@ export function planeCanvas(host, size) {
    * @param {string[]} o.colors class colours
    * @param {number[][]} o.W 2 x K weight vectors (columns), drawn as arrows from 0
    * @param {number[][]} [o.descent] 2 x K steps (-dL/dW), dashed arrows from each tip
+   * @param {Object} o.words the words of the text alternative (labels.chart: `regions`)
    * @param {number[]} o.x the example; o.y its class
    */
   function update(o) {
@@ -114,9 +115,8 @@ export function planeCanvas(host, size) {
     ctx.fillText("x", px(o.x[0]) - 20, py(o.x[1]) - 10);
     const vectors = Array.from({ length: K },
       (_, k) => `w${k} = (${number(o.W[0][k])}, ${number(o.W[1][k])})`).join(", ");
-    canvas.setAttribute("aria-label",
-      `Decision regions of ${K} classes; the example x = (${number(o.x[0])}, `
-      + `${number(o.x[1])}) of class ${o.y}; weight vectors ${vectors}.`);
+    canvas.setAttribute("aria-label", fill(o.words.regions, {
+      count: K, x1: number(o.x[0]), x2: number(o.x[1]), y: o.y, vectors }));
     canvas.setAttribute("data-grid", JSON.stringify(grid));
     publish(canvas, "regions", Array.from(o.probs));
   }

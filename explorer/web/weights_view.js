@@ -3,13 +3,14 @@
 //
 // data (from explorer/pages/weights_page.py): {epoch, state: {k, x1, x2, y, W (2 x 5),
 // b (5), reg, j, mistake, lr}, limits: {maxK, x, w, reg: {min, max, step},
-// learningRates}, grid: {xMin, xMax, yMin, yMax, nx, ny}, colors, diverging, present}.
+// learningRates}, grid: {xMin, xMax, yMin, yMax, nx, ny}, colors, diverging, present,
+// labels (every text it shows, translated: explorer/view_labels.py weights_labels)}.
 // Charts: data-chart="regions" (grid probabilities), "probs", "dweights" (2 x K),
 // "dweights_data", "dweights_reg", "dbias" (K), "dprob" (2 x K: dp_j/dW[i][k]).
 
 import { barChart, heatmap } from "./charts.js";
 import { checkbox, slider } from "./controls.js";
-import { announceDrawn, fixed, make } from "./dom.js";
+import { announceDrawn, fill, fixed, make } from "./dom.js";
 import { mountView, snap } from "./live_state.js";
 import { planeCanvas } from "./plane.js";
 import {
@@ -24,11 +25,12 @@ const FEATURES = ["x1", "x2"];
 
 function create(parent, data) {
   const view = { state: null, history: [] };
+  const L = data.labels;
   const root = make("div", { class: "live weights-live" }, parent);
   view.root = root;
   const { limits } = data;
   const controls = make("div", { class: "controls", role: "group",
-                                 "aria-label": "Example and model" }, root);
+                                 "aria-label": L.controls }, root);
   const charts = make("div", { class: "charts" }, root);
   const moved = () => {
     view.history = [];
@@ -39,16 +41,16 @@ function create(parent, data) {
     label: name, key: extra.key ?? name, min: l.min, max: l.max, step: l.step, ...extra,
     onInput: (v) => onValue(snap(v, l.min, l.step)) });
 
-  make("div", { class: "group-title", text: "The example and the model" }, controls);
+  make("div", { class: "group-title", text: L.modelGroup }, controls);
   view.x1 = range("x1", limits.x, (v) => { view.state.x1 = v; moved(); }, { compact: true });
   view.x2 = range("x2", limits.x, (v) => { view.state.x2 = v; moved(); }, { compact: true });
-  view.k = range("Classes K", { min: 2, max: limits.maxK, step: 1 },
+  view.k = range(L.k, { min: 2, max: limits.maxK, step: 1 },
                  (v) => { view.state.k = v; moved(); }, { key: "k" });
-  view.y = range("Class of x", { min: 0, max: limits.maxK - 1, step: 1 },
+  view.y = range(L.y, { min: 0, max: limits.maxK - 1, step: 1 },
                  (v) => { view.state.y = v; moved(); }, { key: "y" });
-  view.reg = range("L2 strength reg", limits.reg, (v) => { view.state.reg = v; moved(); },
+  view.reg = range(L.reg, limits.reg, (v) => { view.state.reg = v; moved(); },
                    { key: "reg" });
-  make("div", { class: "group-title", text: "Weights W[i][k] and biases b[k]" }, controls);
+  make("div", { class: "group-title", text: L.weightsGroup }, controls);
   view.weights = [];
   for (let k = 0; k < limits.maxK; k++) {
     const color = data.colors[k];
@@ -59,25 +61,23 @@ function create(parent, data) {
                        { key: `b${k}`, swatch: color, compact: true });
     view.weights.push({ column, bias });
   }
-  make("div", { class: "group-title", text: "Gradient descent" }, controls);
+  make("div", { class: "group-title", text: L.descentGroup }, controls);
   const rates = limits.learningRates;
-  view.lr = range("Learning rate", { min: 0, max: rates.length - 1, step: 1 },
+  view.lr = range(L.lr, { min: 0, max: rates.length - 1, step: 1 },
                   (v) => { view.state.lr = rates[v]; view.draw(); view.sync(); }, { key: "lr" });
   view.stepButton = make("button", { type: "button", "data-key": "step",
-                                     text: "Take one gradient step" }, controls);
+                                     text: L.step }, controls);
   view.stepButton.addEventListener("click", () => view.step());
 
   const planeBox = make("figure", { class: "plane-box" }, charts);
-  make("div", { class: "readout", text: "Decision regions (paler = less sure), the weight "
-    + "vectors w_k (columns of W) and, dashed, the step −lr·∂L/∂w_k" }, planeBox);
+  make("div", { class: "readout", text: L.plane }, planeBox);
   view.plane = planeCanvas(planeBox, 400);
   const probsBox = make("figure", {}, charts);
   view.probs = barChart(probsBox, "probs");
   view.readout = make("div", { class: "readout", "aria-live": "polite" }, probsBox);
 
   const gradBox = make("figure", { class: "wide" }, charts);
-  make("div", { class: "readout", text: "dL/dW = x (p − y)ᵀ + reg·W   and   dL/db = p − y" },
-       gradBox);
+  make("div", { class: "readout", text: L.gradients }, gradBox);
   view.dW = heatmap(gradBox, "dweights");
   view.dWdata = heatmap(gradBox, "dweights_data");
   view.dWreg = heatmap(gradBox, "dweights_reg");
@@ -85,10 +85,9 @@ function create(parent, data) {
 
   const probBox = make("figure", { class: "wide" }, charts);
   const probControls = make("div", { class: "controls inline" }, probBox);
-  view.j = slider(probControls, { label: "Probability p_j to differentiate", key: "j", min: 0,
+  view.j = slider(probControls, { label: L.j, key: "j", min: 0,
     max: limits.maxK - 1, step: 1, onInput: (v) => { view.state.j = v; view.draw(); view.sync(); } });
-  view.mistake = checkbox(probControls, { label: "Common mistake: treat the denominator as "
-    + "constant", key: "mistake", onChange: (on) => {
+  view.mistake = checkbox(probControls, { label: L.mistake, key: "mistake", onChange: (on) => {
     view.state.mistake = on; view.draw(); view.sync(); } });
   view.dprob = heatmap(probBox, "dprob");
   view.dprobNote = make("figcaption", { class: "note" }, probBox);
@@ -152,17 +151,19 @@ function create(parent, data) {
     view.lastLoss = g.loss;
     const labels = Array.from({ length: K }, (_, k) => String(k));
     const colors = view.colors.slice(0, K);
-    view.probs.update({ values: g.p, colors, labels, outline: s.y, low: 0, high: 1,
-                        title: "probabilities p = softmax(xW + b)", symbol: "p" });
+    const words = L.chart;
+    view.probs.update({ values: g.p, colors, labels, outline: s.y, low: 0, high: 1, words,
+                        title: L.probs, symbol: "p" });
     view.readout.textContent = "";
-    make("b", { text: `Loss L = ${fixed(g.loss, 4)}` }, view.readout);
+    make("b", { text: fill(L.loss, { loss: fixed(g.loss, 4) }) }, view.readout);
     if (view.history.length > 1) {
-      make("span", { text: `  after ${view.history.length - 1} step(s) at lr ${s.lr}: `
+      make("span", { text: fill(L.history, { count: view.history.length - 1, lr: s.lr })
         + view.history.map((v) => fixed(v, 4)).join(" → ") }, view.readout);
     }
     const probs = gridProbabilities(W, b, view.grid, "raw");
     const descent = g.dW.map((row) => row.map((v) => -s.lr * v));
-    view.plane.update({ probs, grid: view.grid, K, colors: view.colors, W, descent, x, y: s.y });
+    view.plane.update({ probs, grid: view.grid, K, colors: view.colors, W, descent, x, y: s.y,
+                        words });
 
     const dataTerm = x.map((xi) => g.dlogits.map((d) => xi * d));
     const regTerm = W.map((row) => row.map((w) => s.reg * w));
@@ -174,8 +175,8 @@ function create(parent, data) {
     const cellFont = parseFloat(getComputedStyle(root).getPropertyValue("--live-cell-font")) || 14;
     const cell = Math.max(64, Math.round(cellFont * 3.4));
     const common = { rowLabels: FEATURES, colLabels: labels, half, stops: view.stops, cell,
-                     xTitle: "class k" };
-    view.dW.update({ ...common, values: g.dW, title: "dL/dW (total)" });
+                     xTitle: L.classAxis, words };
+    view.dW.update({ ...common, values: g.dW, title: L.dW });
     view.dWdata.update({ ...common, values: dataTerm, title: "= x (p − y)ᵀ" });
     view.dWreg.update({ ...common, values: regTerm, title: `+ ${s.reg}·W` });
     view.db.update({ ...common, rowLabels: ["b"], values: [g.db], published: g.db,
@@ -188,12 +189,9 @@ function create(parent, data) {
     let halfP = 1e-12;
     for (const row of [...right, ...shown]) for (const v of row) halfP = Math.max(halfP, Math.abs(v));
     view.dprob.update({ ...common, values: shown, half: halfP, marked,
-      title: `∂p${s.j}/∂W[i][k] from the ${s.mistake ? "mistaken" : "correct"} formula` });
+      title: fill(s.mistake ? L.dprobMistaken : L.dprobCorrect, { j: s.j }) });
     view.dprobNote.textContent = s.mistake
-      ? `Mistaken: ∂p_j/∂W[i][k] = p_j δ_jk x_i. The ${marked.size} dotted entries differ from `
-        + "the correct p_j (δ_jk − p_k) x_i: the diagonal is too large and every other class "
-        + "is wrongly 0."
-      : "Correct: ∂p_j/∂W[i][k] = p_j (δ_jk − p_k) x_i.";
+      ? fill(L.mistakenNote, { count: marked.size }) : L.correctNote;
     announceDrawn(root, "weights");
   };
   return view;

@@ -1,7 +1,7 @@
 """The /training page in AppTest: every control changes what is shown, the numbers shown
 are the library's, and the learner's bad data is explained and never replaces good data.
 
-Numbers are checked against the page's pure pipeline (explorer.training_run) and the
+Numbers are checked against the page's pure pipeline (explorer.page_logic.training_run) and the
 library's ``train`` called directly, never against values copied from a run.
 """
 
@@ -12,18 +12,18 @@ import re
 import numpy as np
 import pytest
 
-from explorer import state
 from explorer.optim import train
-from explorer.pages import live
-from explorer.player_payload import dequantize
-from explorer.training_run import (
+from explorer.page_logic.training_run import (
     DataSettings,
     TrainSettings,
     compute_run,
     initial_params,
     make_data,
-    pulls,
 )
+from explorer.page_logic.training_step import pulls
+from explorer.pages import live
+from explorer.player_payload import dequantize
+from explorer.settings import specs
 from tests.app.page_probe import open_page
 from tests.support.charts import (
     app_chart,
@@ -329,7 +329,7 @@ def test_divergence_is_explained_with_its_step_and_a_smaller_rate():
     assert np.isfinite(train_loss(at)).all()
     # The suggested rate is one the slider offers, and following it does not diverge.
     suggested = float(re.search(r"smaller learning rate, e\.g\. lr = ([0-9.e-]+)", message)[1])
-    assert suggested in state.LEARNING_RATES and suggested < 10
+    assert suggested in specs.LEARNING_RATES and suggested < 10
     assert expected_run(lr=suggested, reg=1.0).diverged_at is None
 
 
@@ -436,9 +436,9 @@ def test_the_learning_rate_is_the_players_control_with_its_label_and_stops():
     at = open_training(lr=0.2)
     header, _ = app_player(at)
     (item,) = header["controls"]["items"]
-    assert item["key"] == "lr" and item["label"] == state.LEARNING_RATE.label
-    assert item["options"] == list(state.LEARNING_RATES)
-    assert item["texts"] == [state.LEARNING_RATE.format_option(o) for o in state.LEARNING_RATES]
+    assert item["key"] == "lr" and item["label"] == specs.LEARNING_RATE.label
+    assert item["options"] == list(specs.LEARNING_RATES)
+    assert item["texts"] == [specs.LEARNING_RATE.format_option(o) for o in specs.LEARNING_RATES]
     assert header["controls"]["state"]["lr"] == 0.2
     move_rates(at, lr=0.3)
     assert not at.exception
@@ -457,9 +457,9 @@ def test_a_rate_the_browser_sends_is_checked_like_a_url_value(sent):
     at.session_state["player"] = {"state": {"lr": sent}}
     at.run()
     assert not at.exception
-    assert rate(at) == state.LEARNING_RATE.default
+    assert rate(at) == specs.LEARNING_RATE.default
     controls = app_player(at)[0]["controls"]
-    assert controls["epoch"] > epoch and controls["state"]["lr"] == state.LEARNING_RATE.default
+    assert controls["epoch"] > epoch and controls["state"]["lr"] == specs.LEARNING_RATE.default
     assert same_curve(train_loss(at), expected_run().train_loss)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from explorer.i18n import _
 from explorer.softmax import log_softmax, softmax, softmax_jacobian, softmax_naive
 
 #: The overflow demonstration adds this to every logit. Softmax ignores a common shift, so p
@@ -237,11 +238,11 @@ def entry_derivation(p, temperature: float, i: int, j: int) -> EntryDerivation:
     )
     if i == j:
         value = pi * (1.0 - pi) / t
-        summary = (
-            f"**Diagonal entry, i = j = {i}:** both the numerator and the sum S contain "
-            f"$e^{{z_{i}/T}}$, so both terms of the quotient rule survive. Always positive: "
-            f"raising z{i} raises p{i}."
-        )
+        summary = _(
+            "**Diagonal entry, i = j = {i}:** both the numerator and the sum S contain "
+            "$e^{{z_{i}/T}}$, so both terms of the quotient rule survive. Always positive: "
+            "raising z{i} raises p{i}."
+        ).format(i=i)
         case = (
             rf"\frac{{\partial p_{{{i}}}}}{{\partial z_{{{i}}}}} = "
             rf"\frac{{\tfrac{{1}}{{T}} {ei} S - {ei} \cdot \tfrac{{1}}{{T}} {ei}}}{{S^2}}"
@@ -253,11 +254,11 @@ def entry_derivation(p, temperature: float, i: int, j: int) -> EntryDerivation:
         )
     else:
         value = -pi * pj / t
-        summary = (
-            f"**Off-diagonal entry, i = {i}, j = {j}:** z{j} appears only in the sum S, so "
-            f"the first term of the quotient rule is 0. Always negative: raising z{j} takes "
-            f"probability away from class {i}."
-        )
+        summary = _(
+            "**Off-diagonal entry, i = {i}, j = {j}:** z{j} appears only in the sum S, so "
+            "the first term of the quotient rule is 0. Always negative: raising z{j} takes "
+            "probability away from class {i}."
+        ).format(i=i, j=j)
         case = (
             rf"\frac{{\partial p_{{{i}}}}}{{\partial z_{{{j}}}}} = "
             rf"\frac{{0 \cdot S - {ei} \cdot \tfrac{{1}}{{T}} {ej}}}{{S^2}}"

@@ -11,14 +11,16 @@ import hashlib
 
 import numpy as np
 
-from explorer import state
 from explorer.datasets import DATASETS
-from explorer.training_run import (
+from explorer.i18n import _
+from explorer.page_logic.training_run import (
     MAX_CUSTOM_CLASSES,
     MAX_CUSTOM_ROWS,
     DataSettings,
     TrainSettings,
 )
+from explorer.settings import specs
+from explorer.settings.setting import Setting
 
 
 def csv_hash(text: str | None) -> str:
@@ -33,7 +35,8 @@ def run_label(settings: TrainSettings) -> str:
 
 def run_labels(settings) -> list[str]:
     """The names of the runs shown together: the second (compare mode) marked "(2nd)"."""
-    return [run_label(each) + (" (2nd)" if index else "") for index, each in enumerate(settings)]
+    return [_("{run} (2nd)").format(run=run_label(each)) if index else run_label(each)
+            for index, each in enumerate(settings)]
 
 
 def class_names(classes: int, names=None) -> list[str]:
@@ -48,13 +51,15 @@ def class_names(classes: int, names=None) -> list[str]:
         ``names[k]`` for class k; classes beyond it (added in the table) get ``class k``.
     """
     names = tuple(names or ())
-    return [names[k] if k < len(names) else f"class {k}" for k in range(classes)]
+    return [names[k] if k < len(names) else _("class {index}").format(index=k)
+            for k in range(classes)]
 
 
 def class_key(names) -> str:
     """The class numbers with their names, for controls and charts that show numbers:
     ``"class 0 = cat, class 1 = dog"``."""
-    return ", ".join(f"class {k} = {name}" for k, name in enumerate(names))
+    return ", ".join(_("class {index} = {name}").format(index=k, name=name)
+                     for k, name in enumerate(names))
 
 
 def named_table(table: dict, names) -> dict:
@@ -82,9 +87,9 @@ def named_table(table: dict, names) -> dict:
 
 def upload_help() -> str:
     """The upload's help text, with the page's limits."""
-    return ("One point per line; labels are class numbers "
-            f"0..{MAX_CUSTOM_CLASSES - 1} or class names (cat, dog, ...); "
-            f"at most {MAX_CUSTOM_ROWS:,} rows.")
+    return _("One point per line; labels are class numbers 0..{last} or class names (cat, "
+             "dog, ...); at most {rows} rows.").format(last=MAX_CUSTOM_CLASSES - 1,
+                                                       rows=f"{MAX_CUSTOM_ROWS:,}")
 
 
 def format_loss(value: float) -> str:
@@ -95,14 +100,17 @@ def format_loss(value: float) -> str:
 def dataset_note(dataset: str, features: str) -> str:
     """One caption under the data controls: the dataset, and a hint about features."""
     if dataset == "custom":
-        text = "Your own points: upload a CSV or edit the table of your points."
+        text = _("Your own points: upload a CSV or edit the table of your points.")
     else:
-        text = DATASETS[dataset].description
+        text = _(DATASETS[dataset].description)
     if features == "quadratic":
-        text += " Quadratic features (x1², x2², x1·x2) let the boundaries curve."
+        hint = _("Quadratic features (x1², x2², x1·x2) let the boundaries curve.")
     elif dataset in ("circles", "xor"):
-        text += " Try features = quadratic."
-    return text
+        hint = _("Try features = quadratic.")
+    else:
+        return text
+    # Translators: a dataset's description, then a hint about the features.
+    return _("{text} {hint}").format(text=text, hint=hint)
 
 
 def path_span(paths) -> tuple[tuple[float, float], float]:
@@ -127,7 +135,7 @@ def trajectory_id(data_settings: DataSettings, custom_hash: str,
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def classes_setting(dataset: str, custom_classes: int | None) -> state.Setting:
+def classes_setting(dataset: str, custom_classes: int | None) -> Setting:
     """The ``classes`` control restricted to what the dataset allows.
 
     A dataset with a fixed number of classes (xor, moons: 2; custom data: its own K)
@@ -138,9 +146,9 @@ def classes_setting(dataset: str, custom_classes: int | None) -> state.Setting:
     spec = DATASETS[dataset]
     if spec.min_classes == spec.max_classes:
         return fixed_classes(spec.min_classes)
-    return state.CLASSES.with_range(spec.min_classes, spec.max_classes)
+    return specs.CLASSES.with_range(spec.min_classes, spec.max_classes)
 
 
-def fixed_classes(k: int) -> state.Setting:
+def fixed_classes(k: int) -> Setting:
     """A one-choice ``classes`` control (a slider cannot have min == max)."""
-    return dataclasses.replace(state.CLASSES, kind="select", options=(k,), default=k)
+    return dataclasses.replace(specs.CLASSES, kind="select", options=(k,), default=k)

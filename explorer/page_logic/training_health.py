@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer import state
+from explorer.i18n import _
+from explorer.settings import specs
 
 #: A step counts as a rise when the loss grows by more than this fraction of loss[0].
 RISE_TOLERANCE = 1e-3
@@ -95,7 +96,7 @@ def assess(loss, diverged_at: int | None = None) -> Health:
     return Health("ok", rises, first)
 
 
-def smaller_rates(lr: float, rates=state.LEARNING_RATES, tries: int = MAX_TRIES) -> list[float]:
+def smaller_rates(lr: float, rates=specs.LEARNING_RATES, tries: int = MAX_TRIES) -> list[float]:
     """Up to ``tries`` stops of ``rates``, each at most a third of the one before, from ``lr``."""
     found, limit = [], lr / 3
     for rate in sorted(rates, reverse=True):
@@ -122,27 +123,32 @@ def explain(health: Health, *, lr: float, reg: float, optimizer: str, scale: int
         return ""
     if health.kind == "diverged":
         if diverged_at is not None:
-            what = (f"diverged at step {diverged_at}: the loss blew up (or stopped being a "
-                    "finite number), so training stopped there")
+            what = _("diverged at step {step}: the loss blew up (or stopped being a "
+                     "finite number), so training stopped there").format(step=diverged_at)
         else:
-            what = ("diverged: the loss ended well above where it started, because steps this "
-                    "long overshoot the minimum and land further up the other side")
+            what = _("diverged: the loss ended well above where it started, because steps "
+                     "this long overshoot the minimum and land further up the other side")
     else:
-        what = (f"oscillates: the loss rose on {health.rises} steps (first at step "
-                f"{health.first_rise}), because each step overshoots the valley floor")
+        what = _("oscillates: the loss rose on {rises} steps (first at step "
+                 "{first}), because each step overshoots the valley floor").format(
+            rises=health.rises, first=health.first_rise)
     if reg > 0 and lr * reg >= 2:
-        why = (f"; with reg = {reg:g} every step multiplies W by 1 − lr·reg = "
-               f"{1 - lr * reg:g}, which grows W geometrically once lr·reg > 2")
+        why = _("; with reg = {reg} every step multiplies W by 1 − lr·reg = "
+                "{factor}, which grows W geometrically once lr·reg > 2").format(
+            reg=f"{reg:g}", factor=f"{1 - lr * reg:g}")
     elif optimizer == "sgd" and health.kind == "oscillating":
-        why = "; part of it is the noise of random mini-batches, which a smaller step calms"
+        why = _("; part of it is the noise of random mini-batches, which a smaller step calms")
     elif scale > 1:
-        why = (f"; the inputs are ×{scale}, which multiplies the curvature of the loss by "
-               f"{scale * scale:,}, so the largest stable learning rate is that much smaller")
+        why = _("; the inputs are ×{scale}, which multiplies the curvature of the loss by "
+                "{square}, so the largest stable learning rate is that much smaller").format(
+            scale=scale, square=f"{scale * scale:,}")
     else:
         why = ""
     if suggested is not None:
-        hint = f" Try a smaller learning rate, e.g. lr = {suggested:g} (checked: it trains "
-        hint += "without diverging or oscillating)."
+        hint = _(" Try a smaller learning rate, e.g. lr = {lr} (checked: it trains "
+                 "without diverging or oscillating).").format(lr=f"{suggested:g}")
     else:
-        hint = " Even much smaller learning rates still misbehave here: try another optimizer."
-    return f"{what}{why}.{hint}"
+        hint = _(" Even much smaller learning rates still misbehave here: try another "
+                 "optimizer.")
+    # Translators: what went wrong, why (may be empty), then what to try.
+    return _("{what}{why}.{hint}").format(what=what, why=why, hint=hint)

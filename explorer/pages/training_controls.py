@@ -150,7 +150,7 @@ def _rates_from_browser(synced) -> dict:
 #: The learning rates: drawn by the player (explorer/web/training_player.js) as its own
 #: controls, checked like the live views' state (explorer/pages/live.py).
 RATES = live.define(live.LiveView(
-    name="player", component=mount, key=PLAYER_KEY,
+    name="player", component=mount, key=PLAYER_KEY, page="training",
     settings=(specs.LEARNING_RATE, specs.LEARNING_RATE_B),
     to_browser=lambda values: {key: values[key] for key in
                                (specs.LEARNING_RATE.key, specs.LEARNING_RATE_B.key)},

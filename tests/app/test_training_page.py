@@ -45,7 +45,7 @@ def open_training(**query) -> object:
 def move_rates(at, **changes) -> None:
     """Move the player's own learning-rate controls as the browser does (the component's
     state, checked by the page), then rerun."""
-    view = live.owner(next(iter(changes)))
+    view = live.owner(next(iter(changes)), page="training")
     values = {**at.session_state[view.values_key], **changes}
     at.session_state[view.component_key] = {"state": view.to_browser(values)}
     at.run()
@@ -53,7 +53,7 @@ def move_rates(at, **changes) -> None:
 
 def rate(at, key: str = "lr") -> float:
     """The learning rate the page checked and uses (the player's control shows it)."""
-    return at.session_state[live.owner(key).values_key][key]
+    return at.session_state[live.owner(key, page="training").values_key][key]
 
 
 def traces(at, key: str) -> dict:
@@ -468,3 +468,14 @@ def test_compare_mode_gives_the_player_both_rates():
     keys = [item["key"] for item in app_player(at)[0]["controls"]["items"]]
     assert keys == ["lr", "lr2"]
     assert rate(at, "lr2") == 0.05
+
+
+def test_a_lesson_sets_the_training_rate_even_when_weights_owns_an_lr_too():
+    """/weights also has a live setting ``lr``: a /training lesson step must set the
+    player's rate, not the /weights view's (live views are looked up per page)."""
+    weights = open_page("explorer/pages/weights_page.py")  # defines the /weights view
+    assert live.owner("lr", page="weights") is not live.owner("lr", page="training")
+    at = open_training(lesson="descent", step="1")
+    assert rate(at) == 0.01
+    assert same_curve(train_loss(at), expected_run(lr=0.01).train_loss)
+    assert not weights.exception

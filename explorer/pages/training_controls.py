@@ -205,7 +205,6 @@ def run_section(data_settings: DataSettings, custom_csv: str | None, first: Trai
     """
     values, seed, epoch = live.current_values(RATES)
     compare = second is not None
-    live.write_url(RATES, values, extra={} if compare else {specs.LEARNING_RATE_B.key: None})
     first = dataclasses.replace(first, lr=values[specs.LEARNING_RATE.key])
     if compare:
         second = dataclasses.replace(second, lr=values[specs.LEARNING_RATE_B.key])
@@ -224,6 +223,8 @@ def run_section(data_settings: DataSettings, custom_csv: str | None, first: Trai
                    [verdict.kind for verdict, _ in verdicts], show_test=show_test,
                    discrete=discrete, follow=not st.session_state.get(_PAGE_RUN, False),
                    controls=_rate_controls(seed, epoch, compare), points=points)
+    # The address bar follows the player's message, so the new run is drawn first.
+    live.write_url(RATES, values, extra={} if compare else {specs.LEARNING_RATE_B.key: None})
     if above is not None:
         with above.container():
             for (label, run), (verdict, suggested) in zip(runs, verdicts, strict=True):

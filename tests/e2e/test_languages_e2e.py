@@ -20,7 +20,7 @@ import pytest
 from explorer import i18n, state
 from tests.conftest import require_browser
 from tests.e2e.conftest import VIEWPORTS
-from tests.support.live import streamlit_server, wait_idle, wait_live
+from tests.support.live import drive_live, streamlit_server, wait_idle, wait_live
 
 pytestmark = pytest.mark.e2e
 
@@ -139,6 +139,23 @@ def test_softmax_in_chinese_renders_cjk_and_the_live_labels(browser, zh_url, scr
     assert selector == i18n.LANGUAGES["zh"]
 
 
+def test_a_fragment_rerun_keeps_the_language(browser, zh_url):
+    """Moving K reruns only the page's fragment, which skips the top of the page where the
+    language is set: the server panel it redraws is still in Chinese."""
+    with tab(browser) as page:
+        open_softmax(page, f"{zh_url}/softmax?{state.LANGUAGE.key}=zh")
+        drive_live(page, "probs", [[("k", 6)]], ["probs"])
+        page.wait_for_function(
+            "() => (document.querySelector('.st-key-checks_box')?.innerText ?? '')"
+            ".includes('= 5')")
+        wait_idle(page)
+        checks = page.locator(".st-key-checks_box").inner_text()
+        story = page.locator(".st-key-story_box").inner_text()
+    assert "= 5" in checks
+    assert CJK.search(checks), checks
+    assert CJK.search(story), story
+
+
 def test_the_language_survives_a_page_switch_and_a_shared_link(browser, zh_url):
     with tab(browser) as page:
         open_softmax(page, f"{zh_url}/softmax?{state.LANGUAGE.key}=zh")
@@ -192,3 +209,27 @@ def test_the_training_player_speaks_the_language(browser, zh_url, screenshot_dir
         page.screenshot(path=str(screenshot_dir / "training-zh-laptop.png"))
     for name, text in texts.items():
         assert text and CJK.search(text), (name, text)
+
+
+@pytest.mark.parametrize("query", ["", f"&{state.PRESENT.key}=true"], ids=["phone", "present"])
+def test_the_selector_is_reachable_with_the_sidebar_folded(browser, zh_url, query):
+    """On a phone, and in presentation mode, the sidebar starts folded; the selector sits
+    beside the presentation toggle, one tap on the sidebar's arrow away."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        open_softmax(page, f"{zh_url}/softmax?{state.LANGUAGE.key}=zh{query}")
+        folded = page.evaluate(
+            "() => document.querySelector('[data-testid=stSidebar]')"
+            "?.getAttribute('data-collapsed')")
+        assert folded == "true"
+        page.locator("[data-testid=stExpandSidebarButton]").click()
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=stSidebar]')"
+            "?.getAttribute('data-collapsed') === 'false'")
+        page.locator(f".st-key-{state.LANGUAGE.key} input").first.click()
+        page.get_by_role("option", name=i18n.LANGUAGES["de"]).click()
+        page.wait_for_function(f"() => location.search.includes('{state.LANGUAGE.key}=de')")
+    finally:
+        context.close()

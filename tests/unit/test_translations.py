@@ -180,12 +180,13 @@ TEXT_CALLS = {
     "toggle", "checkbox", "radio", "selectbox", "select_slider", "slider", "number_input",
     "text_input", "text_area", "file_uploader", "metric", "expander", "popover", "tabs",
     "segmented_control", "pills", "multiselect", "form_submit_button", "spinner", "status",
-    "Page", "secondary_panel",
+    "Page", "secondary_panel", "progress", "NumberColumn", "TextColumn", "Column",
 }
 TEXT_KEYWORDS = {"label", "help", "caption", "placeholder", "title", "body", "text"}
 #: Literals that are not text for a reader, each with the reason it needs no translation.
 ALLOWED = {
     "p − y": "a formula, the same in every language",
+    "label": "the CSV column's name (x1, x2, label), as the file and its errors spell it",
 }
 #: Text inside a literal that is not words: Material icons, colour directives, Markdown.
 _NOT_WORDS = re.compile(r":material/[a-z_]+:|:[a-z]+(?:-badge)?\[|[$`][^$`]*[$`]")

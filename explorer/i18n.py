@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gettext
+import os
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from pathlib import Path
@@ -37,8 +38,9 @@ LANGUAGES = {
 }
 #: The language of the source texts, shown when nothing else is asked for.
 DEFAULT_LANGUAGE = "en"
-#: Where the catalogs live: ``<lang>/LC_MESSAGES/<DOMAIN>.mo``.
-LOCALES = Path(__file__).resolve().parent / "locales"
+#: Where the catalogs live: ``<lang>/LC_MESSAGES/<DOMAIN>.mo``; the environment variable
+#: ``EXPLORER_LOCALES`` names another directory (a browser test's catalogs).
+LOCALES = Path(os.environ.get("EXPLORER_LOCALES") or Path(__file__).resolve().parent / "locales")
 DOMAIN = "messages"
 
 _current: ContextVar[str | None] = ContextVar("explorer_language", default=None)

@@ -8,11 +8,11 @@ mapping line such as::
     [explorer.i18n_extract.extract_settings: explorer/state.py]
 
 imports that file's module and yields every text a learner reads next to a control: each
-setting's label and help, and the caption of each option that is a word (``Landscape``,
-``highest loss first``; not ``0,1`` or ``W[0,0]``). The pages translate them where the
-widget is made (:func:`explorer.pages.controls.control`). Babel maps a file to one method
-only, so the file's own ``_()`` messages are extracted here too, by Babel's Python
-extractor (imported when Babel calls this, never by the app).
+setting's label and help. The pages translate them where the widget is made
+(:func:`explorer.pages.controls.control`). Options are not messages: a URL-bound widget
+writes its option's caption into the URL, so the captions stay as the URL spells them.
+Babel maps a file to one method only, so the file's own ``_()`` messages are extracted
+here too, by Babel's Python extractor (imported when Babel calls this, never by the app).
 """
 
 from __future__ import annotations
@@ -23,15 +23,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from explorer.state import LANGUAGE, Setting
+from explorer.state import Setting
 
-#: An option caption worth translating: words and spaces only.
-_WORDS = re.compile(r"[A-Za-z][A-Za-z ]*")
 #: A label worth translating has a word in it (``z0``, ``x1``, ``W[0,1]`` are symbols).
 _WORD = re.compile(r"[A-Za-z]{3,}")
-#: Settings whose options are not translated: each language is shown in its own name
-#: (explorer.i18n.LANGUAGES).
-UNTRANSLATED_OPTIONS = frozenset({LANGUAGE.key})
 
 
 def _module_name(path: Path) -> str:
@@ -57,16 +52,11 @@ def settings_of(module: Any) -> Iterator[tuple[str, Setting]]:
 
 
 def setting_messages(setting: Setting) -> Iterator[tuple[str, str]]:
-    """``(message, what)`` for the label, the help and every word option of ``setting``."""
+    """``(message, what)`` for the label and the help of ``setting``."""
     if _WORD.search(setting.label):
         yield setting.label, "label"
     if setting.help:
         yield setting.help, "help"
-    if setting.key in UNTRANSLATED_OPTIONS:
-        return
-    for option in setting.options:
-        if isinstance(option, str) and _WORDS.fullmatch(option):
-            yield option, "option (the caption only: the URL keeps the English word)"
 
 
 def _line_of(message: str, lines: list[str]) -> int:

@@ -24,29 +24,20 @@ def _raw_query_values(key: str) -> list[str]:
     return list(st.query_params.get_all(key))
 
 
-def option_caption(setting: Setting):
-    """The function that shows an option of ``setting`` on its widget, translated."""
-
-    def caption(option: Any) -> str:
-        return _(setting.format_option(option))
-
-    return caption
-
-
 def control(setting: Setting, container: Any = None, **kwargs: Any) -> Any:
     """Create the widget of ``setting`` bound to the URL, and return its value.
 
-    The label, the help and the option captions are shown in the session's language (the
-    spec holds them in English; explorer/i18n_extract.py extracts them). An ignored URL
-    value is recorded for :func:`show_url_notes`. Extra keyword arguments go to the
-    Streamlit widget (e.g. ``label_visibility``, or ``format_func`` for other captions).
+    The label and the help are shown in the session's language (the spec holds them in
+    English; explorer/i18n_extract.py extracts them). The options are shown as the URL
+    writes them (:meth:`Setting.format_option`), in every language: a bound widget writes
+    its caption into the URL, so a translated caption would change the link. An ignored
+    URL value is recorded for :func:`show_url_notes`. Extra keyword arguments go to the
+    Streamlit widget (e.g. ``label_visibility``).
     """
     where = container if container is not None else st
-    note = check_query(setting, _raw_query_values(setting.key))
-    if note:
-        st.session_state.setdefault(_NOTES_KEY, {})[setting.key] = note
+    note_ignored_url_value(setting)
     label = _(setting.label)
-    caption = kwargs.pop("format_func", None) or option_caption(setting)
+    caption = setting.format_option
     common = {"key": setting.key, "help": _(setting.help) if setting.help else None,
               "bind": "query-params"}
     common.update(kwargs)
@@ -83,6 +74,13 @@ def control(setting: Setting, container: Any = None, **kwargs: Any) -> Any:
         label, min_value=float(setting.min_value), max_value=float(setting.max_value),
         value=float(setting.default), step=float(setting.step), **common,
     )
+
+
+def note_ignored_url_value(setting: Setting) -> None:
+    """Record for :func:`show_url_notes` why the URL's value of ``setting`` is ignored, if it is."""
+    note = check_query(setting, _raw_query_values(setting.key))
+    if note:
+        st.session_state.setdefault(_NOTES_KEY, {})[setting.key] = note
 
 
 def follow_url(setting: Setting) -> None:

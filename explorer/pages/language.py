@@ -3,8 +3,12 @@
 The language comes from the selector's value, else the URL's ``lang``, else English; it is
 set for the running session at the top of every run (:func:`use_page_language`, called by
 :func:`explorer.pages.presentation.apply_page_look` before the page runs). The selector
-lives in the entry script, beside the presentation toggle, so it is on every page and is
-bound to the URL: a shared link opens in the sender's language and a page switch keeps it.
+lives in the entry script, beside the presentation toggle, so it is on every page.
+
+The selector shows each language in its own name, so it is not a ``bind="query-params"``
+widget (that would write ``lang=Deutsch``): it reads the URL itself (:func:`follow_url`)
+and writes the code back on every run, so a shared link opens in the sender's language and
+a page switch keeps it.
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from explorer import i18n, state
-from explorer.pages.controls import control, follow_url
+from explorer.i18n import _
+from explorer.pages.controls import follow_url, note_ignored_url_value
 
 
 def session_language() -> str:
@@ -50,5 +55,20 @@ def use_page_language() -> str:
 
 
 def language_selector() -> str:
-    """The language selector, each language in its own name; returns the chosen code."""
-    return control(state.LANGUAGE, format_func=i18n.LANGUAGES.__getitem__)
+    """The language selector, each language in its own name; returns the chosen code.
+
+    The URL's ``lang`` follows it: the code when it is not English, else nothing (an
+    invalid value is named in the page's notes and removed).
+    """
+    setting = state.LANGUAGE
+    note_ignored_url_value(setting)
+    lang = st.selectbox(
+        _(setting.label), options=list(setting.options), key=setting.key,
+        format_func=i18n.LANGUAGES.__getitem__, help=_(setting.help),
+    )
+    if lang == setting.default:
+        if setting.key in st.query_params:
+            del st.query_params[setting.key]
+    elif st.query_params.get_all(setting.key) != [lang]:
+        st.query_params[setting.key] = lang
+    return lang

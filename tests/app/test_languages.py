@@ -75,9 +75,10 @@ def shown_texts(at) -> list[str]:
                 value = getattr(proto, field, "")
                 if isinstance(value, str):
                     texts.append(value)
-    for kind in ("selectbox", "radio", "segmented_control"):
-        for element in at.get(kind):
-            texts += list(getattr(element, "options", []) or [])
+    # Options of URL-bound widgets are written as the URL spells them (explorer/pages/
+    # controls.py): only the unbound lesson question's answers are texts.
+    for element in at.get("radio"):
+        texts += list(element.options or [])
     return [text for text in texts if text]
 
 

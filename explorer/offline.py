@@ -22,6 +22,7 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
+from html import escape
 from typing import Any
 
 import numpy as np
@@ -78,12 +79,10 @@ _TEMPLATE = """<!DOCTYPE html>
 <body>
 <header class="offline-head">
 <h1>{title}</h1>
-<p>An offline copy of the softmax explorer: it runs in this browser with no server and no
-network. Move the controls with the mouse or the keyboard; the address (#…) keeps what you
-see, so a bookmark or a copied address reopens it.</p>
+<p>{intro}</p>
 </header>
 <div id="hash-note" class="hash-note" role="status" hidden></div>
-<section id="lesson" class="lesson" aria-label="Guided lesson" hidden></section>
+<section id="lesson" class="lesson" aria-label="{lesson_label}" hidden></section>
 <main id="view"></main>
 <script type="application/json" id="offline-data">{data}</script>
 <script type="module">{js}</script>
@@ -243,9 +242,17 @@ def offline_html(page: str, values: Mapping[str, Any], lesson: Lesson | None = N
             "lesson": None if lesson is None else lesson_data(lesson),
             "labels": offline_labels(),
         }
-        title = _(TITLES[page])
-    html = _TEMPLATE.format(csp=content_security_policy(js, css), title=title, css=css,
-                            data=json_for_script(data), js=js, lang=lang)
+        texts = {
+            "title": _(TITLES[page]),
+            "intro": _("An offline copy of the softmax explorer: it runs in this browser with "
+                       "no server and no network. Move the controls with the mouse or the "
+                       "keyboard; the address (#…) keeps what you see, so a bookmark or a "
+                       "copied address reopens it."),
+            "lesson_label": _("Guided lesson"),
+        }
+    html = _TEMPLATE.format(csp=content_security_policy(js, css), css=css,
+                            data=json_for_script(data), js=js, lang=lang,
+                            **{name: escape(text) for name, text in texts.items()})
     size = len(html.encode("utf-8"))
     if size > MAX_BYTES:
         raise ValueError(f"the offline file would be {size} bytes, over {MAX_BYTES}")

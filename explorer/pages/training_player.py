@@ -7,6 +7,9 @@ never changes, so Streamlit sends it once and then a reference, while the player
 message (resent with every new trajectory) carries only a small loader.
 The paused step comes back as the component's ``at`` state and goes through the
 ``Setting`` checks of ``at`` before it is used.
+
+``player_section`` lays out the player with its display options; the payloads it sends are
+cached beside it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,14 @@ from collections.abc import Callable
 import streamlit as st
 
 from explorer import state
+from explorer.figures import training_figs as figs
+from explorer.figures.style import CLASS_COLORS
+from explorer.pages.controls import control
+from explorer.pages.presentation import presenting
+from explorer.pages.training_cache import cached_data, cached_run
+from explorer.player_payload import player_payload, points_id, points_payload
+from explorer.training_run import DataSettings, Run, TrainSettings
+from explorer.training_view import csv_hash, run_label, trajectory_id
 from explorer.web.bundle import bundle, read
 
 #: The component's key; also the CSS class ``st-key-player`` that tests select on.
@@ -75,3 +86,79 @@ def sent_step() -> object:
 def mount_landscape(data: dict) -> None:
     """Show the landscape view (see explorer/web/landscape_view.js for ``data``)."""
     _LANDSCAPE(data=data, key=LANDSCAPE_KEY)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_points(data_settings: DataSettings, custom_hash: str, _custom_csv: str | None
+                  ) -> bytes:
+    return points_payload(cached_data(data_settings, custom_hash, _custom_csv))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def cached_payload(
+    data_settings: DataSettings, custom_hash: str, settings: tuple[TrainSettings, ...],
+    kinds: tuple[str, ...], show_test: bool, discrete: bool, at: int, trajectory: str,
+    _custom_csv: str | None, present: bool = False,
+) -> bytes:
+    data = cached_data(data_settings, custom_hash, _custom_csv)
+    runs = [cached_run(data_settings, custom_hash, each, _custom_csv) for each in settings]
+    labels = [run_label(each) + (" (2nd)" if index else "")
+              for index, each in enumerate(settings)]
+    points = cached_points(data_settings, custom_hash, _custom_csv)
+    return player_payload(
+        data, runs, labels=labels, health=list(kinds), show_test=show_test,
+        discrete=discrete, at=at, class_colors=CLASS_COLORS[: data.classes],
+        run_colors=figs.RUN_COLORS[: len(runs)], points=points_id(points),
+        trajectory=trajectory, present=present,
+    )
+
+
+def _take_player_step() -> None:
+    """The paused step from the browser: user input, so it goes through the ``at`` checks."""
+    step = checked_step(sent_step(), st.session_state.get("_player_steps", 1))
+    if step is not None:
+        st.session_state[state.STEP_AT.key] = step
+
+
+def _opening_step(run_key: tuple, steps_taken: int) -> int:
+    """The step the player opens at: the inspected step when this run first appears.
+
+    Later changes of ``at`` (the player's own pauses) keep the payload unchanged, so the
+    browser is not sent the trajectory again for them.
+    """
+    remembered = st.session_state.get("_player_open")
+    if remembered is not None and remembered[0] == run_key:
+        return remembered[1]
+    at = st.session_state.get(state.STEP_AT.key)
+    if at is None:
+        values = st.query_params.get_all(state.STEP_AT.key)
+        try:
+            at = state.resolve_query(state.STEP_AT, values)
+        except ValueError:
+            at = steps_taken
+    at = min(int(at), steps_taken)
+    st.session_state["_player_open"] = (run_key, at)
+    return at
+
+
+def player_section(data_settings: DataSettings, custom_csv: str | None,
+                   settings: list[TrainSettings], runs: list[tuple[str, Run]],
+                   kinds: list[str]) -> None:
+    """The player: regions of every run and the curves, with the display options."""
+    key = csv_hash(custom_csv)
+    options = st.columns([1.3, 1.4, 2.6], gap="medium", vertical_alignment="center")
+    with options[0]:
+        show_test = control(state.SHOW_TEST)
+    with options[1]:
+        discrete = control(state.DISCRETE)
+    with options[2]:
+        st.caption("Solid curves: training points; dashed: test points. Space plays or "
+                   "pauses, the arrow keys step, Home restarts.")
+    steps_taken = max(run.steps_taken for _, run in runs)
+    st.session_state["_player_steps"] = steps_taken
+    run_key = (data_settings, key, tuple(settings), show_test, discrete)
+    at = _opening_step(run_key, steps_taken)
+    payload = cached_payload(data_settings, key, tuple(settings), tuple(kinds), show_test,
+                             discrete, at, trajectory_id(data_settings, key, tuple(settings)),
+                             custom_csv, present=presenting())
+    mount(cached_points(data_settings, key, custom_csv), payload, _take_player_step)

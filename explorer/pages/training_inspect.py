@@ -1,0 +1,212 @@
+"""/training's inspect section: the model at one chosen step, seen through one panel at a
+time: the loss landscape (drawn in the browser, explorer/pages/training_player.py), who
+pulls the boundary, the per-example table with the confusion matrix, the downloads.
+
+The section is its own fragment: a change of the inspected step or panel reruns it alone.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+from explorer import chart_text, state
+from explorer.boundaries import boundary_lines
+from explorer.export import dataset_csv, reproduce_script, trajectory_csv
+from explorer.figures import training_figs as figs
+from explorer.landscape import landscape, project_path
+from explorer.pages.charts import show_chart
+from explorer.pages.controls import control
+from explorer.pages.training_cache import cached_data, cached_run
+from explorer.pages.training_player import mount_landscape
+from explorer.param_names import parse_param
+from explorer.training_run import (
+    TABLE_ROWS,
+    Data,
+    DataSettings,
+    Run,
+    TrainSettings,
+    confusion_matrix,
+    example_table,
+    initial_params,
+    predictions,
+    pulls,
+)
+from explorer.training_view import csv_hash, path_span, run_label, trajectory_id
+
+#: Grid points per side of the loss landscape.
+LANDSCAPE_RESOLUTION = 45
+
+
+@st.fragment
+def inspect_section(data_settings: DataSettings, custom_csv: str | None,
+                    first: TrainSettings, second: TrainSettings | None) -> None:
+    """The model at one chosen step, seen through one panel at a time."""
+    key = csv_hash(custom_csv)
+    data = cached_data(data_settings, key, custom_csv)
+    run = cached_run(data_settings, key, first, custom_csv)
+    st.subheader("Inspect one step", anchor=False)
+    top = st.columns([1, 1], gap="large", vertical_alignment="bottom")
+    with top[0]:
+        step = _step_control(run.steps_taken)
+    with top[1]:
+        view = control(state.VIEW)
+    if view == "Landscape":
+        other = (cached_run(data_settings, key, second, custom_csv) if second is not None
+                 else None)
+        settings = (first,) + ((second,) if second is not None else ())
+        landscape_panel(data, run, step, other, trajectory_id(data_settings, key, settings))
+    elif view == "Pulls":
+        pulls_panel(data, run, step)
+    elif view == "Examples":
+        examples_panel(data, run, step)
+    else:
+        downloads_panel(data_settings, custom_csv, first)
+
+
+def _step_control(steps_taken: int) -> int:
+    """The inspected step, 0..steps taken; it stays on the last step while it was there."""
+    high = max(steps_taken, 1)  # a slider needs min < max
+    key, previous_high = state.STEP_AT.key, st.session_state.get("_at_high")
+    if key in st.session_state:
+        current = st.session_state[key]
+        if current > high or (current == previous_high and previous_high != high):
+            st.session_state[key] = high
+    st.session_state["_at_high"] = high
+    return min(control(state.STEP_AT.with_range(max_value=high)), steps_taken)
+
+
+def _landscape_params(data: Data) -> tuple[str, str]:
+    dim, k = data.dim, data.classes
+    names = [f"W[{r},{c}]" for r in range(dim) for c in range(k)] + [f"b[{c}]" for c in range(k)]
+    return (control(state.LANDSCAPE_X.with_options(names)),
+            control(state.LANDSCAPE_Y.with_options(names)))
+
+
+
+def landscape_panel(data: Data, run: Run, step: int, other: Run | None,
+                    trajectory: str) -> None:
+    """The loss over two parameters at ``step``, drawn in the browser with the paths of
+    the runs (read from the player's ``trajectory``) and the player's marker."""
+    chart, side = st.columns([5, 2], gap="large")
+    with side:
+        px, py = _landscape_params(data)
+        note = st.empty()
+    if px == py:
+        note.warning("Pick two different parameters for the landscape.", icon=":material/info:")
+        return
+    params = (px, py)
+    paths = [(run_label(run.settings), project_path(run.trajectory.W, run.trajectory.b, params))]
+    if other is not None:
+        paths.append((run_label(other.settings) + " (2nd)",
+                      project_path(other.trajectory.W, other.trajectory.b, params)))
+    centre, half = path_span([path for _, path in paths])
+    try:
+        grid = landscape(run.trajectory.W[step], run.trajectory.b[step], data.F_train,
+                         data.y_train, params=params, center=centre, span=half,
+                         resolution=LANDSCAPE_RESOLUTION, reg=run.settings.reg)
+    except ValueError as error:
+        note.warning(f"The landscape cannot be drawn here: {error}.", icon=":material/info:")
+        return
+    with chart:
+        mount_landscape({
+            **figs.landscape_picture(grid),
+            "params": [list(parse_param(name)) for name in params],
+            "slice": step, "at_point": [float(v) for v in paths[0][1][step]],
+            "runs": [label for label, _ in paths],
+            "colors_runs": list(figs.RUN_COLORS[: len(paths)]),
+            "trajectory": trajectory,
+        })
+    text = (f"The loss as {px} and {py} vary, with every other weight and bias frozen at "
+            f"step {step}: exact for that step only. The line is the optimiser's path in "
+            "these two coordinates, from the start to the end; the ring is the step of "
+            "the slice and the yellow dot follows the player.")
+    if other is not None:
+        text += (" The second path is drawn on the same slice, although its other "
+                 "parameters differ.")
+    note.caption(text)
+
+
+def pulls_panel(data: Data, run: Run, step: int) -> None:
+    chart, side = st.columns([5, 2], gap="large")
+    with side:
+        k = control(state.PULL_CLASS.with_range(max_value=data.classes - 1))
+        st.caption(
+            f"Each arrow is −(p_{k} − y_{k})·x for one training point: the (x1, x2) part of "
+            f"that point's term in −∂L/∂w_{k}, i.e. where one descent step moves w_{k} "
+            f"because of it. Points of class {k} pull w_{k} towards themselves, the others "
+            "push it away, each in proportion to how wrong the model still is about them: "
+            "confident, correct points barely pull. The thick arrow from the origin is their "
+            "mean, the data part of the step. Arrows are drawn at half scale, the same at "
+            "every step, so they shrink as the model converges."
+        )
+    result = pulls(data, run, step, k)
+    W, b = run.trajectory.W[step], run.trajectory.b[step]
+    lines = boundary_lines(W, b, data.features, data.bounds)
+    with chart:
+        show_chart(figs.pulls_figure(result, k, lines, data.bounds), key="pulls",
+                   alt=f"Arrows: how each training point pulls the weights of class {k} at "
+                       f"step {step}, over the decision boundaries.")
+
+
+def examples_panel(data: Data, run: Run, step: int) -> None:
+    left, right = st.columns([5, 2], gap="large")
+    total = data.X_train.shape[0]
+    pages = max(1, math.ceil(total / TABLE_ROWS))
+    with right:
+        order = control(state.TABLE_ORDER)
+        page = control(state.TABLE_PAGE.with_range(max_value=max(pages, 2)))
+        page = min(page, pages)
+    with left:
+        first = (page - 1) * TABLE_ROWS
+        shown = min(TABLE_ROWS, total - first)
+        st.markdown(f"**Training points {first + 1}–{first + shown} of {total} ({order}) at "
+                    f"step {step}**: scores s, probabilities p and loss −log p_y")
+        table = example_table(data, run, step, order=order, page=page - 1)
+        st.dataframe(pd.DataFrame(table), height=360, key="examples", hide_index=True,
+                     column_config={name: st.column_config.NumberColumn(format="%.3f")
+                                    for name in table
+                                    if name not in ("point", "y", "predicted")})
+    with right:
+        split = "test" if data.y_test.size else "train"
+        y_true, y_pred = predictions(data, run, step, split)
+        st.markdown(f"**Confusion matrix on the {split} points at step {step}**")
+        matrix = confusion_matrix(y_true, y_pred, data.classes)
+        show_chart(figs.confusion_figure(matrix), key="confusion",
+                   alt=chart_text.matrix_text("the confusion matrix", matrix, rows="true class",
+                                              columns="predicted class", decimals=0))
+
+
+def downloads_panel(data_settings: DataSettings, custom_csv: str | None,
+                    first: TrainSettings) -> None:
+    key = csv_hash(custom_csv)
+
+    def data():
+        return cached_data(data_settings, key, custom_csv)
+
+    def run():
+        return cached_run(data_settings, key, first, custom_csv)
+
+    def script() -> str:
+        d = data()
+        W0, b0 = initial_params(d.dim, d.classes, first.init)
+        return reproduce_script(d, data_settings, first, W0, b0)
+
+    columns = st.columns(3, gap="medium")
+    with columns[0]:
+        st.download_button("Trajectory (CSV)", data=lambda: trajectory_csv(data(), run()),
+                           file_name="trajectory.csv", mime="text/csv", key="get_trajectory",
+                           icon=":material/timeline:", on_click="ignore")
+        st.caption("Step, train/test loss and accuracy, and every weight and bias.")
+    with columns[1]:
+        st.download_button("Dataset (CSV)", data=lambda: dataset_csv(data()),
+                           file_name="dataset.csv", mime="text/csv", key="get_dataset",
+                           icon=":material/table:", on_click="ignore")
+        st.caption("x1, x2, label: upload it back as your own data.")
+    with columns[2]:
+        st.download_button("Python script", data=script, file_name="softmax_run.py",
+                           mime="text/x-python", key="get_script", icon=":material/code:",
+                           on_click="ignore")
+        st.caption("numpy only: repeats this run exactly and prints the final loss.")

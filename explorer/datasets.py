@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from explorer.i18n import N_
 from explorer.numerics import feature_map
 from explorer.points_csv import MAX_CLASSES, MAX_ROWS, parse_points
 from explorer.validation import as_float_array, bounded_integer
@@ -97,7 +98,7 @@ class DatasetSpec:
         ``np.random.Generator`` ``rng``. Use :func:`make_dataset` for checked arguments,
         balanced classes, shuffling and noise.
     description : str
-        One line for learners.
+        One line for learners (an English message, translated where it is shown).
     min_classes, max_classes : int
         The allowed numbers of classes K (inclusive).
     linearly_separable : bool
@@ -115,35 +116,36 @@ class DatasetSpec:
 DATASETS: dict[str, DatasetSpec] = {
     "blobs": DatasetSpec(
         _blobs,
-        "Round clouds of points, one per class, spaced on a circle: straight lines separate them.",
+        N_("Round clouds of points, one per class, spaced on a circle: straight lines "
+           "separate them."),
         2,
         6,
         True,
     ),
     "spiral": DatasetSpec(
         _spiral,
-        "Arms that wind around the centre: no straight line can follow them.",
+        N_("Arms that wind around the centre: no straight line can follow them."),
         2,
         6,
         False,
     ),
     "xor": DatasetSpec(
         _xor,
-        "Two classes in opposite quadrants: no single line works, but the feature x1*x2 does.",
+        N_("Two classes in opposite quadrants: no single line works, but the feature x1*x2 does."),
         2,
         2,
         False,
     ),
     "circles": DatasetSpec(
         _circles,
-        "Rings around the same centre: x1^2 + x2^2 separates them, straight lines cannot.",
+        N_("Rings around the same centre: x1^2 + x2^2 separates them, straight lines cannot."),
         2,
         6,
         False,
     ),
     "moons": DatasetSpec(
         _moons,
-        "Two interleaved half moons: almost, but not quite, separable by a straight line.",
+        N_("Two interleaved half moons: almost, but not quite, separable by a straight line."),
         2,
         2,
         False,

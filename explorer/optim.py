@@ -37,18 +37,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from explorer.i18n import N_
 from explorer.losses import check_model_and_data, loss_and_grad_unchecked, loss_unchecked
 from explorer.validation import bounded_integer, non_negative_scalar, positive_scalar
 
 OPTIMIZERS: tuple[str, ...] = ("gd", "sgd", "momentum", "nesterov", "adam", "rmsprop")
 
+#: One line per optimizer for learners (English messages, translated where they are shown).
 OPTIMIZER_DESCRIPTIONS: dict[str, str] = {
-    "gd": "Gradient descent: step downhill along the full-data gradient, scaled by lr.",
-    "sgd": "Stochastic gradient descent: the same step, using a random mini-batch each time.",
-    "momentum": "Momentum: keep a running sum of past gradients so steps build up speed.",
-    "nesterov": "Nesterov momentum: like momentum, but it looks one step ahead before stepping.",
-    "adam": "Adam: per-parameter steps from running averages of the gradient and its square.",
-    "rmsprop": "RMSprop: divide each step by a running average of that parameter's gradient size.",
+    "gd": N_("Gradient descent: step downhill along the full-data gradient, scaled by lr."),
+    "sgd": N_("Stochastic gradient descent: the same step, using a random mini-batch each time."),
+    "momentum": N_("Momentum: keep a running sum of past gradients so steps build up speed."),
+    "nesterov": N_("Nesterov momentum: like momentum, but it looks one step ahead before "
+                   "stepping."),
+    "adam": N_("Adam: per-parameter steps from running averages of the gradient and its square."),
+    "rmsprop": N_("RMSprop: divide each step by a running average of that parameter's "
+                  "gradient size."),
 }
 
 MAX_STEPS = 100_000

@@ -29,8 +29,11 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
+from collections.abc import Mapping
 
 import numpy as np
+
+from explorer.view_labels import player_words
 
 #: The largest value of the uint16 point coordinates.
 QUANT = 65535
@@ -111,7 +114,7 @@ def points_id(points: bytes) -> str:
 
 def player_payload(data, runs, *, labels, health, show_test: bool, discrete: bool,
                    at: int, class_colors, run_colors, points: str, trajectory: str,
-                   present: bool = False) -> bytes:
+                   present: bool = False, words: Mapping[str, str] | None = None) -> bytes:
     """Everything the player draws, for one or two runs on the same data.
 
     Parameters
@@ -135,6 +138,9 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
         An id of these runs, by which the landscape view finds the trajectory.
     present : bool
         Larger text for a projector.
+    words : mapping, optional
+        Every text the player shows (:func:`explorer.view_labels.player_words`); by default
+        those of the current language.
 
     Returns
     -------
@@ -161,6 +167,7 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
         "runs": described, "show_test": bool(show_test), "discrete": bool(discrete),
         "at": int(at), "present": bool(present), "points": points,
         "trajectory": trajectory,
+        "words": dict(player_words() if words is None else words),
         "class_colors": list(class_colors), "run_colors": list(run_colors),
     }
     return encode(header, arrays)

@@ -11,6 +11,7 @@ import hashlib
 import numpy as np
 
 from explorer.datasets import DATASETS
+from explorer.i18n import _
 from explorer.training_run import DataSettings, TrainSettings
 
 
@@ -19,9 +20,11 @@ def csv_hash(text: str | None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16] if text else ""
 
 
-def run_label(settings: TrainSettings) -> str:
-    """A run's name in legends and messages, e.g. ``"gd, lr 0.5"``."""
-    return f"{settings.optimizer}, lr {settings.lr:g}"
+def run_label(settings: TrainSettings, index: int = 0) -> str:
+    """A run's name in legends and messages, e.g. ``"gd, lr 0.5"``; the second run of a
+    comparison (``index`` 1) is ``"momentum, lr 0.1 (2nd)"``."""
+    label = f"{settings.optimizer}, lr {settings.lr:g}"
+    return _("{run} (2nd)").format(run=label) if index else label
 
 
 def format_loss(value: float) -> str:
@@ -32,14 +35,17 @@ def format_loss(value: float) -> str:
 def dataset_note(dataset: str, features: str) -> str:
     """One caption under the data controls: the dataset, and a hint about features."""
     if dataset == "custom":
-        text = "Your own points: upload a CSV or edit the table below."
+        text = _("Your own points: upload a CSV or edit the table below.")
     else:
-        text = DATASETS[dataset].description
+        text = _(DATASETS[dataset].description)
     if features == "quadratic":
-        text += " Quadratic features (x1², x2², x1·x2) let the boundaries curve."
+        hint = _("Quadratic features (x1², x2², x1·x2) let the boundaries curve.")
     elif dataset in ("circles", "xor"):
-        text += " Try features = quadratic."
-    return text
+        hint = _("Try features = quadratic.")
+    else:
+        return text
+    # Translators: a dataset's description, then a hint about the features.
+    return _("{text} {hint}").format(text=text, hint=hint)
 
 
 def path_span(paths) -> tuple[tuple[float, float], float]:

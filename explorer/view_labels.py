@@ -1,4 +1,5 @@
-"""Every text the live views of /softmax and /weights show, in the session's language.
+"""Every text the live views show (/softmax, /weights, the /training player and landscape,
+the offline page), in the session's language.
 
 The views (explorer/web/softmax_view.js, weights_view.js, and the charts they draw) hold no
 words of their own: the page sends these texts as ``data.labels`` (explorer/pages/live.py)
@@ -82,6 +83,51 @@ def weights_labels() -> dict:
                           "large and every other class is wrongly 0."),
         "correctNote": _("Correct: ∂p_j/∂W[i][k] = p_j (δ_jk − p_k) x_i."),
         "chart": chart_words(),
+    }
+
+
+def player_words() -> dict:
+    """The texts of the /training player (explorer/web/training_player.js)."""
+    return {
+        "player": _("training player: Space plays or pauses, arrow keys step"),
+        "toolbar": _("player"),
+        "restart": _("↺ Restart"),
+        "restartTitle": _("Restart from step 0 (Home)"),
+        "back": "◀",
+        "backTitle": _("Step back (←)"),
+        "play": _("▶ Play"),
+        "pause": _("❚❚ Pause"),
+        "playTitle": _("Play or pause (Space)"),
+        "forward": "▶|",
+        "forwardTitle": _("Step forward (→)"),
+        "scrub": _("step"),
+        "speed": _("speed "),
+        "speedLabel": _("steps per second"),
+        "speedOption": _("{speed} steps/s"),
+        "counter": _("step {step} / {last}"),
+        "stopped": _("{run} stopped at step {steps}."),
+        "regions": _("Decision regions of {run} at step {step} of {steps}, {count} classes, "
+                     "training loss {loss}. {classes}."),
+        "regionClass": _("class {k}: w = ({w}), b = {b}"),
+        "curvesLabel": _("loss and accuracy against step"),
+        "curves": _("Loss and accuracy against step, marker at step {step}. {runs}."),
+        "curveRun": _("{run}: loss {first} at step 0, {now} at step {step}, {last} at step "
+                      "{steps}"),
+        "marker": _("step {step}"),
+        "stepAxis": _("step"),
+        "lossAxis": _("loss"),
+        "lossLogAxis": _("loss (log)"),
+        "accuracyAxis": _("accuracy"),
+    }
+
+
+def landscape_words() -> dict:
+    """The texts of the /training landscape (explorer/web/landscape_view.js)."""
+    return {
+        "label": _("loss over {x} and {y}"),
+        "start": _("start"),
+        "end": _("end"),
+        "endOf": _("end {number}"),
     }
 
 

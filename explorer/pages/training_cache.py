@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from explorer.i18n import _
 from explorer.training_run import (
     Data,
     DataSettings,
@@ -38,13 +39,15 @@ def cached_run(
         return compute_run(data, settings)
     # A long run: the bar is created inside the cached function, so a cache hit replays
     # it (a few tiny messages) and it is emptied again at the end.
-    bar = st.progress(0.0, text=f"Training {settings.optimizer} for {settings.steps} steps…")
+    bar = st.progress(0.0, text=_("Training {optimizer} for {steps} steps…").format(
+        optimizer=settings.optimizer, steps=settings.steps))
     shown = [0.0]
 
     def report(fraction: float) -> None:
         if fraction - shown[0] >= 0.1 or fraction >= 1.0:
             shown[0] = fraction
-            bar.progress(min(fraction, 1.0), text=f"Training… {fraction:.0%}")
+            bar.progress(min(fraction, 1.0), text=_("Training… {percent}").format(
+                percent=f"{fraction:.0%}"))
 
     run = compute_run(data, settings, progress=report)
     bar.empty()

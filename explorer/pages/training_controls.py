@@ -13,6 +13,7 @@ import streamlit as st
 
 from explorer import state
 from explorer import training_health as health
+from explorer.i18n import _
 from explorer.optim import OPTIMIZER_DESCRIPTIONS
 from explorer.pages.controls import control
 from explorer.pages.presentation import presenting, secondary_panel
@@ -59,7 +60,7 @@ def _train_controls(stacked: bool = False) -> tuple[TrainSettings, TrainSettings
             batch = control(state.BATCH, disabled=not uses_batches)
         if not compare:
             with row2[1]:
-                st.caption(OPTIMIZER_DESCRIPTIONS[optimizer])
+                st.caption(_(OPTIMIZER_DESCRIPTIONS[optimizer]))
     first = TrainSettings(optimizer=optimizer, lr=lr, steps=steps, reg=reg, batch=batch,
                           init=init)
     second = None
@@ -95,7 +96,7 @@ def _health_message(label: str, run: Run, verdict: health.Health, suggested: flo
                           optimizer=settings.optimizer, scale=scale,
                           diverged_at=run.diverged_at, suggested=suggested)
     if verdict.kind == "diverged":
-        st.error(f"**{label}** {text}", icon=":material/error:")
+        st.error(f"**{label}** {text}", icon=":material/error:")  # text: translated
     else:
         st.warning(f"**{label}** {text}", icon=":material/ssid_chart:")
 
@@ -110,17 +111,18 @@ def _metrics(data: Data, runs: list[tuple[str, Run]]) -> None:
                 st.markdown(f"**{label}**")
             cells = iter(st.columns([1.1, 1, 1, 0.8, 1.1], gap="small"))
             next(cells).metric(
-                "final train loss", format_loss(run.final_loss),
-                help=f"Exactly {run.final_loss!r}: the regularised training loss after "
-                f"{run.steps_taken} steps.")
-            next(cells).metric("train accuracy", f"{run.train_accuracy[-1]:.1%}")
+                _("final train loss"), format_loss(run.final_loss),
+                help=_("Exactly {loss}: the regularised training loss after "
+                       "{steps} steps.").format(loss=repr(run.final_loss),
+                                                steps=run.steps_taken))
+            next(cells).metric(_("train accuracy"), f"{run.train_accuracy[-1]:.1%}")
             test_cell = next(cells)
             if run.test_accuracy.size:
-                test_cell.metric("test accuracy", f"{run.test_accuracy[-1]:.1%}")
-            next(cells).metric("steps taken", f"{run.steps_taken}")
+                test_cell.metric(_("test accuracy"), f"{run.test_accuracy[-1]:.1%}")
+            next(cells).metric(_("steps taken"), f"{run.steps_taken}")
             points = next(cells)
             if index == 0:
-                points.metric("points (train / test)",
+                points.metric(_("points (train / test)"),
                               f"{data.X_train.shape[0]} / {data.X_test.shape[0]}")
 
 
@@ -140,8 +142,7 @@ def training_section(data_settings: DataSettings, custom_csv: str | None) -> Non
     key = csv_hash(custom_csv)
     data = cached_data(data_settings, key, custom_csv)
     settings = [first] + ([second] if second is not None else [])
-    runs = [(run_label(each) + (" (2nd)" if index else ""),
-             cached_run(data_settings, key, each, custom_csv))
+    runs = [(run_label(each, index), cached_run(data_settings, key, each, custom_csv))
             for index, each in enumerate(settings)]
     verdicts = [cached_health(data_settings, key, each, custom_csv) for each in settings]
     # The messages and metrics sit above the player but are sent after it: the regions
@@ -154,6 +155,6 @@ def training_section(data_settings: DataSettings, custom_csv: str | None) -> Non
         for (label, run), (verdict, suggested) in zip(runs, verdicts, strict=True):
             if not verdict.ok:
                 _health_message(label, run, verdict, suggested, data_settings.scale)
-        with secondary_panel("Loss, accuracy and steps"):
+        with secondary_panel(_("Loss, accuracy and steps")):
             _metrics(data, runs)
     inspect_section(data_settings, custom_csv, first, second)

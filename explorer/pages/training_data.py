@@ -15,6 +15,7 @@ import streamlit as st
 from explorer import state
 from explorer.datasets import DATASETS
 from explorer.export import points_csv
+from explorer.i18n import _
 from explorer.pages.controls import control
 from explorer.state import plain_text
 from explorer.training_run import DataSettings, make_data, parse_custom_points
@@ -52,19 +53,19 @@ def custom_points_section() -> str:
     left, right = st.columns([2, 3], gap="medium")
     with left:
         uploaded = st.file_uploader(
-            "Upload a CSV of x1, x2, label", type=["csv", "txt"], key="upload",
-            help="One point per line; labels are class numbers 0..5; at most 5000 rows.",
+            _("Upload a CSV of x1, x2, label"), type=["csv", "txt"], key="upload",
+            help=_("One point per line; labels are class numbers 0..5; at most 5000 rows."),
         )
         _take_upload(uploaded)
         error = st.session_state.get("upload_error")
         if error:
             name, reason = (plain_text(part, limit=80) for part in error)
-            st.error(f"**{name}** was not used: {reason}. The previous points are kept.",
-                     icon=":material/error:")
-        st.caption(
+            st.error(_("**{name}** was not used: {reason}. The previous points are kept.").format(
+                name=name, reason=reason), icon=":material/error:")
+        st.caption(_(
             "Your points stay in this browser session; a shared link cannot carry them. "
             "Download the dataset CSV (Downloads panel) to share them."
-        )
+        ))
     with right:
         _edit_points()
     return st.session_state["custom_csv"]
@@ -111,9 +112,10 @@ def _edit_points() -> None:
     try:
         X, y = parse_custom_points(text)
     except ValueError as error:
-        message = str(error).replace("line ", "row ", 1)
-        st.error(f"The table was not used: {plain_text(message)}. The previous points are "
-                 "kept.", icon=":material/error:")
+        # Translators: "line" as in the CSV errors ("line 3: ..."), and what a table has.
+        message = str(error).replace(_("line "), _("row "), 1)
+        st.error(_("The table was not used: {reason}. The previous points are kept.").format(
+            reason=plain_text(message)), icon=":material/error:")
         return
     st.session_state["custom_csv"] = points_csv(X, y)
 
@@ -121,7 +123,7 @@ def _edit_points() -> None:
 def data_section() -> tuple[DataSettings, str | None]:
     """The data controls, in the sidebar; returns the settings and the learner's CSV."""
     with st.sidebar:
-        st.subheader("Data", anchor=False)
+        st.subheader(_("Data"), anchor=False)
         dataset = control(state.DATASET)
         custom = dataset == "custom"
         # The classes control comes second but is made last: for the learner's own points
@@ -135,7 +137,7 @@ def data_section() -> tuple[DataSettings, str | None]:
         scale = control(state.FEATURE_SCALE)
     custom_csv = custom_classes = None
     if custom:
-        with st.expander("Your points", expanded=True, icon=":material/edit_note:"):
+        with st.expander(_("Your points"), expanded=True, icon=":material/edit_note:"):
             custom_csv = custom_points_section()
         custom_classes = int(parse_custom_points(custom_csv)[1].max()) + 1
     with st.sidebar:

@@ -16,6 +16,7 @@ from explorer import chart_text, state
 from explorer.boundaries import boundary_lines
 from explorer.export import dataset_csv, reproduce_script, trajectory_csv
 from explorer.figures import training_figs as figs
+from explorer.i18n import _
 from explorer.landscape import landscape, project_path
 from explorer.pages.charts import show_chart
 from explorer.pages.controls import control
@@ -47,7 +48,7 @@ def inspect_section(data_settings: DataSettings, custom_csv: str | None,
     key = csv_hash(custom_csv)
     data = cached_data(data_settings, key, custom_csv)
     run = cached_run(data_settings, key, first, custom_csv)
-    st.subheader("Inspect one step", anchor=False)
+    st.subheader(_("Inspect one step"), anchor=False)
     top = st.columns([1, 1], gap="large", vertical_alignment="bottom")
     with top[0]:
         step = _step_control(run.steps_taken)
@@ -95,12 +96,13 @@ def landscape_panel(data: Data, run: Run, step: int, other: Run | None,
         px, py = _landscape_params(data)
         note = st.empty()
     if px == py:
-        note.warning("Pick two different parameters for the landscape.", icon=":material/info:")
+        note.warning(_("Pick two different parameters for the landscape."),
+                     icon=":material/info:")
         return
     params = (px, py)
     paths = [(run_label(run.settings), project_path(run.trajectory.W, run.trajectory.b, params))]
     if other is not None:
-        paths.append((run_label(other.settings) + " (2nd)",
+        paths.append((run_label(other.settings, 1),
                       project_path(other.trajectory.W, other.trajectory.b, params)))
     centre, half = path_span([path for _, path in paths])
     try:
@@ -108,7 +110,8 @@ def landscape_panel(data: Data, run: Run, step: int, other: Run | None,
                          data.y_train, params=params, center=centre, span=half,
                          resolution=LANDSCAPE_RESOLUTION, reg=run.settings.reg)
     except ValueError as error:
-        note.warning(f"The landscape cannot be drawn here: {error}.", icon=":material/info:")
+        note.warning(_("The landscape cannot be drawn here: {reason}.").format(reason=error),
+                     icon=":material/info:")
         return
     with chart:
         mount_landscape({
@@ -119,36 +122,40 @@ def landscape_panel(data: Data, run: Run, step: int, other: Run | None,
             "colors_runs": list(figs.RUN_COLORS[: len(paths)]),
             "trajectory": trajectory,
         })
-    text = (f"The loss as {px} and {py} vary, with every other weight and bias frozen at "
-            f"step {step}: exact for that step only. The line is the optimiser's path in "
-            "these two coordinates, from the start to the end; the ring is the step of "
-            "the slice and the yellow dot follows the player.")
-    if other is not None:
-        text += (" The second path is drawn on the same slice, although its other "
-                 "parameters differ.")
-    note.caption(text)
+    if other is None:
+        text = _("The loss as {x} and {y} vary, with every other weight and bias frozen at "
+                 "step {step}: exact for that step only. The line is the optimiser's path in "
+                 "these two coordinates, from the start to the end; the ring is the step of "
+                 "the slice and the yellow dot follows the player.")
+    else:
+        text = _("The loss as {x} and {y} vary, with every other weight and bias frozen at "
+                 "step {step}: exact for that step only. The line is the optimiser's path in "
+                 "these two coordinates, from the start to the end; the ring is the step of "
+                 "the slice and the yellow dot follows the player. The second path is drawn "
+                 "on the same slice, although its other parameters differ.")
+    note.caption(text.format(x=px, y=py, step=step))
 
 
 def pulls_panel(data: Data, run: Run, step: int) -> None:
     chart, side = st.columns([5, 2], gap="large")
     with side:
         k = control(state.PULL_CLASS.with_range(max_value=data.classes - 1))
-        st.caption(
-            f"Each arrow is −(p_{k} − y_{k})·x for one training point: the (x1, x2) part of "
-            f"that point's term in −∂L/∂w_{k}, i.e. where one descent step moves w_{k} "
-            f"because of it. Points of class {k} pull w_{k} towards themselves, the others "
+        st.caption(_(
+            "Each arrow is −(p_{k} − y_{k})·x for one training point: the (x1, x2) part of "
+            "that point's term in −∂L/∂w_{k}, i.e. where one descent step moves w_{k} "
+            "because of it. Points of class {k} pull w_{k} towards themselves, the others "
             "push it away, each in proportion to how wrong the model still is about them: "
             "confident, correct points barely pull. The thick arrow from the origin is their "
             "mean, the data part of the step. Arrows are drawn at half scale, the same at "
             "every step, so they shrink as the model converges."
-        )
+        ).format(k=k))
     result = pulls(data, run, step, k)
     W, b = run.trajectory.W[step], run.trajectory.b[step]
     lines = boundary_lines(W, b, data.features, data.bounds)
     with chart:
         show_chart(figs.pulls_figure(result, k, lines, data.bounds), key="pulls",
-                   alt=f"Arrows: how each training point pulls the weights of class {k} at "
-                       f"step {step}, over the decision boundaries.")
+                   alt=_("Arrows: how each training point pulls the weights of class {k} at "
+                         "step {step}, over the decision boundaries.").format(k=k, step=step))
 
 
 def examples_panel(data: Data, run: Run, step: int) -> None:
@@ -162,21 +169,28 @@ def examples_panel(data: Data, run: Run, step: int) -> None:
     with left:
         first = (page - 1) * TABLE_ROWS
         shown = min(TABLE_ROWS, total - first)
-        st.markdown(f"**Training points {first + 1}–{first + shown} of {total} ({order}) at "
-                    f"step {step}**: scores s, probabilities p and loss −log p_y")
+        st.markdown(_("**Training points {first}–{last} of {total} ({order}) at "
+                      "step {step}**: scores s, probabilities p and loss −log p_y").format(
+            first=first + 1, last=first + shown, total=total, order=order, step=step))
         table = example_table(data, run, step, order=order, page=page - 1)
-        st.dataframe(pd.DataFrame(table), height=360, key="examples", hide_index=True,
-                     column_config={name: st.column_config.NumberColumn(format="%.3f")
+        headers = {"point": _("point"), "loss": _("loss"), "predicted": _("predicted")}
+        st.dataframe(pd.DataFrame(table).rename(columns=headers), height=360, key="examples",
+                     hide_index=True,
+                     column_config={headers.get(name, name):
+                                    st.column_config.NumberColumn(format="%.3f")
                                     for name in table
                                     if name not in ("point", "y", "predicted")})
     with right:
         split = "test" if data.y_test.size else "train"
         y_true, y_pred = predictions(data, run, step, split)
-        st.markdown(f"**Confusion matrix on the {split} points at step {step}**")
+        heading = (_("**Confusion matrix on the test points at step {step}**") if data.y_test.size
+                   else _("**Confusion matrix on the train points at step {step}**"))
+        st.markdown(heading.format(step=step))
         matrix = confusion_matrix(y_true, y_pred, data.classes)
         show_chart(figs.confusion_figure(matrix), key="confusion",
-                   alt=chart_text.matrix_text("the confusion matrix", matrix, rows="true class",
-                                              columns="predicted class", decimals=0))
+                   alt=chart_text.matrix_text(_("the confusion matrix"), matrix,
+                                              rows=_("true class"), columns=_("predicted class"),
+                                              decimals=0))
 
 
 def downloads_panel(data_settings: DataSettings, custom_csv: str | None,
@@ -196,17 +210,17 @@ def downloads_panel(data_settings: DataSettings, custom_csv: str | None,
 
     columns = st.columns(3, gap="medium")
     with columns[0]:
-        st.download_button("Trajectory (CSV)", data=lambda: trajectory_csv(data(), run()),
+        st.download_button(_("Trajectory (CSV)"), data=lambda: trajectory_csv(data(), run()),
                            file_name="trajectory.csv", mime="text/csv", key="get_trajectory",
                            icon=":material/timeline:", on_click="ignore")
-        st.caption("Step, train/test loss and accuracy, and every weight and bias.")
+        st.caption(_("Step, train/test loss and accuracy, and every weight and bias."))
     with columns[1]:
-        st.download_button("Dataset (CSV)", data=lambda: dataset_csv(data()),
+        st.download_button(_("Dataset (CSV)"), data=lambda: dataset_csv(data()),
                            file_name="dataset.csv", mime="text/csv", key="get_dataset",
                            icon=":material/table:", on_click="ignore")
-        st.caption("x1, x2, label: upload it back as your own data.")
+        st.caption(_("x1, x2, label: upload it back as your own data."))
     with columns[2]:
-        st.download_button("Python script", data=script, file_name="softmax_run.py",
+        st.download_button(_("Python script"), data=script, file_name="softmax_run.py",
                            mime="text/x-python", key="get_script", icon=":material/code:",
                            on_click="ignore")
-        st.caption("numpy only: repeats this run exactly and prints the final loss.")
+        st.caption(_("numpy only: repeats this run exactly and prints the final loss."))

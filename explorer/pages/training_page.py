@@ -18,6 +18,7 @@ explorer/pages/training_cache.py.
 from __future__ import annotations
 
 from explorer.guided.page_settings import PAGE_SETTINGS
+from explorer.i18n import N_
 from explorer.pages.controls import lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
 from explorer.pages.training_controls import training_section
@@ -25,7 +26,7 @@ from explorer.pages.training_data import data_section
 
 SETTINGS = PAGE_SETTINGS["training"]
 
-EXPLANATION = """
+EXPLANATION = N_("""
 **The model.** Each point x = (x1, x2) gets one score per class, s_k = x·w_k + b_k, and
 softmax turns the scores into probabilities. Training minimises the mean cross-entropy
 −log p_y over the training points (plus ½·reg·ΣW²) by following its gradient
@@ -61,13 +62,13 @@ test points. Training loss that keeps falling while the test loss rises is overf
 weights with every other parameter frozen at that step, and the optimiser's path drawn on
 it; **pulls** shows every point's share x·(p_k − y_k) of the gradient of one class's weights;
 **examples** lists scores, probabilities and loss per point, and the test confusion matrix.
-"""
+""")
 
 guided_lesson("training")
 notes_slot = lesson_header(
-    "Training by gradient descent",
-    "Train a softmax classifier on 2D points and watch gradient descent move the decision "
-    "boundaries, step by step.",
+    N_("Training by gradient descent"),
+    N_("Train a softmax classifier on 2D points and watch gradient descent move the decision "
+       "boundaries, step by step."),
     EXPLANATION, SETTINGS,
 )
 data_settings, custom_csv = data_section()

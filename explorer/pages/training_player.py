@@ -21,12 +21,14 @@ import streamlit as st
 from explorer import state
 from explorer.figures import training_figs as figs
 from explorer.figures.style import CLASS_COLORS
+from explorer.i18n import _, current_language
 from explorer.pages.controls import control
 from explorer.pages.presentation import presenting
 from explorer.pages.training_cache import cached_data, cached_run
 from explorer.player_payload import player_payload, points_id, points_payload
 from explorer.training_run import DataSettings, Run, TrainSettings
 from explorer.training_view import csv_hash, run_label, trajectory_id
+from explorer.view_labels import landscape_words
 from explorer.web.bundle import bundle, read
 
 #: The component's key; also the CSS class ``st-key-player`` that tests select on.
@@ -84,8 +86,9 @@ def sent_step() -> object:
 
 
 def mount_landscape(data: dict) -> None:
-    """Show the landscape view (see explorer/web/landscape_view.js for ``data``)."""
-    _LANDSCAPE(data=data, key=LANDSCAPE_KEY)
+    """Show the landscape view (see explorer/web/landscape_view.js for ``data``), with its
+    words in the session's language."""
+    _LANDSCAPE(data={**data, "words": landscape_words()}, key=LANDSCAPE_KEY)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -98,12 +101,12 @@ def cached_points(data_settings: DataSettings, custom_hash: str, _custom_csv: st
 def cached_payload(
     data_settings: DataSettings, custom_hash: str, settings: tuple[TrainSettings, ...],
     kinds: tuple[str, ...], show_test: bool, discrete: bool, at: int, trajectory: str,
-    _custom_csv: str | None, present: bool = False,
+    _custom_csv: str | None, present: bool = False, lang: str = "en",
 ) -> bytes:
+    """The player's payload; ``lang`` keys the cache, as the payload carries its words."""
     data = cached_data(data_settings, custom_hash, _custom_csv)
     runs = [cached_run(data_settings, custom_hash, each, _custom_csv) for each in settings]
-    labels = [run_label(each) + (" (2nd)" if index else "")
-              for index, each in enumerate(settings)]
+    labels = [run_label(each, index) for index, each in enumerate(settings)]
     points = cached_points(data_settings, custom_hash, _custom_csv)
     return player_payload(
         data, runs, labels=labels, health=list(kinds), show_test=show_test,
@@ -152,13 +155,13 @@ def player_section(data_settings: DataSettings, custom_csv: str | None,
     with options[1]:
         discrete = control(state.DISCRETE)
     with options[2]:
-        st.caption("Solid curves: training points; dashed: test points. Space plays or "
-                   "pauses, the arrow keys step, Home restarts.")
+        st.caption(_("Solid curves: training points; dashed: test points. Space plays or "
+                     "pauses, the arrow keys step, Home restarts."))
     steps_taken = max(run.steps_taken for _, run in runs)
     st.session_state["_player_steps"] = steps_taken
     run_key = (data_settings, key, tuple(settings), show_test, discrete)
     at = _opening_step(run_key, steps_taken)
     payload = cached_payload(data_settings, key, tuple(settings), tuple(kinds), show_test,
                              discrete, at, trajectory_id(data_settings, key, tuple(settings)),
-                             custom_csv, present=presenting())
+                             custom_csv, present=presenting(), lang=current_language())
     mount(cached_points(data_settings, key, custom_csv), payload, _take_player_step)

@@ -6,11 +6,13 @@
 // are read from the trajectory the player registered (player_registry.js), every step of
 // it, so nothing but the picture travels. The marker moves on every "live-drawn" event of
 // the player (its detail.step): the static layer (picture, paths, labels) is drawn once
-// per data and only copied per frame.
+// per data and only copied per frame. Its words (``data.words``) come translated from the
+// server (explorer/view_labels.py landscape_words).
 //
 // Test contract: [data-chart="landscape"] carries data-values {step, slice, points} with
 // the marker's (x, y) per run; a "live-drawn" event follows each draw.
 
+import { fill } from "./dom.js";
 import { whenRegistered } from "./player_registry.js";
 
 const MARGIN = { left: 64, right: 86, top: 16, bottom: 48 };
@@ -39,7 +41,7 @@ class LandscapeView {
     this.root = el("div", { class: "landscape" });
     this.chart = el("div", { "data-chart": "landscape" });
     this.canvas = el("canvas", { role: "img",
-      "aria-label": `loss over ${data.labels[0]} and ${data.labels[1]}` });
+      "aria-label": fill(data.words.label, { x: data.labels[0], y: data.labels[1] }) });
     this.chart.append(this.canvas);
     this.root.append(this.chart);
     host.replaceChildren(this.root);
@@ -171,12 +173,13 @@ class LandscapeView {
     const [sx, sy] = this.point(0, 0);
     this.dot(ctx, this.px(sx), this.py(sy), 5, data.colors_runs[0]);
     ctx.fillStyle = LINE;
-    ctx.fillText("start", this.px(sx), this.py(sy) + 20);
+    ctx.fillText(data.words.start, this.px(sx), this.py(sy) + 20);
     runs.forEach((run, index) => {
       const [ex, ey] = this.point(index, run.steps);
       this.dot(ctx, this.px(ex), this.py(ey), 7, data.colors_runs[index]);
       ctx.fillStyle = LINE;
-      const text = runs.length === 1 ? "end" : `end ${index + 1}`;
+      const text = runs.length === 1 ? data.words.end
+        : fill(data.words.endOf, { number: index + 1 });
       ctx.fillText(text, this.px(ex), this.py(ey) + (index === 0 ? -12 : 24));
     });
     // The slice: where every other parameter is frozen.

@@ -5,7 +5,9 @@
 // canvas, computed by gridProbabilities of the shared browser math module, and the loss
 // and accuracy curves in SVG with a marker at the current step. The step counter is the
 // single clock every view reads; nothing is sent to the server while playing, and the
-// paused step goes back (debounced) as the component's "at" state.
+// paused step goes back (debounced) as the component's "at" state. Every word it shows
+// comes translated in the payload's header (``header.words``, explorer/view_labels.py
+// player_words).
 //
 // Test contract: [data-chart="regions"] (one per run) carries data-values with the step
 // shown and the probabilities at a sample of grid cells; [data-chart="loss_curve"] carries
@@ -21,6 +23,7 @@
 // player component (training_player_loader.js, under 2 kB) calls it.
 
 import { number } from "./chart_text.js";
+import { fill } from "./dom.js";
 import { gridProbabilities } from "./softmax_math.js";
 import { register, whenRegistered } from "./player_registry.js";
 
@@ -295,12 +298,12 @@ class RegionView {
     const { header, arrays, run } = this;
     const K = header.classes;
     const { W, b } = paramsAt(arrays, run, step, header.dim, K);
-    const columns = Array.from({ length: K }, (_, k) =>
-      `class ${k}: w = (${W.map((row) => number(row[k])).join(", ")}), b = ${number(b[k])}`);
-    this.canvas.setAttribute("aria-label",
-      `Decision regions of ${header.runs[run].label} at step ${step} of `
-      + `${header.runs[run].steps}, ${K} classes, training loss `
-      + `${number(arrays[`loss${run}`][step], 3)}. ${columns.join("; ")}.`);
+    const words = header.words;
+    const columns = Array.from({ length: K }, (_, k) => fill(words.regionClass, {
+      k, w: W.map((row) => number(row[k])).join(", "), b: number(b[k]) }));
+    this.canvas.setAttribute("aria-label", fill(words.regions, {
+      run: header.runs[run].label, step, steps: header.runs[run].steps, count: K,
+      loss: number(arrays[`loss${run}`][step], 3), classes: columns.join("; ") }));
   }
 
   /** data-values: the step and the probabilities at SAMPLE x SAMPLE evenly spread cells. */
@@ -325,7 +328,7 @@ class RegionView {
 class CurveView {
   constructor(parent, header, arrays) {
     this.chart = el("div", { "data-chart": "loss_curve" });
-    this.svg = svgEl("svg", { role: "img", "aria-label": "loss and accuracy against step" });
+    this.svg = svgEl("svg", { role: "img", "aria-label": header.words.curvesLabel });
     this.chart.append(this.svg);
     parent.append(this.chart);
     this.take(header, arrays);
@@ -411,10 +414,11 @@ class CurveView {
     text(x0 - 6, accPanel.top + 12, "100%");
     text(x0, accPanel.bottom + 22, "0", "start");
     text(x1, accPanel.bottom + 22, String(this.lastStep), "end");
-    text((x0 + x1) / 2, accPanel.bottom + 26, "step", "middle", "axis");
+    const words = this.header.words;
+    text((x0 + x1) / 2, accPanel.bottom + 26, words.stepAxis, "middle", "axis");
     const title = this.header.present ? 20 : 16;
-    text(title, (lossPanel.top + lossPanel.bottom) / 2, this.log ? "loss (log)" : "loss", "middle", "axis vertical");
-    text(title, (accPanel.top + accPanel.bottom) / 2, "accuracy", "middle", "axis vertical");
+    text(title, (lossPanel.top + lossPanel.bottom) / 2, this.log ? words.lossLogAxis : words.lossAxis, "middle", "axis vertical");
+    text(title, (accPanel.top + accPanel.bottom) / 2, words.accuracyAxis, "middle", "axis vertical");
   }
 
   line(points, colour, dashed) {
@@ -436,15 +440,16 @@ class CurveView {
       return value;
     });
     this.label.setAttribute("x", Math.min(x + 6, this.width - 90));
-    this.label.textContent = `step ${step}`;
+    const words = this.header.words;
+    this.label.textContent = fill(words.marker, { step });
     const described = this.header.runs.map((run, index) => {
       const loss = this.arrays[`loss${index}`];
-      return `${run.label}: loss ${number(loss[0], 3)} at step 0, `
-        + `${number(losses[index], 3)} at step ${Math.min(step, run.steps)}, `
-        + `${number(loss[run.steps], 3)} at step ${run.steps}`;
+      return fill(words.curveRun, {
+        run: run.label, first: number(loss[0], 3), now: number(losses[index], 3),
+        step: Math.min(step, run.steps), last: number(loss[run.steps], 3), steps: run.steps });
     });
     this.svg.setAttribute("aria-label",
-      `Loss and accuracy against step, marker at step ${step}. ${described.join("; ")}.`);
+      fill(words.curves, { step, runs: described.join("; ") }));
     this.chart.setAttribute("data-values", JSON.stringify({ step, loss: losses }));
   }
 }
@@ -452,18 +457,19 @@ class CurveView {
 // ---------------------------------------------------------------------------------------
 // The player: one clock, the controls and the keyboard.
 
+/** The buttons: action, and the names of its caption and tooltip in ``header.words``. */
 const HTML_CONTROLS = [
-  ["restart", "↺ Restart", "Restart from step 0 (Home)"],
-  ["back", "◀", "Step back (←)"],
-  ["play", "▶ Play", "Play or pause (Space)"],
-  ["forward", "▶|", "Step forward (→)"],
+  ["restart", "restart", "restartTitle"],
+  ["back", "back", "backTitle"],
+  ["play", "play", "playTitle"],
+  ["forward", "forward", "forwardTitle"],
 ];
 
 class Player {
   constructor(host, payload, setStateValue, previous) {
-    this.root = el("div", { class: "player", tabindex: "0",
-      "aria-label": "training player: Space plays or pauses, arrow keys step" });
     const { header, arrays } = payload;
+    const words = header.words;
+    this.root = el("div", { class: "player", tabindex: "0", "aria-label": words.player });
     this.setStateValue = setStateValue;
     this.speed = previous ? previous.speed : 20;
     this.playing = false;
@@ -471,23 +477,24 @@ class Player {
     this.setData(header);
     if (header.present) this.root.classList.add("present");
 
-    const bar = el("div", { class: "controls", role: "toolbar", "aria-label": "player" });
+    const bar = el("div", { class: "controls", role: "toolbar", "aria-label": words.toolbar });
     this.buttons = {};
-    for (const [name, label, title] of HTML_CONTROLS) {
+    for (const [name, caption, tooltip] of HTML_CONTROLS) {
+      const title = words[tooltip];
       const button = el("button", { type: "button", class: `btn ${name}`, title,
-        "aria-label": title, "data-action": name }, label);
+        "aria-label": title, "data-action": name }, words[caption]);
       button.addEventListener("click", () => this.act(name));
       this.buttons[name] = button;
       bar.append(button);
     }
     this.counter = el("output", { class: "counter", "aria-live": "off" });
     this.scrub = el("input", { type: "range", min: "0", max: String(this.lastStep), step: "1",
-      class: "scrub", "aria-label": "step" });
+      class: "scrub", "aria-label": words.scrub });
     this.scrub.addEventListener("input", () => { this.pause(); this.show(Number(this.scrub.value)); this.sync(); });
-    const speedLabel = el("label", { class: "speed" }, "speed ");
-    this.speedSelect = el("select", { "aria-label": "steps per second" });
+    const speedLabel = el("label", { class: "speed" }, words.speed);
+    this.speedSelect = el("select", { "aria-label": words.speedLabel });
     for (const s of SPEEDS) {
-      const option = el("option", { value: String(s) }, `${s} steps/s`);
+      const option = el("option", { value: String(s) }, fill(words.speedOption, { speed: s }));
       if (s === this.speed) option.selected = true;
       this.speedSelect.append(option);
     }
@@ -537,7 +544,8 @@ class Player {
   canTake(header) {
     return this.root.isConnected && header.points === this.header.points
       && header.runs.length === this.header.runs.length
-      && Boolean(header.present) === Boolean(this.header.present);
+      && Boolean(header.present) === Boolean(this.header.present)
+      && JSON.stringify(header.words) === JSON.stringify(this.header.words);
   }
 
   /** Show a new trajectory in the views already laid out: no new DOM, no layout pass,
@@ -586,9 +594,11 @@ class Player {
     for (const view of this.regionViews) view.draw(this.step, this.options);
     this.curveView.draw(this.step);
     this.scrub.value = String(this.step);
-    this.counter.textContent = `step ${this.step} / ${this.lastStep}`;
+    const words = this.header.words;
+    this.counter.textContent = fill(words.counter, { step: this.step, last: this.lastStep });
     const stopped = this.header.runs.filter((run) => this.step > run.steps);
-    this.note.textContent = stopped.map((run) => `${run.label} stopped at step ${run.steps}.`).join(" ");
+    this.note.textContent = stopped.map((run) => fill(words.stopped, {
+      run: run.label, steps: run.steps })).join(" ");
     // Listeners (the landscape's marker) draw synchronously: their time is the frame's too.
     this.root.dispatchEvent(new CustomEvent("live-drawn",
       { bubbles: true, composed: true, detail: { chart: "training", step: this.step } }));
@@ -607,7 +617,7 @@ class Player {
     if (this.playing) { this.pause(); this.sync(); return; }
     if (this.step >= this.lastStep) this.show(0);
     this.playing = true;
-    this.buttons.play.textContent = "❚❚ Pause";
+    this.buttons.play.textContent = this.header.words.pause;
     clearTimeout(this.syncTimer);
     this.clock = { time: performance.now(), carry: 0 };
     const tick = (now) => {
@@ -625,7 +635,7 @@ class Player {
   pause() {
     this.playing = false;
     cancelAnimationFrame(this.frame);
-    this.buttons.play.textContent = "▶ Play";
+    this.buttons.play.textContent = this.header.words.play;
   }
 
   /** Send the paused step back to the server, once the learner has stopped moving it. */

@@ -18,6 +18,7 @@ import pytest
 
 from explorer import i18n, state
 from tests.app.page_probe import HOME, PAGES, open_page
+from tests.support.charts import app_landscape, app_player
 
 pofile = pytest.importorskip("babel.messages.pofile")
 mofile = pytest.importorskip("babel.messages.mofile")
@@ -25,6 +26,7 @@ mofile = pytest.importorskip("babel.messages.mofile")
 MARK = "«de» "
 SOFTMAX = "explorer/pages/softmax_page.py"
 WEIGHTS = "explorer/pages/weights_page.py"
+TRAINING = "explorer/pages/training_page.py"
 #: Texts a page may show untranslated, each with its reason.
 NOT_TEXT = {
     "Deutsch", "English", "Español", "中文（简体）",  # each language in its own name
@@ -139,6 +141,19 @@ def test_the_live_views_get_their_labels_in_the_language(in_pseudo_german):
     assert english[0]["k"] == state.SOFTMAX_K.label
     assert german[0]["k"] == MARK + state.SOFTMAX_K.label
     assert german[0]["chart"]["bars"] == MARK + english[0]["chart"]["bars"]
+
+
+def test_the_player_and_the_landscape_get_their_words_in_the_language(in_pseudo_german):
+    at = open_page(TRAINING, {state.LANGUAGE.key: ["de"]})
+    assert not at.exception
+    header, _ = app_player(at)
+    symbols = {"◀", "▶|"}  # the step buttons' glyphs, the same in every language
+    assert header["words"]
+    assert all(text.startswith(MARK) or text in symbols for text in header["words"].values())
+    landscape = app_landscape(at)
+    assert all(text.startswith(MARK) for text in landscape["words"].values())
+    english, _ = app_player(open_page(TRAINING))
+    assert english["words"]["play"] == "▶ Play"
 
 
 def test_a_bad_language_gives_the_note_and_english(in_pseudo_german):

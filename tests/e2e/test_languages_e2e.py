@@ -171,3 +171,24 @@ def test_the_selector_changes_the_language_and_the_address(browser, zh_url):
                  .some((h) => h.shadowRoot && /[\\u4e00-\\u9fff]/.test(
                    h.shadowRoot.querySelector('[data-key=k]')?.closest('label')?.textContent
                    ?? ''))""")
+
+
+def test_the_training_player_speaks_the_language(browser, zh_url, screenshot_dir):
+    with tab(browser) as page:
+        page.goto(f"{zh_url}/training?{state.LANGUAGE.key}=zh")
+        play = page.locator(".st-key-player button[data-action='play']")
+        play.wait_for()
+        wait_idle(page)
+        page.locator("[data-chart='landscape'][data-values]").first.wait_for(state="attached")
+        texts = {
+            "play": play.text_content(),
+            "restart": page.locator(".st-key-player button[data-action='restart']")
+            .get_attribute("title"),
+            "curves": page.locator(".st-key-player [data-chart='loss_curve'] svg")
+            .get_attribute("aria-label"),
+            "landscape": page.locator("[data-chart='landscape'] canvas")
+            .get_attribute("aria-label"),
+        }
+        page.screenshot(path=str(screenshot_dir / "training-zh-laptop.png"))
+    for name, text in texts.items():
+        assert text and CJK.search(text), (name, text)

@@ -142,6 +142,34 @@ def test_the_template_holds_every_message_of_the_source():
                          f"scripts/translations extract): {[m[:60] for m in missing[:10]]}")
 
 
+def explorer_settings():
+    """Every Setting any module of the package defines (wherever the spec lives)."""
+    import importlib
+    import pkgutil
+
+    import explorer
+    from explorer.i18n_extract import settings_of
+
+    found = {}
+    for module in pkgutil.walk_packages(explorer.__path__, "explorer."):
+        if ".pages." in module.name or module.name.endswith(".pages"):
+            continue  # the pages import streamlit; their settings come from the spec
+        for _, setting in settings_of(importlib.import_module(module.name)):
+            found[setting.key, setting.label] = setting
+    return list(found.values())
+
+
+def test_the_template_holds_the_label_and_help_of_every_setting():
+    """Catches a spec moved out of the files babel.cfg maps to the settings extractor."""
+    from explorer.i18n_extract import setting_messages
+
+    in_template = {ids(message)[0] for message in messages(read_catalog(POT))}
+    missing = sorted({text for setting in explorer_settings()
+                      for text, _ in setting_messages(setting)} - in_template)
+    assert not missing, ("settings texts missing from messages.pot (does babel.cfg map the "
+                         f"spec's files to explorer.i18n_extract.extract_settings?): {missing[:8]}")
+
+
 # --- no shown literal escapes extraction ----------------------------------------------------
 
 #: Streamlit calls whose first argument (and these keywords) are text a learner reads.

@@ -20,7 +20,7 @@ import pytest
 from explorer import i18n, state
 from tests.conftest import require_browser
 from tests.e2e.conftest import VIEWPORTS
-from tests.support.live import streamlit_server, wait_idle, wait_live
+from tests.support.live import drive_live, streamlit_server, wait_idle, wait_live
 
 pytestmark = pytest.mark.e2e
 
@@ -137,6 +137,23 @@ def test_softmax_in_chinese_renders_cjk_and_the_live_labels(browser, zh_url, scr
     for name, text in view.items():
         assert CJK.search(text), (name, text)
     assert selector == i18n.LANGUAGES["zh"]
+
+
+def test_a_fragment_rerun_keeps_the_language(browser, zh_url):
+    """Moving K reruns only the page's fragment, which skips the top of the page where the
+    language is set: the server panel it redraws is still in Chinese."""
+    with tab(browser) as page:
+        open_softmax(page, f"{zh_url}/softmax?{state.LANGUAGE.key}=zh")
+        drive_live(page, "probs", [[("k", 6)]], ["probs"])
+        page.wait_for_function(
+            "() => (document.querySelector('.st-key-checks_box')?.innerText ?? '')"
+            ".includes('= 5')")
+        wait_idle(page)
+        checks = page.locator(".st-key-checks_box").inner_text()
+        story = page.locator(".st-key-story_box").inner_text()
+    assert "= 5" in checks
+    assert CJK.search(checks), checks
+    assert CJK.search(story), story
 
 
 def test_the_language_survives_a_page_switch_and_a_shared_link(browser, zh_url):

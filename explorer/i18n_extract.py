@@ -1,9 +1,9 @@
 """Babel extraction of the settings spec's texts, read from the live :class:`Setting` objects.
 
-The spec keeps plain English (``Setting("t", "Temperature T", ...)``): a label, a help text
-and the captions of word options are not wrapped in ``_()`` there, because the spec is data
-that many modules read. Babel calls :func:`extract_settings` for every file matched by a
-mapping line such as::
+The spec keeps plain English (``Setting("t", "Temperature T", ...)``): labels and help
+texts are not wrapped in ``_()`` there, because the spec is data that many modules read.
+Babel calls :func:`extract_settings` for every file that babel.cfg maps to it, by a line
+such as::
 
     [explorer.i18n_extract.extract_settings: explorer/state.py]
 

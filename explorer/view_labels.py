@@ -144,6 +144,21 @@ def offline_labels() -> dict:
         "unreadable": _("The numbers cannot be read for these settings: {reason}"),
         "serverNote": _("{names}: computed when the file was exported, for this step's own "
                         "settings (central differences run on the server)."),
+        "hash": {  # the notes on an address (#hash) value ignored (explorer/web/offline_hash.js)
+            "ignored": _("“{name}” was ignored ({reason}); the default is shown."),
+            "badText": _("“{part}” is not valid URL text, so it was ignored."),
+            "trueFalse": _("expected true or false"),
+            "values": _("expected {count} values"),
+            "rows": _("expected {count} values (rows)"),
+            "number": _("not a number"),
+            "finite": _("not a finite number"),
+            "whole": _("expected a whole number"),
+            "range": _("expected a value from {min} to {max}"),
+            "options": _("expected one of {options}"),
+            "unreadable": _("this field cannot be read from a link"),
+            "noLesson": _("this file holds no lesson"),
+            "unknown": _("no such setting"),
+        },
     }
 
 

@@ -163,10 +163,10 @@ def pulls_figure(pulls: Pulls, k: int, lines: np.ndarray, bounds, *,
     pull = pulls.pull[:max_arrows]
     labels = pulls.labels[:max_arrows]
     tips = points + ARROW_SCALE * pull
-    data = [{"type": "scatter", "mode": "lines", "name": "boundaries", "hoverinfo": "skip",
+    data = [{"type": "scatter", "mode": "lines", "name": _("boundaries"), "hoverinfo": "skip",
              "line": {"color": "#9ca3af", "width": 2}, **_lines_xy(lines)}]
-    for own, name, colour in ((True, f"points of class {k}", class_color(k)),
-                              (False, "points of other classes", "#9ca3af")):
+    for own, name, colour in ((True, _("points of class {k}").format(k=k), class_color(k)),
+                              (False, _("points of other classes"), "#9ca3af")):
         mask = (labels == k) == own
         if not mask.any():
             continue
@@ -194,13 +194,15 @@ def pulls_figure(pulls: Pulls, k: int, lines: np.ndarray, bounds, *,
                      "legendgroup": name, "showlegend": False})
     mean_tip = ARROW_SCALE * pulls.mean_pull
     data.append({
-        "type": "scatter", "mode": "lines+markers", "name": f"mean pull on w{k} (x1, x2)",
+        "type": "scatter", "mode": "lines+markers",
+        "name": _("mean pull on w{k} (x1, x2)").format(k=k),
         "x": _f32([0.0, mean_tip[0]]), "y": _f32([0.0, mean_tip[1]]),
         "line": {"color": LINE_COLOR, "width": 4},
         "marker": {"symbol": ["circle", "arrow"], "size": [6, 16], "angleref": "previous",
                    "color": LINE_COLOR},
-        "hovertemplate": (f"mean pull on w{k}: ({pulls.mean_pull[0]:.4f}, "
-                          f"{pulls.mean_pull[1]:.4f})<extra></extra>"),
+        "hovertemplate": _("mean pull on w{k}: ({x1}, {x2})").format(
+            k=k, x1=f"{pulls.mean_pull[0]:.4f}", x2=f"{pulls.mean_pull[1]:.4f}")
+        + "<extra></extra>",
     })
     layout = layout_dict(
         height,
@@ -227,7 +229,8 @@ def confusion_figure(matrix, *, title: str | None = None, height: int = 360) -> 
         "colorscale": _scale(sequential.Blues), "zmin": 0, "zmax": max(int(matrix.max()), 1),
         "showscale": False, "text": [[str(v) for v in row] for row in matrix.tolist()],
         "texttemplate": "%{text}", "textfont": {"size": 18 if k <= 4 else 15},
-        "hovertemplate": "true %{y}, predicted %{x}: %{z}<extra></extra>", "xgap": 2,
+        # Translators: %{y}, %{x} and %{z} are Plotly's fields: keep them as they are.
+        "hovertemplate": _("true %{y}, predicted %{x}: %{z}") + "<extra></extra>", "xgap": 2,
         "ygap": 2,
     }]
     layout = layout_dict(

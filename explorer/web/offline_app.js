@@ -49,10 +49,10 @@ function start(data) {
   // The state of the address: the lesson step (or the exported view), then the values
   // of the hash over it.
   const read = () => {
-    const first = parseHash(location.hash, data.state, data.rules, steps);
+    const first = parseHash(location.hash, data.state, data.rules, steps, data.labels.hash);
     if (lesson) app.step = first.step ?? 1;
     const base = lesson ? lesson.states[app.step] : data.state;
-    const opened = parseHash(location.hash, base, data.rules, steps);
+    const opened = parseHash(location.hash, base, data.rules, steps, data.labels.hash);
     note.textContent = "";
     note.hidden = !opened.problems.length;
     if (opened.problems.length) {

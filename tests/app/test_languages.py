@@ -124,6 +124,20 @@ def test_every_text_of_every_page_is_translated(script, in_pseudo_german):
         assert all(text.startswith(MARK) for text in strings_of(labels)), labels
 
 
+@pytest.mark.parametrize("query", [
+    {state.VIEW.key: ["Pulls"]}, {state.VIEW.key: ["Examples"]},
+    {state.VIEW.key: ["Downloads"]}, {state.DATASET.key: ["custom"]},
+    {state.COMPARE.key: ["true"], state.LEARNING_RATE.key: ["10"], state.TRAIN_REG.key: ["0.5"]},
+], ids=["pulls", "examples", "downloads", "custom", "compare-diverging"])
+def test_every_panel_of_training_is_translated(query, in_pseudo_german):
+    at = open_page(TRAINING, {state.LANGUAGE.key: ["de"], **query})
+    assert not at.exception
+    texts = shown_texts(at)
+    assert not untranslated(texts), f"{query} shows untranslated texts: {untranslated(texts)}"
+    if state.TRAIN_REG.key in query:  # lr·reg > 2: the health message explains the blow-up
+        assert any(MARK + "diverged" in error.value for error in at.error), at.error
+
+
 @pytest.mark.parametrize(("script", "lesson"), [(SOFTMAX, "jacobian"), (WEIGHTS, "weights")])
 def test_a_lesson_panel_is_translated(script, lesson, in_pseudo_german):
     at = open_page(script, {state.LANGUAGE.key: ["de"], "lesson": [lesson], "step": ["2"]})

@@ -209,3 +209,27 @@ def test_the_training_player_speaks_the_language(browser, zh_url, screenshot_dir
         page.screenshot(path=str(screenshot_dir / "training-zh-laptop.png"))
     for name, text in texts.items():
         assert text and CJK.search(text), (name, text)
+
+
+@pytest.mark.parametrize("query", ["", f"&{state.PRESENT.key}=true"], ids=["phone", "present"])
+def test_the_selector_is_reachable_with_the_sidebar_folded(browser, zh_url, query):
+    """On a phone, and in presentation mode, the sidebar starts folded; the selector sits
+    beside the presentation toggle, one tap on the sidebar's arrow away."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        open_softmax(page, f"{zh_url}/softmax?{state.LANGUAGE.key}=zh{query}")
+        folded = page.evaluate(
+            "() => document.querySelector('[data-testid=stSidebar]')"
+            "?.getAttribute('data-collapsed')")
+        assert folded == "true"
+        page.locator("[data-testid=stExpandSidebarButton]").click()
+        page.wait_for_function(
+            "() => document.querySelector('[data-testid=stSidebar]')"
+            "?.getAttribute('data-collapsed') === 'false'")
+        page.locator(f".st-key-{state.LANGUAGE.key} input").first.click()
+        page.get_by_role("option", name=i18n.LANGUAGES["de"]).click()
+        page.wait_for_function(f"() => location.search.includes('{state.LANGUAGE.key}=de')")
+    finally:
+        context.close()

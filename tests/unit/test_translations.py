@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import io
+import json
 import re
 import string
 import threading
@@ -179,12 +180,13 @@ TEXT_CALLS = {
     "toggle", "checkbox", "radio", "selectbox", "select_slider", "slider", "number_input",
     "text_input", "text_area", "file_uploader", "metric", "expander", "popover", "tabs",
     "segmented_control", "pills", "multiselect", "form_submit_button", "spinner", "status",
-    "Page", "secondary_panel",
+    "Page", "secondary_panel", "progress", "NumberColumn", "TextColumn", "Column",
 }
 TEXT_KEYWORDS = {"label", "help", "caption", "placeholder", "title", "body", "text"}
 #: Literals that are not text for a reader, each with the reason it needs no translation.
 ALLOWED = {
     "p − y": "a formula, the same in every language",
+    "label": "the CSV column's name (x1, x2, label), as the file and its errors spell it",
 }
 #: Text inside a literal that is not words: Material icons, colour directives, Markdown.
 _NOT_WORDS = re.compile(r":material/[a-z_]+:|:[a-z]+(?:-badge)?\[|[$`][^$`]*[$`]")
@@ -327,3 +329,41 @@ def test_a_catalog_is_read_with_the_standard_library_and_per_thread(tmp_path, mo
         assert i18n._("Reset to defaults") == "Reset to defaults"
     finally:
         i18n.translations.cache_clear()
+
+
+def test_an_offline_file_is_written_in_the_language_of_its_page(tmp_path, monkeypatch):
+    """Every text of the file (its header, the view's and the page's labels, the notes on
+    a bad #hash) comes from the catalog of the language it is exported in."""
+    from explorer.guided.page_settings import defaults
+    from explorer.offline import offline_html
+
+    with POT.open("rb") as handle:
+        catalog = pofile.read_po(handle, locale="de")
+    for message in catalog:
+        if message.id:
+            message.string = (tuple("DE:" + form for form in message.id)
+                              if isinstance(message.id, tuple | list) else "DE:" + message.id)
+    path = tmp_path / "de" / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo"
+    path.parent.mkdir(parents=True)
+    with path.open("wb") as handle:
+        mofile.write_mo(handle, catalog)
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    i18n.translations.cache_clear()
+    try:
+        english = offline_html("weights", defaults("weights"))
+        german = offline_html("weights", defaults("weights"), lang="de")
+    finally:
+        i18n.translations.cache_clear()
+    data = re.search(r'id="offline-data">(.*?)</script>', german, re.S).group(1)
+    labels = json.loads(data)
+    texts = [labels["view"]["labels"], labels["labels"]]
+
+    def strings(value):
+        if isinstance(value, dict):
+            return [text for item in value.values() for text in strings(item)]
+        return [value]
+
+    assert '<html lang="de">' in german and '<html lang="en">' in english
+    assert "<h1>DE:Gradients of the weights</h1>" in german
+    assert all(text.startswith("DE:") for part in texts for text in strings(part))
+    assert "DE:" not in english

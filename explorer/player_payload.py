@@ -114,7 +114,8 @@ def points_id(points: bytes) -> str:
 
 def player_payload(data, runs, *, labels, health, show_test: bool, discrete: bool,
                    at: int, class_colors, run_colors, points: str, trajectory: str,
-                   present: bool = False, words: Mapping[str, str] | None = None) -> bytes:
+                   present: bool = False, follow: bool = False,
+                   class_names=None, words: Mapping[str, str] | None = None) -> bytes:
     """Everything the player draws, for one or two runs on the same data.
 
     Parameters
@@ -138,6 +139,12 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
         An id of these runs, by which the landscape view finds the trajectory.
     present : bool
         Larger text for a projector.
+    follow : bool
+        The page's inspect section did not run with these runs (the training section ran
+        alone): the browser asks for it once the player shows them.
+    class_names : sequence of str, optional
+        The names of the classes, when the learner's data gave them: the player shows
+        them in a legend (without them, the classes are ``class k`` and need none).
     words : mapping, optional
         Every text the player shows (:func:`explorer.view_labels.player_words`); by default
         those of the current language.
@@ -166,8 +173,9 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
         "features": data.features, "bounds": [float(v) for v in data.bounds],
         "runs": described, "show_test": bool(show_test), "discrete": bool(discrete),
         "at": int(at), "present": bool(present), "points": points,
-        "trajectory": trajectory,
-        "words": dict(player_words() if words is None else words),
+        "trajectory": trajectory, "follow": bool(follow),
+        "class_names": list(class_names) if class_names is not None else None,
         "class_colors": list(class_colors), "run_colors": list(run_colors),
+        "words": dict(player_words() if words is None else words),
     }
     return encode(header, arrays)

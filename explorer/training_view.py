@@ -6,13 +6,20 @@ The page modules (``explorer/pages/training_*.py``) only lay these out.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 import numpy as np
 
+from explorer import state
 from explorer.datasets import DATASETS
 from explorer.i18n import _
-from explorer.training_run import DataSettings, TrainSettings
+from explorer.training_run import (
+    MAX_CUSTOM_CLASSES,
+    MAX_CUSTOM_ROWS,
+    DataSettings,
+    TrainSettings,
+)
 
 
 def csv_hash(text: str | None) -> str:
@@ -20,11 +27,68 @@ def csv_hash(text: str | None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16] if text else ""
 
 
-def run_label(settings: TrainSettings, index: int = 0) -> str:
-    """A run's name in legends and messages, e.g. ``"gd, lr 0.5"``; the second run of a
-    comparison (``index`` 1) is ``"momentum, lr 0.1 (2nd)"``."""
-    label = f"{settings.optimizer}, lr {settings.lr:g}"
-    return _("{run} (2nd)").format(run=label) if index else label
+def run_label(settings: TrainSettings) -> str:
+    """A run's name in legends and messages, e.g. ``"gd, lr 0.5"``."""
+    return f"{settings.optimizer}, lr {settings.lr:g}"
+
+
+def run_labels(settings) -> list[str]:
+    """The names of the runs shown together: the second (compare mode) marked "(2nd)"."""
+    return [_("{run} (2nd)").format(run=run_label(each)) if index else run_label(each)
+            for index, each in enumerate(settings)]
+
+
+def class_names(classes: int, names=None) -> list[str]:
+    """What the page calls each class: the learner's own names (read from their CSV) where
+    given, else ``class k``.
+
+    Parameters
+    ----------
+    classes : int
+        K, the number of classes.
+    names : sequence of str, optional
+        ``names[k]`` for class k; classes beyond it (added in the table) get ``class k``.
+    """
+    names = tuple(names or ())
+    return [names[k] if k < len(names) else _("class {index}").format(index=k)
+            for k in range(classes)]
+
+
+def class_key(names) -> str:
+    """The class numbers with their names, for controls and charts that show numbers:
+    ``"class 0 = cat, class 1 = dog"``."""
+    return ", ".join(_("class {index} = {name}").format(index=k, name=name)
+                     for k, name in enumerate(names))
+
+
+def named_table(table: dict, names) -> dict:
+    """The per-example table with the classes named: the true and predicted class as
+    names, and the score and probability columns ``s{k}``, ``p{k}`` as ``s(name)``,
+    ``p(name)``.
+
+    Parameters
+    ----------
+    table : dict of str to ndarray, each shape (rows,)
+        As ``explorer.training_run.example_table`` returns it.
+    names : sequence of str
+        ``names[k]`` for class k.
+    """
+    named = {}
+    for column, values in table.items():
+        if column in ("y", "predicted"):
+            named[column] = [names[int(k)] for k in values]
+        elif column[:1] in ("s", "p") and column[1:].isdigit():
+            named[f"{column[0]}({names[int(column[1:])]})"] = values
+        else:
+            named[column] = values
+    return named
+
+
+def upload_help() -> str:
+    """The upload's help text, with the page's limits."""
+    return _("One point per line; labels are class numbers 0..{last} or class names (cat, "
+             "dog, ...); at most {rows} rows.").format(last=MAX_CUSTOM_CLASSES - 1,
+                                                       rows=f"{MAX_CUSTOM_ROWS:,}")
 
 
 def format_loss(value: float) -> str:
@@ -35,7 +99,7 @@ def format_loss(value: float) -> str:
 def dataset_note(dataset: str, features: str) -> str:
     """One caption under the data controls: the dataset, and a hint about features."""
     if dataset == "custom":
-        text = _("Your own points: upload a CSV or edit the table below.")
+        text = _("Your own points: upload a CSV or edit the table of your points.")
     else:
         text = _(DATASETS[dataset].description)
     if features == "quadratic":
@@ -68,3 +132,22 @@ def trajectory_id(data_settings: DataSettings, custom_hash: str,
     """The id by which the landscape view finds the player's trajectory of these runs."""
     text = repr((data_settings, custom_hash, settings))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def classes_setting(dataset: str, custom_classes: int | None) -> state.Setting:
+    """The ``classes`` control restricted to what the dataset allows.
+
+    A dataset with a fixed number of classes (xor, moons: 2; custom data: its own K)
+    gets a one-choice control, so Streamlit itself rejects any other URL value.
+    """
+    if dataset == "custom":
+        return fixed_classes(custom_classes)
+    spec = DATASETS[dataset]
+    if spec.min_classes == spec.max_classes:
+        return fixed_classes(spec.min_classes)
+    return state.CLASSES.with_range(spec.min_classes, spec.max_classes)
+
+
+def fixed_classes(k: int) -> state.Setting:
+    """A one-choice ``classes`` control (a slider cannot have min == max)."""
+    return dataclasses.replace(state.CLASSES, kind="select", options=(k,), default=k)

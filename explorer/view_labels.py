@@ -108,7 +108,8 @@ def player_words() -> dict:
         "stopped": _("{run} stopped at step {steps}."),
         "regions": _("Decision regions of {run} at step {step} of {steps}, {count} classes, "
                      "training loss {loss}. {classes}."),
-        "regionClass": _("class {k}: w = ({w}), b = {b}"),
+        "regionClass": _("{name}: w = ({w}), b = {b}"),
+        "className": _("class {k}"),
         "curvesLabel": _("loss and accuracy against step"),
         "curves": _("Loss and accuracy against step, marker at step {step}. {runs}."),
         "curveRun": _("{run}: loss {first} at step 0, {now} at step {step}, {last} at step "

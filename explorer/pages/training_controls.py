@@ -1,13 +1,16 @@
-"""/training's training section: the optimiser controls, the run's health and metrics,
-and the player (explorer/pages/training_player.py), then the inspect panels
-(explorer/pages/training_inspect.py).
+"""/training's training section: the optimiser controls, the run's health and the player
+(explorer/pages/training_player.py).
 
-The section is a fragment: a change of the optimiser reruns it alone, not the data.
+The section is a fragment: a change of the optimiser reruns it alone, not the data and
+not the inspect section (explorer/pages/training_inspect.py), which follows once the
+player shows the new run. The runs it shows are left in the session for that section.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -16,12 +19,11 @@ from explorer import training_health as health
 from explorer.i18n import _
 from explorer.optim import OPTIMIZER_DESCRIPTIONS
 from explorer.pages.controls import control
-from explorer.pages.presentation import presenting, secondary_panel
-from explorer.pages.training_cache import cached_data, cached_run
-from explorer.pages.training_inspect import inspect_section
+from explorer.pages.presentation import presenting
+from explorer.pages.training_cache import cached_run
 from explorer.pages.training_player import player_section
-from explorer.training_run import Data, DataSettings, Run, TrainSettings
-from explorer.training_view import csv_hash, format_loss, run_label
+from explorer.training_run import DataSettings, Run, TrainSettings
+from explorer.training_view import csv_hash, run_labels
 
 
 def _slots(spec: list[float], stacked: bool, **options) -> list:
@@ -96,39 +98,40 @@ def _health_message(label: str, run: Run, verdict: health.Health, suggested: flo
                           optimizer=settings.optimizer, scale=scale,
                           diverged_at=run.diverged_at, suggested=suggested)
     if verdict.kind == "diverged":
-        st.error(f"**{label}** {text}", icon=":material/error:")  # text: translated
+        st.error(f"**{label}** {text}", icon=":material/error:")
     else:
         st.warning(f"**{label}** {text}", icon=":material/ssid_chart:")
 
 
 
-def _metrics(data: Data, runs: list[tuple[str, Run]]) -> None:
-    """The final numbers of every run, one row each in aligned columns, under the run's
-    name when there are two."""
-    for index, (label, run) in enumerate(runs):
-        with st.container(key=f"metrics{index or ''}"):
-            if len(runs) > 1:
-                st.markdown(f"**{label}**")
-            cells = iter(st.columns([1.1, 1, 1, 0.8, 1.1], gap="small"))
-            next(cells).metric(
-                _("final train loss"), format_loss(run.final_loss),
-                help=_("Exactly {loss}: the regularised training loss after "
-                       "{steps} steps.").format(loss=repr(run.final_loss),
-                                                steps=run.steps_taken))
-            next(cells).metric(_("train accuracy"), f"{run.train_accuracy[-1]:.1%}")
-            test_cell = next(cells)
-            if run.test_accuracy.size:
-                test_cell.metric(_("test accuracy"), f"{run.test_accuracy[-1]:.1%}")
-            next(cells).metric(_("steps taken"), f"{run.steps_taken}")
-            points = next(cells)
-            if index == 0:
-                points.metric(_("points (train / test)"),
-                              f"{data.X_train.shape[0]} / {data.X_test.shape[0]}")
+#: Session key set while the whole page runs (not the training section alone).
+_PAGE_RUN = "_training_page_run"
+
+
+@contextmanager
+def page_run() -> Iterator[None]:
+    """Mark the sections run inside as a run of the whole page: the inspect section then
+    runs with the training section, so the player need not ask for it."""
+    st.session_state[_PAGE_RUN] = True
+    try:
+        yield
+    finally:
+        st.session_state[_PAGE_RUN] = False
+
+
+#: Session key of the runs the training section shows: (data settings, the learner's CSV,
+#: the first run's settings, the second's or None), read by the inspect section.
+SHOWN_RUNS = "_training_shown"
+
+
+def shown_runs() -> tuple[DataSettings, str | None, TrainSettings, TrainSettings | None]:
+    """The runs the training section shows now (see ``SHOWN_RUNS``)."""
+    return st.session_state[SHOWN_RUNS]
 
 
 @st.fragment
 def training_section(data_settings: DataSettings, custom_csv: str | None) -> None:
-    """Optimiser controls, the run and its player, then the inspect panel.
+    """Optimiser controls, the run and its player, and its health.
 
     In presentation mode the controls stand in a column beside the player, so that the
     regions, Play and the controls that move them fit a projector's screen."""
@@ -139,22 +142,21 @@ def training_section(data_settings: DataSettings, custom_csv: str | None) -> Non
         left = right = st.container()
     with left:
         first, second = _train_controls(stacked=present)
+    st.session_state[SHOWN_RUNS] = (data_settings, custom_csv, first, second)
     key = csv_hash(custom_csv)
-    data = cached_data(data_settings, key, custom_csv)
     settings = [first] + ([second] if second is not None else [])
-    runs = [(run_label(each, index), cached_run(data_settings, key, each, custom_csv))
-            for index, each in enumerate(settings)]
+    runs = list(zip(run_labels(settings),
+                    [cached_run(data_settings, key, each, custom_csv) for each in settings],
+                    strict=True))
     verdicts = [cached_health(data_settings, key, each, custom_csv) for each in settings]
-    # The messages and metrics sit above the player but are sent after it: the regions
-    # answer "what did this change do?" and the browser draws them while the rest arrives.
+    # The health messages sit above the player but are sent after it: the regions answer
+    # "what did this change do?" and the browser draws them while the rest arrives.
     above = right.container()
     with right:
         player_section(data_settings, custom_csv, settings, runs,
-                       [verdict.kind for verdict, _ in verdicts])
+                       [verdict.kind for verdict, _ in verdicts],
+                       follow=not st.session_state.get(_PAGE_RUN, False))
     with above:
         for (label, run), (verdict, suggested) in zip(runs, verdicts, strict=True):
             if not verdict.ok:
                 _health_message(label, run, verdict, suggested, data_settings.scale)
-        with secondary_panel(_("Loss, accuracy and steps")):
-            _metrics(data, runs)
-    inspect_section(data_settings, custom_csv, first, second)

@@ -1,8 +1,12 @@
-"""/training's inspect section: the model at one chosen step, seen through one panel at a
-time: the loss landscape (drawn in the browser, explorer/pages/training_player.py), who
-pulls the boundary, the per-example table with the confusion matrix, the downloads.
+"""/training's inspect section: the final numbers of the runs, then the model at one chosen
+step, seen through one panel at a time: the loss landscape (drawn in the browser,
+explorer/pages/training_player.py), who pulls the boundary, the per-example table with
+the confusion matrix, the downloads.
 
 The section is its own fragment: a change of the inspected step or panel reruns it alone.
+It is not part of the training section's fragment, so a new run reaches the player first;
+its link to the player (``follow_player``) runs it again when the player shows another
+run, or pauses (the paused step becomes the inspected step ``at``).
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ from explorer.i18n import _
 from explorer.landscape import landscape, project_path
 from explorer.pages.charts import show_chart
 from explorer.pages.controls import control
+from explorer.pages.presentation import secondary_panel
 from explorer.pages.training_cache import cached_data, cached_run
-from explorer.pages.training_player import mount_landscape
-from explorer.param_names import parse_param
+from explorer.pages.training_controls import shown_runs
+from explorer.pages.training_data import given_class_names
+from explorer.pages.training_player import checked_step, follow_player, mount_landscape
+from explorer.param_names import parameter_names, parse_param
 from explorer.training_run import (
     TABLE_ROWS,
     Data,
@@ -35,19 +42,65 @@ from explorer.training_run import (
     predictions,
     pulls,
 )
-from explorer.training_view import csv_hash, path_span, run_label, trajectory_id
+from explorer.training_view import (
+    class_key,
+    csv_hash,
+    format_loss,
+    named_table,
+    path_span,
+    run_labels,
+    trajectory_id,
+)
 
 #: Grid points per side of the loss landscape.
 LANDSCAPE_RESOLUTION = 45
 
 
+def metrics_panel(data: Data, runs: list[tuple[str, Run]]) -> None:
+    """The final numbers of every run, one row each in aligned columns, under the run's
+    name when there are two."""
+    for index, (label, run) in enumerate(runs):
+        with st.container(key=f"metrics{index or ''}"):
+            if len(runs) > 1:
+                st.markdown(f"**{label}**")
+            cells = iter(st.columns([1.1, 1, 1, 0.8, 1.1], gap="small"))
+            next(cells).metric(
+                _("final train loss"), format_loss(run.final_loss),
+                help=_("Exactly {loss}: the regularised training loss after "
+                       "{steps} steps.").format(loss=repr(run.final_loss),
+                                                steps=run.steps_taken))
+            next(cells).metric(_("train accuracy"), f"{run.train_accuracy[-1]:.1%}")
+            test_cell = next(cells)
+            if run.test_accuracy.size:
+                test_cell.metric(_("test accuracy"), f"{run.test_accuracy[-1]:.1%}")
+            next(cells).metric(_("steps taken"), f"{run.steps_taken}")
+            points = next(cells)
+            if index == 0:
+                points.metric(_("points (train / test)"),
+                              f"{data.X_train.shape[0]} / {data.X_test.shape[0]}")
+
+
 @st.fragment
-def inspect_section(data_settings: DataSettings, custom_csv: str | None,
-                    first: TrainSettings, second: TrainSettings | None) -> None:
-    """The model at one chosen step, seen through one panel at a time."""
+def inspect_section() -> None:
+    """The model at one chosen step of the runs the training section shows, seen through
+    one panel at a time."""
+    data_settings, custom_csv, first, second = shown_runs()
     key = csv_hash(custom_csv)
+    settings = (first,) + ((second,) if second is not None else ())
+    paused = follow_player()
     data = cached_data(data_settings, key, custom_csv)
     run = cached_run(data_settings, key, first, custom_csv)
+    with secondary_panel(_("Loss, accuracy and steps")):
+        metrics_panel(data, list(zip(
+            run_labels(settings),
+            [cached_run(data_settings, key, each, custom_csv) for each in settings],
+            strict=True)))
+    if paused is not None:
+        # The paused step is browser input: it goes through the ``at`` checks.
+        step = checked_step(paused, max(cached_run(data_settings, key, each, custom_csv)
+                                        .steps_taken for each in settings))
+        if step is not None:
+            st.session_state[state.STEP_AT.key] = step
     st.subheader(_("Inspect one step"), anchor=False)
     top = st.columns([1, 1], gap="large", vertical_alignment="bottom")
     with top[0]:
@@ -57,12 +110,11 @@ def inspect_section(data_settings: DataSettings, custom_csv: str | None,
     if view == "Landscape":
         other = (cached_run(data_settings, key, second, custom_csv) if second is not None
                  else None)
-        settings = (first,) + ((second,) if second is not None else ())
         landscape_panel(data, run, step, other, trajectory_id(data_settings, key, settings))
     elif view == "Pulls":
-        pulls_panel(data, run, step)
+        pulls_panel(data, run, step, given_class_names(data_settings, data.classes))
     elif view == "Examples":
-        examples_panel(data, run, step)
+        examples_panel(data, run, step, given_class_names(data_settings, data.classes))
     else:
         downloads_panel(data_settings, custom_csv, first)
 
@@ -80,8 +132,7 @@ def _step_control(steps_taken: int) -> int:
 
 
 def _landscape_params(data: Data) -> tuple[str, str]:
-    dim, k = data.dim, data.classes
-    names = [f"W[{r},{c}]" for r in range(dim) for c in range(k)] + [f"b[{c}]" for c in range(k)]
+    names = parameter_names(data.dim, data.classes)
     return (control(state.LANDSCAPE_X.with_options(names)),
             control(state.LANDSCAPE_Y.with_options(names)))
 
@@ -100,10 +151,10 @@ def landscape_panel(data: Data, run: Run, step: int, other: Run | None,
                      icon=":material/info:")
         return
     params = (px, py)
-    paths = [(run_label(run.settings), project_path(run.trajectory.W, run.trajectory.b, params))]
-    if other is not None:
-        paths.append((run_label(other.settings, 1),
-                      project_path(other.trajectory.W, other.trajectory.b, params)))
+    runs = [run] + ([other] if other is not None else [])
+    paths = [(label, project_path(each.trajectory.W, each.trajectory.b, params))
+             for label, each in zip(run_labels([each.settings for each in runs]), runs,
+                                    strict=True)]
     centre, half = path_span([path for _, path in paths])
     try:
         grid = landscape(run.trajectory.W[step], run.trajectory.b[step], data.F_train,
@@ -136,29 +187,37 @@ def landscape_panel(data: Data, run: Run, step: int, other: Run | None,
     note.caption(text.format(x=px, y=py, step=step))
 
 
-def pulls_panel(data: Data, run: Run, step: int) -> None:
+def pulls_panel(data: Data, run: Run, step: int, names: list[str] | None) -> None:
+    """Who pulls the weights of one class; ``names``: the classes' names, if given."""
     chart, side = st.columns([5, 2], gap="large")
     with side:
         k = control(state.PULL_CLASS.with_range(max_value=data.classes - 1))
+        named = (_("class {k} ({name})").format(k=k, name=names[k]) if names
+                 else _("class {k}").format(k=k))
         st.caption(_(
             "Each arrow is −(p_{k} − y_{k})·x for one training point: the (x1, x2) part of "
             "that point's term in −∂L/∂w_{k}, i.e. where one descent step moves w_{k} "
-            "because of it. Points of class {k} pull w_{k} towards themselves, the others "
+            "because of it. Points of {named} pull w_{k} towards themselves, the others "
             "push it away, each in proportion to how wrong the model still is about them: "
             "confident, correct points barely pull. The thick arrow from the origin is their "
             "mean, the data part of the step. Arrows are drawn at half scale, the same at "
             "every step, so they shrink as the model converges."
-        ).format(k=k))
+        ).format(k=k, named=named))
     result = pulls(data, run, step, k)
     W, b = run.trajectory.W[step], run.trajectory.b[step]
     lines = boundary_lines(W, b, data.features, data.bounds)
     with chart:
         show_chart(figs.pulls_figure(result, k, lines, data.bounds), key="pulls",
-                   alt=_("Arrows: how each training point pulls the weights of class {k} at "
-                         "step {step}, over the decision boundaries.").format(k=k, step=step))
+                   alt=_("Arrows: how each training point pulls the weights of {named} at "
+                         "step {step}, over the decision boundaries.").format(named=named,
+                                                                             step=step))
+        if names:
+            st.caption(class_key(names))
 
 
-def examples_panel(data: Data, run: Run, step: int) -> None:
+def examples_panel(data: Data, run: Run, step: int, names: list[str] | None) -> None:
+    """The per-example table and the confusion matrix; ``names``: the classes' names, if
+    given (they then name the table's classes and columns)."""
     left, right = st.columns([5, 2], gap="large")
     total = data.X_train.shape[0]
     pages = max(1, math.ceil(total / TABLE_ROWS))
@@ -173,6 +232,8 @@ def examples_panel(data: Data, run: Run, step: int) -> None:
                       "step {step}**: scores s, probabilities p and loss −log p_y").format(
             first=first + 1, last=first + shown, total=total, order=order, step=step))
         table = example_table(data, run, step, order=order, page=page - 1)
+        if names:
+            table = named_table(table, names)
         headers = {"point": _("point"), "loss": _("loss"), "predicted": _("predicted")}
         st.dataframe(pd.DataFrame(table).rename(columns=headers), height=360, key="examples",
                      hide_index=True,
@@ -191,6 +252,8 @@ def examples_panel(data: Data, run: Run, step: int) -> None:
                    alt=chart_text.matrix_text(_("the confusion matrix"), matrix,
                                               rows=_("true class"), columns=_("predicted class"),
                                               decimals=0))
+        if names:
+            st.caption(class_key(names))
 
 
 def downloads_panel(data_settings: DataSettings, custom_csv: str | None,

@@ -2,27 +2,32 @@
 
 The page reads like its layout, one module per section:
 
-1. the data, generated or the learner's own (explorer/pages/training_data.py);
+1. the data, generated or the learner's own (explorer/pages/training_data.py), its
+   controls right under the player they move;
 2. the optimiser, the run's health and metrics, and the player: decision regions and
    learning curves drawn in the browser from the trajectory, every step a frame
    (explorer/pages/training_controls.py, explorer/pages/training_player.py);
 3. one panel to inspect the model at a chosen step: the loss landscape, who pulls the
    boundary, the per-example table, the downloads (explorer/pages/training_inspect.py).
 
-Nested fragments keep reruns small: a change of the optimiser reruns the training section
-only, a change of the inspected step or panel that panel; the step the player is paused
-at comes back as the inspected step ``at``. The data and runs are cached in
+Fragments keep reruns small: a change of the optimiser reruns the training section only
+(the player gets the new run first), then the inspect section follows the player; a
+change of the inspected step or panel reruns that section alone; the step the player is
+paused at comes back as the inspected step ``at``. The data and runs are cached in
 explorer/pages/training_cache.py.
 """
 
 from __future__ import annotations
 
+import streamlit as st
+
 from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.i18n import N_
 from explorer.pages.controls import lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
-from explorer.pages.training_controls import training_section
-from explorer.pages.training_data import data_section
+from explorer.pages.training_controls import page_run, training_section
+from explorer.pages.training_data import data_section, data_slot
+from explorer.pages.training_inspect import inspect_section
 
 SETTINGS = PAGE_SETTINGS["training"]
 
@@ -71,6 +76,11 @@ notes_slot = lesson_header(
        "boundaries, step by step."),
     EXPLANATION, SETTINGS,
 )
-data_settings, custom_csv = data_section()
-training_section(data_settings, custom_csv)
+# The data controls are made first (the run needs them) but sit under the player.
+training_slot = st.container()
+data_settings, custom_csv = data_section(data_slot())
+with page_run():
+    with training_slot:
+        training_section(data_settings, custom_csv)
+    inspect_section()
 show_url_notes(notes_slot)

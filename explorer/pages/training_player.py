@@ -5,7 +5,10 @@ settings and the trajectory travel only as the ``data`` bytes (explorer/player_p
 The player's code is the JS of a separate, data-less "engine" component: its message
 never changes, so Streamlit sends it once and then a reference, while the player's own
 message (resent with every new trajectory) carries only a small loader.
-The paused step comes back as the component's ``at`` state and goes through the
+The player sends nothing itself: a small constant link in the inspect section (the
+"sync" component, explorer/web/inspect_sync.js) forwards the player's requests (a new run
+the section has not run with, the step the player pauses at), so that the inspect
+section, a fragment of its own, follows the player; the step goes through the
 ``Setting`` checks of ``at`` before it is used.
 
 ``player_section`` lays out the player with its display options; the payloads it sends are
@@ -13,8 +16,6 @@ cached beside it.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import streamlit as st
 
@@ -25,9 +26,10 @@ from explorer.i18n import _, current_language
 from explorer.pages.controls import control
 from explorer.pages.presentation import presenting
 from explorer.pages.training_cache import cached_data, cached_run
+from explorer.pages.training_data import given_class_names
 from explorer.player_payload import player_payload, points_id, points_payload
 from explorer.training_run import DataSettings, Run, TrainSettings
-from explorer.training_view import csv_hash, run_label, trajectory_id
+from explorer.training_view import csv_hash, run_labels, trajectory_id
 from explorer.view_labels import landscape_words
 from explorer.web.bundle import bundle, read
 
@@ -60,6 +62,13 @@ _LANDSCAPE = st.components.v2.component(
 )
 LANDSCAPE_KEY = "landscape"
 
+#: The inspect section's link to the player: constant JS, no data.
+_SYNC = st.components.v2.component(
+    "softmax_explorer.training_inspect_sync",
+    js=bundle("inspect_sync.js"),
+)
+SYNC_KEY = "inspect_sync"
+
 
 def checked_step(value, steps_taken: int) -> int | None:
     """The step the browser sent back, if the ``at`` setting accepts it (else None)."""
@@ -70,19 +79,22 @@ def checked_step(value, steps_taken: int) -> int | None:
         return None
 
 
-def mount(points: bytes, payload: bytes, on_step: Callable[[], None]) -> None:
-    """Show the player: the engine with ``points``, the player with ``payload``.
-
-    ``on_step`` runs when the paused step comes back from the browser.
-    """
+def mount(points: bytes, payload: bytes) -> None:
+    """Show the player: the engine with ``points``, the player with ``payload``."""
     _ENGINE(data=points, key=f"{PLAYER_KEY}_engine")
-    _COMPONENT(data=payload, key=PLAYER_KEY, on_at_change=on_step)
+    _COMPONENT(data=payload, key=PLAYER_KEY)
 
 
-def sent_step() -> object:
-    """The raw ``at`` value the browser last sent (None before any)."""
-    value = st.session_state.get(PLAYER_KEY)
-    return None if value is None else value.get("at")
+def follow_player() -> object:
+    """Mount the inspect section's link to the player; return the step the player was
+    paused at if that is why this run happens (raw browser input, else None).
+
+    The link (explorer/web/inspect_sync.js) forwards the player's requests: a run whose
+    payload says ``follow`` (the training section ran alone), or a pause. It has no data,
+    so its message never changes and stays small.
+    """
+    result = _SYNC(key=SYNC_KEY)
+    return getattr(result, "at", None)
 
 
 def mount_landscape(data: dict) -> None:
@@ -101,26 +113,20 @@ def cached_points(data_settings: DataSettings, custom_hash: str, _custom_csv: st
 def cached_payload(
     data_settings: DataSettings, custom_hash: str, settings: tuple[TrainSettings, ...],
     kinds: tuple[str, ...], show_test: bool, discrete: bool, at: int, trajectory: str,
-    _custom_csv: str | None, present: bool = False, lang: str = "en",
+    _custom_csv: str | None, present: bool = False, follow: bool = False,
+    class_names: tuple[str, ...] | None = None, lang: str = "en",
 ) -> bytes:
     """The player's payload; ``lang`` keys the cache, as the payload carries its words."""
     data = cached_data(data_settings, custom_hash, _custom_csv)
     runs = [cached_run(data_settings, custom_hash, each, _custom_csv) for each in settings]
-    labels = [run_label(each, index) for index, each in enumerate(settings)]
+    labels = run_labels(settings)
     points = cached_points(data_settings, custom_hash, _custom_csv)
     return player_payload(
         data, runs, labels=labels, health=list(kinds), show_test=show_test,
         discrete=discrete, at=at, class_colors=CLASS_COLORS[: data.classes],
         run_colors=figs.RUN_COLORS[: len(runs)], points=points_id(points),
-        trajectory=trajectory, present=present,
+        trajectory=trajectory, present=present, follow=follow, class_names=class_names,
     )
-
-
-def _take_player_step() -> None:
-    """The paused step from the browser: user input, so it goes through the ``at`` checks."""
-    step = checked_step(sent_step(), st.session_state.get("_player_steps", 1))
-    if step is not None:
-        st.session_state[state.STEP_AT.key] = step
 
 
 def _opening_step(run_key: tuple, steps_taken: int) -> int:
@@ -146,8 +152,10 @@ def _opening_step(run_key: tuple, steps_taken: int) -> int:
 
 def player_section(data_settings: DataSettings, custom_csv: str | None,
                    settings: list[TrainSettings], runs: list[tuple[str, Run]],
-                   kinds: list[str]) -> None:
-    """The player: regions of every run and the curves, with the display options."""
+                   kinds: list[str], follow: bool) -> None:
+    """The player: regions of every run and the curves, with the display options.
+
+    ``follow``: the inspect section does not run with this run (see ``follow_player``)."""
     key = csv_hash(custom_csv)
     options = st.columns([1.3, 1.4, 2.6], gap="medium", vertical_alignment="center")
     with options[0]:
@@ -158,10 +166,12 @@ def player_section(data_settings: DataSettings, custom_csv: str | None,
         st.caption(_("Solid curves: training points; dashed: test points. Space plays or "
                      "pauses, the arrow keys step, Home restarts."))
     steps_taken = max(run.steps_taken for _, run in runs)
-    st.session_state["_player_steps"] = steps_taken
     run_key = (data_settings, key, tuple(settings), show_test, discrete)
     at = _opening_step(run_key, steps_taken)
     payload = cached_payload(data_settings, key, tuple(settings), tuple(kinds), show_test,
                              discrete, at, trajectory_id(data_settings, key, tuple(settings)),
-                             custom_csv, present=presenting(), lang=current_language())
-    mount(cached_points(data_settings, key, custom_csv), payload, _take_player_step)
+                             custom_csv, present=presenting(), follow=follow,
+                             lang=current_language(),
+                             class_names=given_class_names(  # K: the weights' columns
+                                 data_settings, runs[0][1].trajectory.W.shape[2]))
+    mount(cached_points(data_settings, key, custom_csv), payload)

@@ -4,10 +4,11 @@
 // packs them): the decision regions with confidence shading and the boundaries on a
 // canvas, computed by gridProbabilities of the shared browser math module, and the loss
 // and accuracy curves in SVG with a marker at the current step. The step counter is the
-// single clock every view reads; nothing is sent to the server while playing, and the
-// paused step goes back (debounced) as the component's "at" state. Every word it shows
-// comes translated in the payload's header (``header.words``, explorer/view_labels.py
-// player_words).
+// single clock every view reads; nothing is sent to the server while playing. A new run
+// that the inspect section has not run with (the payload's "follow"), and, debounced, the
+// step the player is paused at, are requests for that section (inspect_request.js). Every
+// word it shows comes translated in the payload's header (``header.words``,
+// explorer/view_labels.py player_words).
 //
 // Test contract: [data-chart="regions"] (one per run) carries data-values with the step
 // shown and the probabilities at a sample of grid cells; [data-chart="loss_curve"] carries
@@ -25,6 +26,7 @@
 import { number } from "./chart_text.js";
 import { fill } from "./dom.js";
 import { gridProbabilities } from "./softmax_math.js";
+import { requestInspect } from "./inspect_request.js";
 import { register, whenRegistered } from "./player_registry.js";
 
 /** Cells per side of the probability grid (upsampled smoothly on the canvas). */
@@ -101,9 +103,9 @@ class RegionView {
     this.run = run;
     this.setLook(header);
     const figure = el("figure", { class: "regions" });
-    const caption = el("figcaption", {}, header.runs[run].label);
-    caption.style.setProperty("--run-color", header.run_colors[run]);
+    const caption = el("figcaption");
     this.caption = caption;
+    this.writeCaption(header);
     this.chart = el("div", { "data-chart": "regions", "data-run": String(run) });
     this.canvas = el("canvas", { role: "img" });
     this.chart.append(this.canvas);
@@ -130,7 +132,25 @@ class RegionView {
     this.header = header;
     this.arrays = arrays;
     this.setLook(header);
-    this.caption.textContent = header.runs[this.run].label;
+    this.writeCaption(header);
+  }
+
+  /** The run's name, then, when the learner's data names its classes, the legend: a
+   * swatch and the name of every class. */
+  writeCaption(header) {
+    const parts = [el("span", { class: "run" }, header.runs[this.run].label)];
+    if (header.class_names) {
+      const legend = el("span", { class: "legend" });
+      header.class_names.forEach((name, k) => {
+        const swatch = el("span", { class: "swatch", "aria-hidden": "true" });
+        swatch.style.background = header.class_colors[k];
+        const entry = el("span", { class: "entry" });
+        entry.append(swatch, name);
+        legend.append(entry);
+      });
+      parts.push(legend);
+    }
+    this.caption.replaceChildren(...parts);
     this.caption.style.setProperty("--run-color", header.run_colors[this.run]);
   }
 
@@ -300,7 +320,8 @@ class RegionView {
     const { W, b } = paramsAt(arrays, run, step, header.dim, K);
     const words = header.words;
     const columns = Array.from({ length: K }, (_, k) => fill(words.regionClass, {
-      k, w: W.map((row) => number(row[k])).join(", "), b: number(b[k]) }));
+      name: header.class_names ? header.class_names[k] : fill(words.className, { k }),
+      w: W.map((row) => number(row[k])).join(", "), b: number(b[k]) }));
     this.canvas.setAttribute("aria-label", fill(words.regions, {
       run: header.runs[run].label, step, steps: header.runs[run].steps, count: K,
       loss: number(arrays[`loss${run}`][step], 3), classes: columns.join("; ") }));
@@ -359,7 +380,7 @@ class CurveView {
     svg.setAttribute("width", width);
     svg.setAttribute("height", height);
     // Room for the tick labels and the vertical axis title (larger in presentation mode).
-    const left = this.header.present ? 100 : 64;
+    const left = this.header.present ? 100 : 76;
     const right = 16;
     const lossPanel = { top: 12, bottom: Math.round(height * 0.58) };
     const accPanel = { top: Math.round(height * 0.66), bottom: height - 40 };
@@ -416,7 +437,8 @@ class CurveView {
     text(x1, accPanel.bottom + 22, String(this.lastStep), "end");
     const words = this.header.words;
     text((x0 + x1) / 2, accPanel.bottom + 26, words.stepAxis, "middle", "axis");
-    const title = this.header.present ? 20 : 16;
+    // The vertical titles stand left of the widest tick label ("100%"), clear of it.
+    const title = this.header.present ? 20 : 12;
     text(title, (lossPanel.top + lossPanel.bottom) / 2, this.log ? words.lossLogAxis : words.lossAxis, "middle", "axis vertical");
     text(title, (accPanel.top + accPanel.bottom) / 2, words.accuracyAxis, "middle", "axis vertical");
   }
@@ -466,11 +488,10 @@ const HTML_CONTROLS = [
 ];
 
 class Player {
-  constructor(host, payload, setStateValue, previous) {
+  constructor(host, payload, previous) {
     const { header, arrays } = payload;
     const words = header.words;
     this.root = el("div", { class: "player", tabindex: "0", "aria-label": words.player });
-    this.setStateValue = setStateValue;
     this.speed = previous ? previous.speed : 20;
     this.playing = false;
     this.drawTimes = [];
@@ -550,11 +571,10 @@ class Player {
 
   /** Show a new trajectory in the views already laid out: no new DOM, no layout pass,
    * so its first frame is drawn as soon as it arrives. */
-  take(payload, setStateValue) {
+  take(payload) {
     const { header, arrays } = payload;
     this.pause();
     clearTimeout(this.syncTimer);
-    this.setStateValue = setStateValue;
     this.setData(header);
     this.scrub.max = String(this.lastStep);
     for (const view of this.regionViews) view.take(header, arrays);
@@ -583,7 +603,8 @@ class Player {
     this.size = size;
     this.curveWidth = curveWidth;
     for (const view of this.regionViews) view.resize(size);
-    this.curveView.layout(curveWidth, runs === 1 && !narrow ? size + 30 : 300);
+    // Stacked (a phone): tall enough that the accuracy panel holds its vertical title.
+    this.curveView.layout(curveWidth, runs === 1 && !narrow ? size + 30 : narrow ? 340 : 300);
     this.show(this.step);
   }
 
@@ -638,11 +659,12 @@ class Player {
     this.buttons.play.textContent = this.header.words.play;
   }
 
-  /** Send the paused step back to the server, once the learner has stopped moving it. */
+  /** Announce the paused step, once the learner has stopped moving it: the inspect
+   * section's link (inspect_sync.js) sends it to the server. */
   sync() {
     clearTimeout(this.syncTimer);
     this.syncTimer = setTimeout(() => {
-      if (!this.playing) this.setStateValue("at", this.step);
+      if (!this.playing) requestInspect("at", this.step);
     }, SYNC_MS);
   }
 
@@ -670,8 +692,9 @@ class Player {
 
 /** Mount (or re-mount) the player in a component: on mount and whenever the payload changes.
  * The points come from the engine component (registered under the id in the header). */
-export function mountPlayer({ data, parentElement, setStateValue }) {
+export function mountPlayer({ data, parentElement }) {
   const previous = parentElement.__player;
+  const shownBefore = previous ? previous.header.trajectory : null;
   if (previous) previous.destroy();
   if (!data || !data.byteLength) return () => {};
   // The component's constant HTML holds the host; its <style> sits beside it.
@@ -684,11 +707,15 @@ export function mountPlayer({ data, parentElement, setStateValue }) {
     Object.assign(payload.arrays, points);
     if (previous && host.contains(previous.root) && previous.canTake(payload.header)) {
       player = previous;
-      player.take(payload, setStateValue);
+      player.take(payload);
     } else {
-      player = new Player(host, payload, setStateValue, previous);
+      player = new Player(host, payload, previous);
     }
     parentElement.__player = player;
+    const { follow, trajectory } = payload.header;
+    if (follow && trajectory !== shownBefore) {
+      requestInspect("trajectory", trajectory);
+    }
   });
   return () => {
     stopWaiting();

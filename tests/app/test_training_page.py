@@ -377,3 +377,32 @@ def test_removing_a_bad_file_clears_its_message():
     at.file_uploader(key="upload").set_value(None).run()
     assert not errors(at)
     assert region_points(at).shape[0] == 8
+
+
+#: GOOD with its classes named: class 0 is the first name to appear (owl), then cat, dog.
+NAMED = (b"x1,x2,label\n-1,-1,owl\n-1.2,-0.8,owl\n1,1,cat\n1.1,0.9,cat\n0,1.5,dog\n"
+         b"0.2,1.4,dog\n-0.1,1.6,dog\n1,-1,owl\n")
+
+
+def test_class_names_from_the_learners_csv_name_the_classes():
+    """Text labels name the classes in the player's legend, the example table and the
+    pulls panel; the run is the same as with numbers; numbers again drop the names."""
+    at = custom_page()
+    numbered, numbered_loss = app_player(at)[0], train_loss(at)
+    assert numbered["class_names"] is None
+    at.file_uploader(key="upload").set_value(("named.csv", NAMED, "text/csv")).run()
+    assert not at.exception and not errors(at)
+    header, _ = app_player(at)
+    assert header["class_names"] == ["owl", "cat", "dog"]
+    assert np.array_equal(train_loss(at), numbered_loss)  # the same classes, the same run
+    at.segmented_control(key="view").set_value("Examples").run()
+    table = at.dataframe[-1].value  # after the table of points
+    assert set(table["y"]) == {"owl", "cat", "dog"}
+    assert {"p(owl)", "p(cat)", "p(dog)", "s(owl)"} <= set(table.columns)
+    assert np.allclose(table[["p(owl)", "p(cat)", "p(dog)"]].sum(axis=1), 1.0)
+    captions = " ".join(caption.value for caption in at.caption)
+    assert "class 0 = owl, class 1 = cat, class 2 = dog" in captions
+    at.segmented_control(key="view").set_value("Pulls").run()
+    assert "Points of class 0 (owl) pull" in " ".join(c.value for c in at.caption)
+    at.file_uploader(key="upload").set_value(("good.csv", GOOD, "text/csv")).run()
+    assert app_player(at)[0]["class_names"] is None

@@ -375,6 +375,80 @@ def test_phone_puts_each_chart_under_its_controls(browser, app_url, path):
             f"under its controls")
 
 
+#: JavaScript: page boxes of the /training player's regions and curves, the data controls
+#: and the inspect section, and of the curves' tick labels and vertical axis titles.
+TRAINING_PHONE_JS = """
+(keys) => {
+  const page = (el) => { const r = el.getBoundingClientRect();
+    return {top: r.top + window.scrollY, bottom: r.bottom + window.scrollY, left: r.left,
+            right: r.right}; };
+  const out = {controls: {}, texts: []};
+  for (const host of document.querySelectorAll('*')) {
+    const root = host.shadowRoot;
+    const regions = root && root.querySelector("[data-chart='regions']");
+    if (!regions) continue;
+    out.regions = page(regions);
+    out.curves = page(root.querySelector("[data-chart='loss_curve']"));
+    for (const node of root.querySelectorAll('.curves text')) {
+      if (node.classList.contains('tick') || node.classList.contains('vertical')) {
+        out.texts.push({text: node.textContent, ...page(node)});
+      }
+    }
+  }
+  for (const key of keys) {
+    const node = document.querySelector(`.st-key-${key}`);
+    if (node) out.controls[key] = page(node);
+  }
+  const inspect = [...document.querySelectorAll('h3')].find(
+    (h) => h.textContent.includes('Inspect one step'));
+  if (inspect) out.inspect = page(inspect);
+  return out;
+}
+"""
+#: The /training data controls.
+DATA_KEYS = [setting.key for setting in (
+    state.DATASET, state.POINTS, state.CLASSES, state.NOISE, state.DATA_SEED,
+    state.TEST_FRACTION, state.FEATURES, state.FEATURE_SCALE)]
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return (a["left"] < b["right"] - 0.5 and b["left"] < a["right"] - 0.5
+            and a["top"] < b["bottom"] - 0.5 and b["top"] < a["bottom"] - 0.5)
+
+
+def test_phone_puts_the_training_data_controls_under_the_player(browser, app_url):
+    """390 x 844: the /training data controls are on the page, not only in the folded
+    sidebar: under the regions and curves they move, above the inspect section, within
+    the screen's width, none over another; the curves' axis titles clear their ticks."""
+    context, page = open_tab(browser, 390, 844)
+    try:
+        settle(page, f"{app_url}/training")
+        page.wait_for_timeout(800)
+        found = page.evaluate(TRAINING_PHONE_JS, DATA_KEYS)
+    finally:
+        context.close()
+    controls = found["controls"]
+    assert len(controls) == 8, sorted(controls)
+    boxes = list(controls.values())
+    for name, control in controls.items():
+        assert control["left"] >= 0 and control["right"] <= 390 + 1, (name, control)
+        assert control["top"] >= found["curves"]["bottom"] - 1, (name, control, found["curves"])
+        assert control["bottom"] <= found["inspect"]["top"] + 1, (name, control)
+    for index, first in enumerate(boxes):
+        for second in boxes[index + 1:]:
+            assert not _overlap(first, second), (first, second)
+    assert found["curves"]["top"] >= found["regions"]["bottom"] - 1
+    # The data starts close under the curves: within a screen, not far below.
+    top = min(control["top"] for control in boxes)
+    assert top - found["curves"]["bottom"] <= 844 / 2, top - found["curves"]["bottom"]
+    titles = [t for t in found["texts"] if t["text"] in ("loss", "loss (log)", "accuracy")]
+    ticks = [t for t in found["texts"] if t not in titles]
+    assert len(titles) == 2 and ticks
+    for title in titles:
+        for tick in ticks:
+            assert not _overlap(title, tick), (title, tick)
+
+
 def test_the_toggle_turns_presentation_mode_on_and_off(browser, app_url):
     context, page = open_tab(browser, 1280, 800)
     try:

@@ -84,6 +84,7 @@ def test_bad_uploads_and_bad_table_edits_are_explained(page, app_url):
     assert "previous points are kept" in message.inner_text()
 
     grid = page.locator("[class*='st-key-points_'] [data-testid='stDataFrameResizable']")
+    grid.scroll_into_view_if_needed()  # the table sits under the player's data controls
     box = grid.bounding_box()
     before = region_xs(page)
     edit_cell(page, box, row=0, column=0, text="1.25")  # a valid edit moves a point
@@ -142,3 +143,32 @@ def test_full_page_screenshots(browser, app_url, screenshot_dir, viewport):
     page.screenshot(path=str(path), full_page=True)
     context.close()
     assert path.stat().st_size > 50_000
+
+
+#: The text of the first regions view's legend and its canvas's text alternative.
+LEGEND_JS = """
+() => {
+  for (const host of document.querySelectorAll('*')) {
+    const root = host.shadowRoot;
+    const legend = root && root.querySelector('.regions figcaption .legend');
+    if (legend) {
+      return {entries: [...legend.querySelectorAll('.entry')].map((e) => e.textContent),
+              alt: root.querySelector("[data-chart='regions'] canvas").getAttribute('aria-label')};
+    }
+  }
+  return null;
+}
+"""
+
+
+def test_class_names_of_an_upload_are_the_players_legend(page, app_url):
+    open_training(page, app_url + "/training?dataset=custom")
+    assert page.evaluate(LEGEND_JS) is None  # the example's classes are numbers: no legend
+    page.locator(".st-key-upload input[type='file']").set_input_files(files=[{
+        "name": "pets.csv", "mimeType": "text/csv",
+        "buffer": b"x1,x2,label\n-1,-1,cat\n-1.2,-0.8,cat\n1,1,dog\n1.1,0.9,dog\n"
+                  b"0,1.5,bird\n0.2,1.4,bird\n"}])
+    page.wait_for_function(f"() => ({LEGEND_JS})() !== null", timeout=20_000)
+    shown = page.evaluate(LEGEND_JS)
+    assert shown["entries"] == ["cat", "dog", "bird"]
+    assert "cat: w = (" in shown["alt"] and "bird: w = (" in shown["alt"]

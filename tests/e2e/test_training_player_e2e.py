@@ -238,3 +238,47 @@ def test_the_landscape_marker_follows_the_player(page, app_url):
         assert shown["points"] == [[float(np.float32(trajectory.W[step, 0, 0])),
                                     float(np.float32(trajectory.b[step, 1]))]]
         assert shown["slice"] == 60  # the slice stays where the page opened
+
+
+#: True when the landscape's marker sits at the given (x, y) (float32 values).
+LANDSCAPE_POINT_IS_JS = """
+(point) => {
+  for (const host of document.querySelectorAll('*')) {
+    const node = host.shadowRoot && host.shadowRoot.querySelector("[data-chart='landscape']");
+    if (node && node.getAttribute('data-values')) {
+      const shown = JSON.parse(node.getAttribute('data-values')).points[0];
+      return shown[0] === point[0] && shown[1] === point[1];
+    }
+  }
+  return false;
+}
+"""
+
+METRIC_SHOWN_JS = """
+(text) => [...document.querySelectorAll("[data-testid='stMetricValue']")]
+  .some((node) => node.textContent.trim() === text)
+"""
+
+
+def test_the_inspect_section_follows_a_new_run_and_the_paused_step(page, app_url):
+    """The inspect section is a fragment of its own, run again once the player shows a new
+    run: after an lr key press its metrics and its landscape are the new run's; a step the
+    player pauses at becomes the inspected step."""
+    open_player(page, f"{app_url}/training?steps=60&lr=0.2&px=W[0,0]&py=b[1]")
+    page.wait_for_selector("[data-chart='landscape'][data-values]")
+    page.locator(".st-key-lr input[type='range']").focus()
+    page.keyboard.press("ArrowRight")  # 0.2 -> 0.3
+    _, trajectory = expected_trajectory(lr=0.3, steps=60)
+    page.wait_for_function(METRIC_SHOWN_JS, arg=f"{trajectory.loss[60]:.6f}", timeout=15_000)
+    # The marker sits on the new run's path at the step the player shows (the last).
+    page.wait_for_function(LANDSCAPE_POINT_IS_JS, timeout=10_000, arg=[
+        float(np.float32(trajectory.W[60, 0, 0])), float(np.float32(trajectory.b[60, 1]))])
+    page.locator(PLAYER).focus()
+    page.keyboard.press("Home")
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    wait_step(page, 3)
+    page.wait_for_function(
+        "() => document.querySelector(\".st-key-at input[type='range']\").value === '3'",
+        timeout=10_000)
+    assert "at=3" in page.evaluate("location.search")

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from explorer.guided.babel_extract import line_of
 from explorer.settings.setting import Setting
 
 #: A label worth translating has a word in it (``z0``, ``x1``, ``W[0,1]`` are symbols).
@@ -59,15 +60,6 @@ def setting_messages(setting: Setting) -> Iterator[tuple[str, str]]:
         yield setting.help, "help"
 
 
-def _line_of(message: str, lines: list[str]) -> int:
-    """The 1-based line holding the start of ``message`` (1 when it is built by code)."""
-    head = message[:30]
-    for number, line in enumerate(lines, start=1):
-        if head in line:
-            return number
-    return 1
-
-
 def extract_settings(
     fileobj: IO[bytes], keywords: Any, comment_tags: Any, options: Any
 ) -> Iterator[tuple[int, None, str, list[str]]]:
@@ -91,4 +83,4 @@ def extract_settings(
                 continue
             seen.add((message, what))
             comment = f"setting {setting.key} ({name}), {what}"
-            yield _line_of(message, lines), None, message, [comment]
+            yield line_of(message, lines), None, message, [comment]

@@ -23,12 +23,17 @@ STEP_TEXTS = ("title", "look", "question", "choices", "reveal")
 REVEAL_NOTE = "keep every {field} exactly as it is; only the words around it are translated"
 
 
-def _line_of(message: str, lines: list[str]) -> int:
-    """The 1-based line where ``message`` starts in the file (1 when not found)."""
-    first = message.splitlines()[0]
-    for number, line in enumerate(lines, start=1):
-        if first in line:
-            return number
+def line_of(message: str, lines: list[str]) -> int:
+    """The 1-based line holding the start of ``message`` (1 when not found, e.g. built by code).
+
+    The whole first line is looked for, then only its first words: a message built by
+    code (a setting's help made from a limit) shares only its start with the file.
+    """
+    first = message.splitlines()[0] if message else ""
+    for head in (first, first[:30]):
+        for number, line in enumerate(lines, start=1):
+            if head in line:
+                return number
     return 1
 
 
@@ -61,7 +66,7 @@ def extract_lessons(
                     if name == "reveal":
                         comments.append(REVEAL_NOTE)
                     message = item.strip()
-                    yield _line_of(message, lines), None, message, comments
+                    yield line_of(message, lines), None, message, comments
 
     yield from messages(raw, LESSON_TEXTS, "")
     steps = raw.get("steps")

@@ -224,6 +224,17 @@ def exceptions(at: AppTest) -> list[str]:
     return [f"{error.message}\n{''.join(error.stack_trace)}" for error in at.exception]
 
 
+def component_field(at: AppTest, field: str) -> list[Any]:
+    """``data[field]`` of every live component (a bidi component with JSON data) that has it."""
+    found = []
+    for element in at.get("bidi_component"):
+        if element.proto.json:
+            data = json.loads(element.proto.json)
+            if isinstance(data, dict) and field in data:
+                found.append(data[field])
+    return found
+
+
 def chart_figures(at: AppTest) -> Iterator[tuple[str, dict]]:
     """(element id, decoded figure) of every Plotly chart rendered."""
     for element in at.get("plotly_chart"):

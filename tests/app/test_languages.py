@@ -11,14 +11,13 @@ completeness is tests/unit/test_translations.py's job.
 from __future__ import annotations
 
 import io
-import json
 import re
 
 import pytest
 
 from explorer import i18n
 from explorer.settings import specs
-from tests.app.page_probe import HOME, PAGES, open_page
+from tests.app.page_probe import HOME, PAGES, component_field, open_page
 from tests.support.charts import app_landscape, app_player
 
 pofile = pytest.importorskip("babel.messages.pofile")
@@ -96,17 +95,6 @@ def untranslated(texts) -> list[str]:
     return found
 
 
-def component_labels(at) -> list[dict]:
-    """The ``labels`` each live view (a bidi component with JSON data) was handed."""
-    found = []
-    for element in at.get("bidi_component"):
-        if element.proto.json:
-            data = json.loads(element.proto.json)
-            if isinstance(data, dict) and "labels" in data:
-                found.append(data["labels"])
-    return found
-
-
 def strings_of(value) -> list[str]:
     if isinstance(value, dict):
         return [text for item in value.values() for text in strings_of(item)]
@@ -121,7 +109,7 @@ def test_every_text_of_every_page_is_translated(script, in_pseudo_german):
     texts = shown_texts(at)
     assert any(text.startswith(MARK) for text in texts)
     assert not untranslated(texts), f"{script} shows untranslated texts: {untranslated(texts)}"
-    for labels in component_labels(at):
+    for labels in component_field(at, "labels"):
         assert all(text.startswith(MARK) for text in strings_of(labels)), labels
 
 
@@ -150,8 +138,8 @@ def test_a_lesson_panel_is_translated(script, lesson, in_pseudo_german):
 
 
 def test_the_live_views_get_their_labels_in_the_language(in_pseudo_german):
-    english = component_labels(open_page(SOFTMAX))
-    german = component_labels(open_page(SOFTMAX, {specs.LANGUAGE.key: ["de"]}))
+    english = component_field(open_page(SOFTMAX), "labels")
+    german = component_field(open_page(SOFTMAX, {specs.LANGUAGE.key: ["de"]}), "labels")
     assert len(english) == len(german) == 1
     assert english[0]["k"] == specs.SOFTMAX_K.label
     assert german[0]["k"] == MARK + specs.SOFTMAX_K.label

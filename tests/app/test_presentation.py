@@ -7,14 +7,12 @@ read in Chromium: tests/e2e/test_readability_e2e.py)."""
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
 from explorer.figures.style import PRESENT_TEXT_SIZES, TEXT_SIZES
 from explorer.settings import specs
-from tests.app.page_probe import PAGES, open_page
+from tests.app.page_probe import PAGES, component_field, open_page
 from tests.support.charts import app_chart, app_chart_keys, app_player
 
 SOFTMAX = "explorer/pages/softmax_page.py"
@@ -31,17 +29,6 @@ def tick_sizes(at) -> list[float]:
         sizes += [axis["tickfont"]["size"] for name, axis in layout.items()
                   if name.startswith(("xaxis", "yaxis"))]
     return sizes
-
-
-def component_flags(at) -> list[bool]:
-    """The ``present`` flag each live view (bidi component with JSON data) was handed."""
-    flags = []
-    for element in at.get("bidi_component"):
-        if element.proto.json:
-            data = json.loads(element.proto.json)
-            if isinstance(data, dict) and "present" in data:
-                flags.append(data["present"])
-    return flags
 
 
 @pytest.mark.parametrize(("query", "sizes"), MODES, ids=MODE_IDS)
@@ -62,7 +49,7 @@ def test_the_live_views_get_the_mode(script, query, sizes):
     at = open_page(script, query)
     assert not at.exception
     assert at.toggle(key=specs.PRESENT.key).value is bool(query)
-    assert component_flags(at) == [bool(query)]
+    assert component_field(at, "present") == [bool(query)]
 
 
 def test_the_training_player_gets_the_mode_and_nothing_else_changes():

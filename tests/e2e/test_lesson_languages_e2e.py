@@ -47,6 +47,18 @@ def step_in_url(page) -> str:
     return match[1] if match else "1"
 
 
+def wait_for_step(page, lesson, number: int, tr) -> None:
+    """Wait until the panel shows step ``number`` (its translated title, its answers) and
+    the app has finished the runs the step starts (the URL update runs the page again)."""
+    step = lesson.steps[number - 1]
+    panel(page).get_by_text(tr(step.title), exact=False).first.wait_for()
+    options = panel(page).locator("[data-testid=stRadioOption]")
+    options.nth(len(step.choices) - 1).wait_for()
+    page.wait_for_function(
+        "(n) => (new URLSearchParams(location.search).get('step') ?? '1') === n", arg=str(number))
+    settle(page)
+
+
 def answer_and_reveal(page, lesson, number: int, tr) -> str:
     """Click the right answer of step ``number``, then Reveal; return the reveal's text."""
     step = lesson.steps[number - 1]
@@ -55,11 +67,14 @@ def answer_and_reveal(page, lesson, number: int, tr) -> str:
     right = options.nth(step.answer)
     assert right.inner_text().strip() == tr(step.choices[step.answer])
     right.click()
-    settle(page)
-    page.locator(".st-key-lesson_reveal button").click()
-    settle(page)
+    reveal_button = page.locator(".st-key-lesson_reveal button")
+    page.wait_for_function(
+        "() => !document.querySelector('.st-key-lesson_reveal button')?.disabled")
+    wait_idle(page)
+    reveal_button.click()
     reveal = page.locator(".st-key-lesson_reveal_text")
     reveal.wait_for(state="visible")
+    wait_idle(page)
     return reveal.inner_text()
 
 
@@ -79,11 +94,12 @@ def test_walk_a_lesson_with_page_down_in_the_language(browser, app_url, screensh
     page.set_default_timeout(30_000)
     try:
         page.goto(f"{app_url}/{lesson.page}?{specs.LANGUAGE.key}={lang}&lesson={lesson.id}")
-        settle(page)
+        wait_for_step(page, lesson, 1, tr)
         if lang == "zh":
             assert page.evaluate(GLYPHS_DIFFER_JS), "CJK characters draw as empty boxes"
         for number in range(1, len(lesson) + 1):
             step = lesson.steps[number - 1]
+            wait_for_step(page, lesson, number, tr)
             text = panel(page).inner_text()
             assert step_in_url(page) == str(number)
             assert tr(lesson.title) in text and tr(step.title) in text, (number, text)
@@ -96,12 +112,9 @@ def test_walk_a_lesson_with_page_down_in_the_language(browser, app_url, screensh
                 page.screenshot(path=str(screenshot_dir / f"lesson-{lang}-{lesson.id}-laptop.png"))
             if number < len(lesson):
                 page.keyboard.press("PageDown")
-                settle(page)
         assert step_in_url(page) == str(len(lesson))
         page.keyboard.press("PageUp")
-        settle(page)
-        assert step_in_url(page) == str(len(lesson) - 1)
-        assert tr(lesson.steps[-2].title) in panel(page).inner_text()
+        wait_for_step(page, lesson, len(lesson) - 1, tr)
     finally:
         context.close()
 
@@ -118,8 +131,7 @@ def test_a_revealed_step_on_the_projector_in_presentation_mode(browser, app_url,
     try:
         page.goto(f"{app_url}/{lesson.page}?{specs.LANGUAGE.key}={lang}&{specs.PRESENT.key}=true"
                   f"&lesson={lesson.id}&step={number}")
-        settle(page)
-        assert tr(lesson.steps[number - 1].title) in panel(page).inner_text()
+        wait_for_step(page, lesson, number, tr)
         assert_reveal(answer_and_reveal(page, lesson, number, tr), lesson, number, tr)
         page.screenshot(
             path=str(screenshot_dir / f"lesson-{lang}-{lesson.id}-projector-present.png"))

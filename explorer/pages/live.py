@@ -186,29 +186,44 @@ def current_values(view: LiveView) -> tuple[dict, dict, int]:
     return session[values_key], session[seed_key], session[epoch_key]
 
 
-def owner(key: str) -> LiveView | None:
-    """The live view that owns the setting ``key`` (None for a Streamlit widget's setting)."""
-    for view in VIEWS.values():
+def _views(page: str | None) -> list[LiveView]:
+    """Every defined view, or only the one of ``page`` (a view is named after its page).
+
+    Pages share URL keys (``lr`` and ``reg`` are the /weights view's and /training's
+    widgets), and :data:`VIEWS` holds every view any session has defined in this process:
+    a page asks only about its own view.
+    """
+    if page is None:
+        return list(VIEWS.values())
+    return [VIEWS[page]] if page in VIEWS else []
+
+
+def owner(key: str, page: str | None = None) -> LiveView | None:
+    """The live view (of ``page``, when given) that owns the setting ``key``, or None for a
+    Streamlit widget's setting."""
+    for view in _views(page):
         if any(setting.key == key for setting in view.settings):
             return view
     return None
 
 
-def session_value(key: str, default: Any) -> Any:
-    """The value a live view holds now for the setting ``key``, or ``default``."""
-    view = owner(key)
+def session_value(key: str, default: Any, page: str | None = None) -> Any:
+    """The value a live view (of ``page``, when given) holds now for ``key``, or ``default``."""
+    view = owner(key, page)
     if view is None:
         return default
     return (st.session_state.get(view.values_key) or {}).get(key, default)
 
 
-def apply_values(values: Mapping[str, Any]) -> dict:
+def apply_values(values: Mapping[str, Any], page: str | None = None) -> dict:
     """Give the live views the values they own, as a server override (a new epoch).
 
     Parameters
     ----------
     values : mapping of URL key to value
         Checked again through each view's settings (an invalid one keeps its default).
+    page : str, optional
+        Only the live view of this page takes values (the others' keys may be widgets here).
 
     Returns
     -------
@@ -217,7 +232,7 @@ def apply_values(values: Mapping[str, Any]) -> dict:
     """
     rest = dict(values)
     session = st.session_state
-    for view in VIEWS.values():
+    for view in _views(page):
         owned = {setting.key: rest.pop(setting.key) for setting in view.settings
                  if setting.key in rest}
         if not owned:

@@ -49,12 +49,12 @@ def open_lesson(lesson_id: str, page: str, **query: str) -> AppTest:
     return at
 
 
-def control_value(at: AppTest, key: str):
-    """The value of the control ``key`` as drawn, or KeyError when it is not drawn.
+def control_value(at: AppTest, key: str, page: str | None = None):
+    """The value of the control ``key`` (on ``page``) as drawn, or KeyError when not drawn.
 
     A live view's control is read from the checked state the page sends its component.
     """
-    view = live.owner(key)
+    view = live.owner(key, page)
     if view is not None:
         return at.session_state[view.values_key][key]
     for kind in CONTROL_KINDS:
@@ -120,7 +120,7 @@ def assert_step_shown(at: AppTest, lesson, number: int, lang: str = DEFAULT_LANG
     checked = set()
     for key, value in lesson.states[number].items():
         try:
-            shown = control_value(at, key)
+            shown = control_value(at, key, lesson.page)
         except KeyError:
             continue  # not drawn on this page state (a logit beyond K, a hidden panel)
         if key == "at":
@@ -196,6 +196,23 @@ def walk_in_language(lesson, lang: str) -> None:
         if number < len(lesson):
             at.button(key="lesson_next").click().run()
     assert at.button(key="lesson_next").disabled
+
+
+def test_a_lesson_sets_its_pages_controls_that_another_pages_view_also_names():
+    """/weights' live view owns ``lr`` and ``reg``, which are widgets on /training: once a
+    session of the process has defined that view, the descent lesson must still set
+    /training's widgets, and its reveal must read them."""
+    page_probe.open_page(SCRIPTS["weights"])  # defines the /weights view in this process
+    assert live.owner("lr") is not None and live.owner("lr", "training") is None
+    lesson = CATALOG.lessons["descent"]
+    at = open_lesson("descent", "training", step=str(len(lesson)))
+    assert_step_shown(at, lesson, len(lesson))
+    assert at.select_slider(key="lr").value == lesson.states[-1]["lr"] == 3.0
+    assert at.slider(key="reg").value == lesson.states[-1]["reg"] == 1.0
+    step = lesson.steps[-1]
+    at.radio(key=guided.answer_key(lesson, len(lesson))).set_value(step.answer).run()
+    at.button(key="lesson_reveal").click().run()
+    assert expected_reveal(lesson, len(lesson)) in panel_text(at)
 
 
 def test_a_wrong_prediction_is_told_the_right_answer():

@@ -28,6 +28,17 @@ LESSONS = load_lessons().lessons
 WALKS = {"de": ("jacobian", 4), "es": ("weights", 3), "zh": ("descent", 6)}
 #: A number as a reveal writes it (0.41, 1.2e-05, 87%, 100).
 NUMBER = re.compile(r"\d")
+#: JavaScript: the font sizes (px) of the panel's question and of its first answer.
+FONT_SIZES_JS = """
+() => {
+  const size = (selector) => parseFloat(getComputedStyle(
+    document.querySelector(`.st-key-lesson_panel ${selector}`)).fontSize);
+  return {
+    question: size('[data-testid=stWidgetLabel] p'),
+    answer: size('[data-testid=stRadioOption] [data-testid=stMarkdownContainer] p'),
+  };
+}
+"""
 #: A template field the reveal failed to fill in.
 LEFTOVER_FIELD = re.compile(r"\{[A-Za-z_][^{}\s]*\}")
 
@@ -133,6 +144,8 @@ def test_a_revealed_step_on_the_projector_in_presentation_mode(browser, app_url,
                   f"&lesson={lesson.id}&step={number}")
         wait_for_step(page, lesson, number, tr)
         assert_reveal(answer_and_reveal(page, lesson, number, tr), lesson, number, tr)
+        sizes = page.evaluate(FONT_SIZES_JS)  # the class reads the answers from the back row
+        assert sizes["answer"] >= sizes["question"] >= 19, sizes
         page.screenshot(
             path=str(screenshot_dir / f"lesson-{lang}-{lesson.id}-projector-present.png"))
     finally:

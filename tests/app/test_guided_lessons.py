@@ -1,9 +1,11 @@
-"""Guided lessons in AppTest: every lesson walked through every step with Next (the controls
-take the step's values, the reveal shows the step's numbers), Previous, links to a step,
-bad step values, and a broken lesson file that only its own lesson reports."""
+"""Guided lessons in AppTest: every lesson walked through every step with Next in every
+language (the controls take the step's values, the texts are the real catalog's, the reveal
+shows the step's numbers), Previous, links to a step, bad step values, and a broken lesson
+file that only its own lesson reports."""
 
 from __future__ import annotations
 
+import gettext
 import re
 import shutil
 
@@ -15,14 +17,29 @@ from explorer.guided import lesson_file
 from explorer.guided.lesson_file import load_lessons
 from explorer.guided.quantities import MEASURED, quantities
 from explorer.guided.template import render
+from explorer.i18n import DEFAULT_LANGUAGE, LANGUAGES, language
 from explorer.pages import guided, live
 from explorer.pages.lessons import LESSONS
+from explorer.settings import specs
 from tests.app import page_probe
+from tests.support.live import REPO
 
 CATALOG = load_lessons()
 SCRIPTS = {page.url_path: page.script for page in LESSONS}
 #: The AppTest element lists a page's controls can be in.
 CONTROL_KINDS = ("slider", "select_slider", "toggle", "selectbox", "button_group")
+#: A template field left in a text shown to the learner (``{p[0]:.2f}``, ``{loss}``).
+LEFTOVER_FIELD = re.compile(r"\{[A-Za-z_][^{}\s]*\}")
+
+
+def real_catalog(lang: str) -> gettext.NullTranslations:
+    """The committed compiled catalog of ``lang``, read with the standard library only
+    (English: the messages themselves)."""
+    if lang == DEFAULT_LANGUAGE:
+        return gettext.NullTranslations()
+    path = REPO / "explorer" / "locales" / lang / "LC_MESSAGES" / "messages.mo"
+    with path.open("rb") as handle:
+        return gettext.GNUTranslations(handle)
 
 
 def open_lesson(lesson_id: str, page: str, **query: str) -> AppTest:
@@ -62,14 +79,18 @@ def panel_text(at: AppTest) -> str:
     return "\n".join(item.value for item in at.markdown)
 
 
-def expected_reveal(lesson, number: int) -> str | re.Pattern:
-    """The reveal for the step's own settings; a measured number (a timing) is any number."""
+def expected_reveal(lesson, number: int, template: str | None = None) -> str | re.Pattern:
+    """The reveal for the step's own settings; a measured number (a timing) is any number.
+
+    ``template`` is the reveal as a catalog translates it (default: the English).
+    """
     step = lesson.steps[number - 1]
+    template = step.reveal if template is None else template
     now = quantities(lesson.page, lesson.states[number])
     before = quantities(lesson.page, lesson.states[number - 1])
-    if not any(name in step.reveal for name in MEASURED):
-        return render(step.reveal, now, before)
-    pieces = re.split(r"(\{[^{}]*\})", step.reveal)
+    if not any(name in template for name in MEASURED):
+        return render(template, now, before)
+    pieces = re.split(r"(\{[^{}]*\})", template)
     pattern = ""
     for piece in pieces:
         if piece.startswith("{") and any(name in piece for name in MEASURED):
@@ -79,11 +100,23 @@ def expected_reveal(lesson, number: int) -> str | re.Pattern:
     return re.compile(pattern)
 
 
-def assert_step_shown(at: AppTest, lesson, number: int) -> None:
+#: The panel's messages as the source writes them (the catalogs' msgids).
+HEADING = ":material/school: **{lesson}** · step {number} of {total}: **{step}**"
+RIGHT = ":green[:material/check_circle: **Right:** {answer}.]"
+
+
+def assert_step_shown(at: AppTest, lesson, number: int, lang: str = DEFAULT_LANGUAGE) -> None:
+    """The step's heading and look in ``lang`` (from the real catalog), its controls set."""
     assert not at.exception, at.exception
     step = lesson.steps[number - 1]
     text = panel_text(at)
-    assert f"step {number} of {len(lesson)}" in text and step.title in text
+    tr = real_catalog(lang).gettext
+    if lang == DEFAULT_LANGUAGE:
+        assert f"step {number} of {len(lesson)}" in text and step.title in text
+    heading = tr(HEADING).format(lesson=tr(lesson.title), number=number, total=len(lesson),
+                                 step=tr(step.title))
+    assert heading in text, (lang, number, heading)
+    assert tr(step.look) in text, (lang, number)
     assert at.query_params.get("step", "1") == str(number)
     checked = set()
     for key, value in lesson.states[number].items():
@@ -98,27 +131,89 @@ def assert_step_shown(at: AppTest, lesson, number: int) -> None:
     assert set(step.controls) <= checked, "every control the step sets is drawn"
 
 
+def assert_no_english(text: str, lesson, number: int, lang: str) -> None:
+    """None of the step's English texts (those its catalog words differently) is shown."""
+    step = lesson.steps[number - 1]
+    tr = real_catalog(lang).gettext
+    for english in (step.title, step.look, step.question, *step.choices,
+                    render_english_reveal(lesson, number)):
+        if tr(english) != english:
+            assert english not in text, (lang, lesson.id, number, english)
+
+
+def render_english_reveal(lesson, number: int) -> str:
+    expected = expected_reveal(lesson, number)
+    return expected if isinstance(expected, str) else lesson.steps[number - 1].reveal
+
+
+@pytest.mark.parametrize("lang", list(LANGUAGES))
 @pytest.mark.parametrize("lesson_id", sorted(CATALOG.lessons))
-def test_walk_every_step_with_next_and_reveal(lesson_id):
+def test_walk_every_step_with_next_and_reveal(lesson_id, lang):
+    """Every step of every lesson in every language, with the real catalogs: the heading,
+    look, question, answers, buttons and reveal are the catalog's words, the reveal carries
+    the step's numbers and no field is left, and no English text of the step is shown."""
     lesson = CATALOG.lessons[lesson_id]
-    at = open_lesson(lesson_id, lesson.page)
+    tr = real_catalog(lang).gettext
+    if lang != DEFAULT_LANGUAGE:  # the catalog words every sentence of the lesson itself
+        for step in lesson.steps:
+            for english in (step.look, step.question, step.reveal):
+                assert tr(english) != english, (lang, english)
+    # AppTest calls the page's format_func (the answers' translation) in the test's thread
+    # on every run, to send the chosen answer back: that thread needs the session's language.
+    with language(lang):
+        walk_in_language(lesson, lang)
+
+
+def walk_in_language(lesson, lang: str) -> None:
+    tr = real_catalog(lang).gettext
+    at = open_lesson(lesson.id, lesson.page, **{specs.LANGUAGE.key: lang})
     for number in range(1, len(lesson) + 1):
-        assert_step_shown(at, lesson, number)
+        assert_step_shown(at, lesson, number, lang)
         step = lesson.steps[number - 1]
         assert at.button(key="lesson_reveal").disabled  # no reveal before a prediction
-        at.radio(key=guided.answer_key(lesson, number)).set_value(step.answer).run()
+        assert at.button(key="lesson_reveal").label == tr("Reveal")
+        assert at.button(key="lesson_next").label == tr("Next")
+        assert at.button(key="lesson_previous").label == tr("Previous")
+        radio = at.radio(key=guided.answer_key(lesson, number))
+        assert radio.label == f"**{tr(step.question)}**"
+        assert list(radio.options) == [tr(choice) for choice in step.choices]
+        radio.set_value(step.answer).run()
         at.button(key="lesson_reveal").click().run()
         assert not at.exception, at.exception
         text = panel_text(at)
-        assert f"**Right:** {step.choices[step.answer]}." in text
-        expected = expected_reveal(lesson, number)
+        verdict = tr(RIGHT).format(answer=tr(step.choices[step.answer]))
+        if lang == DEFAULT_LANGUAGE:
+            assert f"**Right:** {step.choices[step.answer]}." in text
+        reveal = [item.value for item in at.markdown if item.value.startswith(verdict)]
+        assert len(reveal) == 1, (lang, number, verdict)
+        expected = expected_reveal(lesson, number, tr(step.reveal))
         if isinstance(expected, str):
-            assert expected in text, (number, expected)
+            assert expected in reveal[0], (lang, number, expected)
         else:
-            assert expected.search(text), (number, expected.pattern)
+            assert expected.search(reveal[0]), (lang, number, expected.pattern)
+        assert not LEFTOVER_FIELD.search(reveal[0]), (lang, number, reveal[0])
+        if lang != DEFAULT_LANGUAGE:
+            assert_no_english(text, lesson, number, lang)
         if number < len(lesson):
             at.button(key="lesson_next").click().run()
     assert at.button(key="lesson_next").disabled
+
+
+def test_a_lesson_sets_its_pages_controls_that_another_pages_view_also_names():
+    """/weights' live view owns ``lr`` and ``reg``, which /training has too (``lr`` in the
+    player's own controls, ``reg`` a widget): once a session of the process has defined the
+    /weights view, the descent lesson must still set /training's, and its reveal read them."""
+    page_probe.open_page(SCRIPTS["weights"])  # defines the /weights view in this process
+    assert live.owner("reg", "weights") is not None and live.owner("reg", "training") is None
+    lesson = CATALOG.lessons["descent"]
+    at = open_lesson("descent", "training", step=str(len(lesson)))
+    assert_step_shown(at, lesson, len(lesson))
+    assert control_value(at, "lr", "training") == lesson.states[-1]["lr"] == 3.0
+    assert at.slider(key="reg").value == lesson.states[-1]["reg"] == 1.0
+    step = lesson.steps[-1]
+    at.radio(key=guided.answer_key(lesson, len(lesson))).set_value(step.answer).run()
+    at.button(key="lesson_reveal").click().run()
+    assert expected_reveal(lesson, len(lesson)) in panel_text(at)
 
 
 def test_a_wrong_prediction_is_told_the_right_answer():

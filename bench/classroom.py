@@ -28,11 +28,11 @@ from bench.payload import bounce
 from bench.protocol import Session
 from bench.results import Section, judge
 from bench.stats import median, percentile
-from explorer import state
+from explorer.settings import specs
 
 PAGE = PAGES["softmax"]
 #: A second setting given a different value per session, so that cache keys differ.
-PER_STUDENT = state.SOFTMAX_LOGITS[1]
+PER_STUDENT = specs.SOFTMAX_LOGITS[1]
 CHANGE_TIMEOUT = 30.0
 SAMPLE_SECONDS = 0.5
 #: Streamlit reads ``[runner] postScriptGC`` from this variable too.

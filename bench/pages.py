@@ -1,6 +1,6 @@
 """Which control each benchmark moves on each page, and which chart it watches.
 
-Keys come from :mod:`explorer.state` (one spec of every setting), so a renamed
+Keys come from :mod:`explorer.settings.specs` (one spec of every setting), so a renamed
 setting cannot silently leave the benchmark moving a widget that no longer exists.
 """
 
@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from explorer import state
 from explorer.pages.lessons import LESSONS
+from explorer.settings import specs
+from explorer.settings.setting import Setting
 
 REPO = Path(__file__).resolve().parents[1]
 BARE_SCRIPT = "bench/bare_app.py"
@@ -48,7 +49,7 @@ class PageSpec:
 
     name: str
     script: str
-    setting: state.Setting
+    setting: Setting
     chart: str = ""
     drawn_live: bool = False
     largest: dict[str, str] = field(default_factory=dict)
@@ -69,7 +70,7 @@ def _script(url_path: str) -> str:
     return next(lesson.script for lesson in LESSONS if lesson.url_path == url_path)
 
 
-def _low_end(setting: state.Setting) -> str:
+def _low_end(setting: Setting) -> str:
     if setting.kind == "select":
         return setting.format_option(setting.options[0])
     return setting.format_bound(setting.min_value)
@@ -77,38 +78,38 @@ def _low_end(setting: state.Setting) -> str:
 
 PAGES: dict[str, PageSpec] = {
     "softmax": PageSpec(
-        "softmax", _script("softmax"), state.SOFTMAX_LOGITS[0], "jacobian",
-        largest={state.SOFTMAX_K.key: str(state.MAX_CLASSES)},
-        browser_query={state.SOFTMAX_LOGITS[0].key: _low_end(state.SOFTMAX_LOGITS[0])},
+        "softmax", _script("softmax"), specs.SOFTMAX_LOGITS[0], "jacobian",
+        largest={specs.SOFTMAX_K.key: str(specs.MAX_CLASSES)},
+        browser_query={specs.SOFTMAX_LOGITS[0].key: _low_end(specs.SOFTMAX_LOGITS[0])},
         live=True, component="softmax_live", state_path=("z", 0),
     ),
     "weights": PageSpec(
-        "weights", _script("weights"), state.WEIGHT_SLIDERS[0][0], "dweights",
-        largest={state.WEIGHTS_K.key: str(state.WEIGHTS_MAX_CLASSES)},
-        browser_query={state.WEIGHT_SLIDERS[0][0].key: _low_end(state.WEIGHT_SLIDERS[0][0])},
+        "weights", _script("weights"), specs.WEIGHT_SLIDERS[0][0], "dweights",
+        largest={specs.WEIGHTS_K.key: str(specs.WEIGHTS_MAX_CLASSES)},
+        browser_query={specs.WEIGHT_SLIDERS[0][0].key: _low_end(specs.WEIGHT_SLIDERS[0][0])},
         live=True, component="weights_live", state_path=("W", 0, 0),
     ),
     "training": PageSpec(
-        "training", _script("training"), state.LEARNING_RATE, "loss_curve", drawn_live=True,
-        largest={state.POINTS.key: "5000", state.STEPS.key: "2000"},
+        "training", _script("training"), specs.LEARNING_RATE, "loss_curve", drawn_live=True,
+        largest={specs.POINTS.key: "5000", specs.STEPS.key: "2000"},
         browser_query={
-            state.POINTS.key: "500", state.STEPS.key: "300",
-            state.LEARNING_RATE.key: _low_end(state.LEARNING_RATE),
+            specs.POINTS.key: "500", specs.STEPS.key: "300",
+            specs.LEARNING_RATE.key: _low_end(specs.LEARNING_RATE),
         },
     ),
     "check": PageSpec(
-        "check", _script("check"), state.CHECK_REG, "",
+        "check", _script("check"), specs.CHECK_REG, "",
         largest={
-            state.CHECK_N.key: str(int(state.CHECK_N.max_value)),
-            state.CHECK_D.key: str(int(state.CHECK_D.max_value)),
-            state.CHECK_K.key: str(int(state.CHECK_K.max_value)),
+            specs.CHECK_N.key: str(int(specs.CHECK_N.max_value)),
+            specs.CHECK_D.key: str(int(specs.CHECK_D.max_value)),
+            specs.CHECK_K.key: str(int(specs.CHECK_K.max_value)),
         },
     ),
 }
 
 #: The baseline: one slider, one chart (``bench/bare_app.py``).
 BARE = PageSpec(
-    "", BARE_SCRIPT, state.Setting("x", "x", 0.0, "slider", -10.0, 10.0, 0.1), "chart"
+    "", BARE_SCRIPT, Setting("x", "x", 0.0, "slider", -10.0, 10.0, 0.1), "chart"
 )
 
 #: Pages of the browser benchmark (those with a chart to watch).

@@ -21,7 +21,7 @@ import websocket
 from bench.classroom import softmax_student_query
 from bench.pages import PageSpec, open_page
 from bench.protocol import ProtocolError, Session
-from explorer import state
+from explorer.settings import specs
 
 CHANGE_TIMEOUT = 30.0
 #: A tab that cannot get its view back within this long is lost.
@@ -40,11 +40,11 @@ def student_query(spec: PageSpec, index: int) -> dict[str, str]:
     if spec.name == "softmax":
         return softmax_student_query(index)
     if spec.name == "weights":
-        x1 = state.EXAMPLE_X1
+        x1 = specs.EXAMPLE_X1
         steps = round((x1.max_value - x1.min_value) / x1.step)
         return {x1.key: x1.format_bound(x1.min_value + (index * 37) % (steps + 1) * x1.step)}
     if spec.name == "training":
-        return {state.DATA_SEED.key: str(index % int(state.DATA_SEED.max_value + 1))}
+        return {specs.DATA_SEED.key: str(index % int(specs.DATA_SEED.max_value + 1))}
     return {}
 
 

@@ -14,11 +14,10 @@ from explorer.losses import (
     loss_and_grad_naive,
     loss_and_grad_textbook,
     one_hot,
-    probability_weight_grad,
-    probability_weight_grad_wrong,
 )
 from explorer.optim import OPTIMIZERS, Trajectory, train
 from explorer.points_csv import parse_points, read_points
+from explorer.probability_grad import probability_weight_grad, probability_weight_grad_wrong
 from explorer.softmax import log_softmax, softmax, softmax_jacobian, softmax_naive
 
 __all__ = [

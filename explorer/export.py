@@ -15,14 +15,16 @@ from __future__ import annotations
 import csv
 import inspect
 import io
+import textwrap
 
 import numpy as np
 
 from explorer.optim import train
+from explorer.page_logic.training_curves import curves
+from explorer.page_logic.training_run import Data, DataSettings, Run, TrainSettings
 from explorer.param_names import parameter_names
 from explorer.points_csv import points_csv  # also imported from here by the /training page
 from explorer.reproduce import SCRIPT_CONSTANTS, SCRIPT_FUNCTIONS, reproduce
-from explorer.training_run import Data, DataSettings, Run, TrainSettings, curves
 
 
 def _number(value: float) -> str:
@@ -80,15 +82,34 @@ loss to the last digit:
 """
 '''
 
-_MAIN = """
+#: What the script's settings block says about some of its constants.
+_NOTES = {
+    "features": "raw: (x1, x2); quadratic: (x1, x2, x1^2, x2^2, x1*x2)",
+    "reg": "the loss adds 0.5 * REG * sum(W**2); b is not regularised",
+    "batch_size": "None: every step uses all the training points",
+    "seed": "seeds the order of the mini-batches",
+}
+#: ``train``'s own defaults the script writes out (the page never changes them).
+_TRAIN_DEFAULTS = ("momentum", "betas", "eps")
 
-if __name__ == "__main__":
-    reproduce(
-        X_TRAIN, Y_TRAIN, X_TEST, Y_TEST, features=FEATURES, optimizer=OPTIMIZER, lr=LR,
-        steps=STEPS, reg=REG, batch_size=BATCH_SIZE, seed=SEED, momentum=MOMENTUM,
-        betas=BETAS, eps=EPS, W0=W0, b0=b0,
-    )
-"""
+
+def _script_arguments(data: Data, t: TrainSettings) -> dict:
+    """The keyword arguments of ``reproduce`` that the settings decide, in script order."""
+    return {"features": data.features, **t.train_arguments()}
+
+
+def _literal(value) -> str:
+    """``value`` as Python source: a float with every digit, anything else by ``repr``."""
+    return _number(value) if isinstance(value, float) else repr(value)
+
+
+def _main(names) -> str:
+    """The script's last lines: ``reproduce`` called with the constants ``names``."""
+    keywords = ", ".join(f"{name}={name.upper()}" for name in names)
+    call = textwrap.fill(f"X_TRAIN, Y_TRAIN, X_TEST, Y_TEST, {keywords}, W0=W0, b0=b0,",
+                         width=88, initial_indent=" " * 8, subsequent_indent=" " * 8,
+                         break_long_words=False, break_on_hyphens=False)
+    return f'\n\nif __name__ == "__main__":\n    reproduce(\n{call}\n    )\n'
 
 
 def _source_file(function) -> str:
@@ -98,18 +119,13 @@ def _source_file(function) -> str:
 def _settings_block(data: Data, t: TrainSettings, W0, b0) -> str:
     """The script's constants: the settings, the data and the starting point."""
     defaults = inspect.signature(train).parameters
+    constants = {**_script_arguments(data, t),
+                 **{name: defaults[name].default for name in _TRAIN_DEFAULTS}}
     lines = [
         "# The settings of the run.",
-        f"FEATURES = {data.features!r}  # raw: (x1, x2); quadratic: (x1, x2, x1^2, x2^2, x1*x2)",
-        f"OPTIMIZER = {t.optimizer!r}",
-        f"LR = {_number(t.lr)}",
-        f"STEPS = {int(t.steps)}",
-        f"REG = {_number(t.reg)}  # the loss adds 0.5 * REG * sum(W**2); b is not regularised",
-        f"BATCH_SIZE = {t.batch_size!r}  # None: every step uses all the training points",
-        f"SEED = {int(t.init)}  # seeds the order of the mini-batches",
-        f"MOMENTUM = {defaults['momentum'].default!r}",
-        f"BETAS = {defaults['betas'].default!r}",
-        f"EPS = {defaults['eps'].default!r}",
+        *(f"{name.upper()} = {_literal(value)}" + (f"  # {_NOTES[name]}" if name in _NOTES
+                                                    else "")
+          for name, value in constants.items()),
         *(f"{name} = {value!r}" for name, value in SCRIPT_CONSTANTS.items()),
         "",
         "# The starting point the page drew: weights W0 (D, K) and bias b0 (K,).",
@@ -137,18 +153,17 @@ def _library_source() -> str:
     return "\n".join(block.rstrip() + "\n\n" for block in blocks).rstrip() + "\n"
 
 
-def settings_text(data_settings: DataSettings, train_settings: TrainSettings) -> str:
-    """The page's settings as a URL-like query string, for the script's docstring."""
-    d, t = data_settings, train_settings
-    parts = [f"dataset={d.dataset}"]
-    if d.dataset != "custom":
-        parts += [f"n={d.n}", f"classes={d.classes}", f"noise={d.noise:g}"]
-    parts += [f"seed={d.seed}", f"test={d.test:g}", f"features={d.features}"]
-    if d.scale != 1:
-        parts.append(f"scale={d.scale}")
-    parts += [f"optimizer={t.optimizer}", f"lr={t.lr:g}", f"steps={t.steps}",
-              f"reg={t.reg:g}", f"batch={t.batch}", f"init={t.init}"]
-    return "&".join(parts)
+def settings_text(*settings) -> str:
+    """The page's settings as a URL-like query string, for the script's docstring.
+
+    Parameters
+    ----------
+    *settings : DataSettings, TrainSettings
+        Every field that applies is written as ``key=value``, in the order of the spec.
+    """
+    return "&".join(f"{setting.key}={setting.format_option(getattr(group, setting.key))}"
+                    for group in settings for setting in group.SETTINGS
+                    if group.applies(setting.key))
 
 
 def reproduce_script(
@@ -183,4 +198,4 @@ def reproduce_script(
         "import numpy as np\n",
         _settings_block(data, train_settings, W0, b0),
         _library_source(),
-    ]) + _MAIN
+    ]) + _main([*_script_arguments(data, train_settings), *_TRAIN_DEFAULTS])

@@ -5,7 +5,7 @@ texts are not wrapped in ``_()`` there, because the spec is data that many modul
 Babel calls :func:`extract_settings` for every file that babel.cfg maps to it, by a line
 such as::
 
-    [explorer.i18n_extract.extract_settings: explorer/state.py]
+    [explorer.i18n_extract.extract_settings: explorer/settings/specs.py]
 
 imports that file's module and yields every text a learner reads next to a control: each
 setting's label and help. The pages translate them where the widget is made
@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from explorer.state import Setting
+from explorer.settings.setting import Setting
 
 #: A label worth translating has a word in it (``z0``, ``x1``, ``W[0,1]`` are symbols).
 _WORD = re.compile(r"[A-Za-z]{3,}")

@@ -3,8 +3,8 @@
 - :func:`shifted_exp`: ``exp(z - max z)`` and its sum along an axis, the shared core of
   the softmax and of log-sum-exp (docs/math.md section 2).
 - :func:`logsumexp` and :func:`log_softmax`: their stable forms.
-- :func:`quadratic_features` and :func:`feature_map`: the model's inputs, the points
-  ``(x1, x2)`` alone or with their degree-2 terms.
+- :func:`quadratic_features`, :func:`feature_map` and :func:`feature_count`: the model's
+  inputs, the points ``(x1, x2)`` alone or with their degree-2 terms, and how many.
 
 The kernels take checked float arrays (callers check their arguments once, at the
 boundary of the library); :func:`feature_map` checks its points itself. Nothing here
@@ -143,3 +143,8 @@ def feature_map(X, kind: str) -> np.ndarray:
     if X.shape[1] != 2:
         raise ValueError(f"X must have shape (N, 2), got {X.shape}")
     return quadratic_features(X)
+
+
+def feature_count(kind: str) -> int:
+    """D, the number of model inputs :func:`feature_map` gives for ``kind`` (2 or 5)."""
+    return feature_map(np.zeros((1, 2)), kind).shape[1]

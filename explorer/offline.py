@@ -27,11 +27,12 @@ from typing import Any
 
 import numpy as np
 
-from explorer import state
 from explorer.guided.lesson_file import Lesson
 from explorer.guided.quantities import PAGES, quantities
 from explorer.guided.template import quantity_names
 from explorer.i18n import DEFAULT_LANGUAGE, N_, _, language
+from explorer.settings import specs
+from explorer.settings.setting import Setting
 from explorer.view_labels import VIEW_LABELS, offline_labels
 from explorer.view_states import VIEW_STATES
 from explorer.web.bundle import bundle, read
@@ -50,21 +51,21 @@ SERVER_QUANTITIES = {
 }
 #: The settings that bound each field of a view's state (what a #hash value is checked
 #: against); a list field holds values of its first setting's range.
-FIELD_SETTINGS: dict[str, dict[str, tuple[state.Setting, ...]]] = {
+FIELD_SETTINGS: dict[str, dict[str, tuple[Setting, ...]]] = {
     "softmax": {
-        "k": (state.SOFTMAX_K,), "z": state.SOFTMAX_LOGITS, "t": (state.TEMPERATURE,),
-        "y": (state.SOFTMAX_TARGET,), "big": (state.OVERFLOW_DEMO,),
+        "k": (specs.SOFTMAX_K,), "z": specs.SOFTMAX_LOGITS, "t": (specs.TEMPERATURE,),
+        "y": (specs.SOFTMAX_TARGET,), "big": (specs.OVERFLOW_DEMO,),
     },
     "weights": {
-        "k": (state.WEIGHTS_K,), "x1": (state.EXAMPLE_X1,), "x2": (state.EXAMPLE_X2,),
-        "y": (state.WEIGHTS_TARGET,),
-        "W": tuple(setting for row in state.WEIGHT_SLIDERS for setting in row),
-        "b": state.BIAS_SLIDERS, "reg": (state.WEIGHTS_REG,), "j": (state.PROB_CLASS,),
-        "mistake": (state.COMMON_MISTAKE,), "lr": (state.WEIGHTS_LR,),
+        "k": (specs.WEIGHTS_K,), "x1": (specs.EXAMPLE_X1,), "x2": (specs.EXAMPLE_X2,),
+        "y": (specs.WEIGHTS_TARGET,),
+        "W": tuple(setting for row in specs.WEIGHT_SLIDERS for setting in row),
+        "b": specs.BIAS_SLIDERS, "reg": (specs.WEIGHTS_REG,), "j": (specs.PROB_CLASS,),
+        "mistake": (specs.COMMON_MISTAKE,), "lr": (specs.WEIGHTS_LR,),
     },
 }
 #: softmax's Jacobian cell is one "i,j" option in the app; in the view state it is [i, j].
-_CELL_RULE = {"kind": "int", "min": 0, "max": state.MAX_CLASSES - 1}
+_CELL_RULE = {"kind": "int", "min": 0, "max": specs.MAX_CLASSES - 1}
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="{lang}">
@@ -122,7 +123,7 @@ def json_for_script(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _rule(settings: tuple[state.Setting, ...]) -> dict:
+def _rule(settings: tuple[Setting, ...]) -> dict:
     """The check of a #hash value: the range (or options) shared by ``settings``."""
     rules = []
     for setting in settings:

@@ -120,13 +120,13 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
 
     Parameters
     ----------
-    data : explorer.training_run.Data
-    runs : list of explorer.training_run.Run
+    data : explorer.page_logic.training_run.Data
+    runs : list of explorer.page_logic.training_run.Run
         One or two runs (compare mode), trained on ``data``.
     labels : list of str
         A short name per run (``gd, lr 0.5``).
     health : list of str
-        ``ok``, ``diverged`` or ``oscillating`` per run (see explorer.training_health).
+        ``ok``, ``diverged`` or ``oscillating`` per run (see explorer.page_logic.training_health).
     show_test, discrete : bool
         The display options: test points drawn; hard regions instead of shading.
     at : int

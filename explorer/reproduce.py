@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.losses import cross_entropy_terms, loss_and_grad_unchecked, loss_unchecked
-from explorer.numerics import quadratic_features, shifted_exp
-from explorer.optim import (
+from explorer.descent import (
     DIVERGENCE_FACTOR,
     RMSPROP_ALPHA,
     descend,
     make_update,
     minibatches,
 )
+from explorer.losses import cross_entropy_terms, loss_and_grad_unchecked, loss_unchecked
+from explorer.numerics import quadratic_features, shifted_exp
 
 SCRIPT_FUNCTIONS = (
     shifted_exp,

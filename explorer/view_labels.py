@@ -11,8 +11,8 @@ same in the browser and on the server. Pure Python.
 
 from __future__ import annotations
 
-from explorer import state
 from explorer.i18n import _
+from explorer.settings import specs
 
 
 def chart_words() -> dict:
@@ -34,9 +34,9 @@ def softmax_labels() -> dict:
     """The texts of the /softmax view."""
     return {
         "controls": _("Softmax controls"),
-        "k": _(state.SOFTMAX_K.label),
-        "t": _(state.TEMPERATURE.label),
-        "y": _(state.SOFTMAX_TARGET.label),
+        "k": _(specs.SOFTMAX_K.label),
+        "t": _(specs.TEMPERATURE.label),
+        "y": _(specs.SOFTMAX_TARGET.label),
         "logitsGroup": _("Logits z"),
         "big": _("Overflow demo: add +{shift} to every logit"),
         "outlined": _("The outlined bars are the target class y."),
@@ -59,18 +59,18 @@ def weights_labels() -> dict:
     return {
         "controls": _("Example and model"),
         "modelGroup": _("The example and the model"),
-        "k": _(state.WEIGHTS_K.label),
-        "y": _(state.WEIGHTS_TARGET.label),
-        "reg": _(state.WEIGHTS_REG.label),
+        "k": _(specs.WEIGHTS_K.label),
+        "y": _(specs.WEIGHTS_TARGET.label),
+        "reg": _(specs.WEIGHTS_REG.label),
         "weightsGroup": _("Weights W[i][k] and biases b[k]"),
         "descentGroup": _("Gradient descent"),
-        "lr": _(state.WEIGHTS_LR.label),
+        "lr": _(specs.WEIGHTS_LR.label),
         "step": _("Take one gradient step"),
         "plane": _("Decision regions (paler = less sure), the weight vectors w_k (columns of "
                    "W) and, dashed, the step −lr·∂L/∂w_k"),
         "gradients": _("dL/dW = x (p − y)ᵀ + reg·W   and   dL/db = p − y"),
-        "j": _(state.PROB_CLASS.label),
-        "mistake": _(state.COMMON_MISTAKE.label),
+        "j": _(specs.PROB_CLASS.label),
+        "mistake": _(specs.COMMON_MISTAKE.label),
         "probs": _("probabilities p = softmax(xW + b)"),
         "loss": _("Loss L = {loss}"),
         "history": _("  after {count} step(s) at lr {lr}: "),

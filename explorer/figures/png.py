@@ -1,25 +1,18 @@
-"""A tiny PNG encoder for palette images, so a raster travels to the browser compressed.
+"""Palette PNGs with Pillow, so a raster travels to the browser compressed.
 
-A decision-region picture is a few flat colours with soft shading: as an 8-bit palette
-PNG it deflates to a few kilobytes, far less than the same grid as numbers. Plotly's
-``image`` trace draws it from a ``data:`` URI. Standard library and numpy only; the
-output is deterministic (no timestamps), so an unchanged picture gives unchanged bytes.
+A landscape picture is a few flat colours in bands: as an 8-bit palette PNG it deflates
+to a few kilobytes, far less than the same grid as numbers. Plotly's ``image`` trace draws
+it from a ``data:`` URI. The output is deterministic (Pillow writes no timestamp), so an
+unchanged picture gives unchanged bytes.
 """
 
 from __future__ import annotations
 
 import base64
-import struct
-import zlib
+import io
 
 import numpy as np
-
-_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def _chunk(kind: bytes, payload: bytes) -> bytes:
-    crc = zlib.crc32(kind + payload) & 0xFFFFFFFF
-    return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", crc)
+from PIL import Image
 
 
 def palette_png(indices, palette) -> bytes:
@@ -47,18 +40,11 @@ def palette_png(indices, palette) -> bytes:
         raise ValueError(f"indices must lie in 0..{colours.shape[0] - 1}")
     if colours.min() < 0 or colours.max() > 255:
         raise ValueError("palette values must lie in 0..255")
-    height, width = image.shape
-    header = struct.pack(">IIBBBBB", width, height, 8, 3, 0, 0, 0)
-    # Each scanline starts with its filter type; 0 (none) suits palette images best.
-    rows = np.zeros((height, width + 1), dtype=np.uint8)
-    rows[:, 1:] = image
-    return b"".join([
-        _SIGNATURE,
-        _chunk(b"IHDR", header),
-        _chunk(b"PLTE", colours.astype(np.uint8).tobytes()),
-        _chunk(b"IDAT", zlib.compress(rows.tobytes(), 6)),
-        _chunk(b"IEND", b""),
-    ])
+    picture = Image.fromarray(np.ascontiguousarray(image, dtype=np.uint8), mode="P")
+    picture.putpalette(colours.astype(np.uint8).tobytes())
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG", compress_level=6)
+    return buffer.getvalue()
 
 
 def data_uri(png: bytes) -> str:

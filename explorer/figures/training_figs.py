@@ -20,9 +20,10 @@ import numpy as np
 from plotly.colors import sample_colorscale, sequential
 
 from explorer.figures.png import data_uri, palette_png
-from explorer.figures.style import PrebuiltFigure, class_color, layout_dict
+from explorer.figures.prebuilt import PrebuiltFigure
+from explorer.figures.style import class_color, layout_dict
 from explorer.i18n import _
-from explorer.training_run import Pulls
+from explorer.page_logic.training_step import Pulls
 
 #: Colours of the first and the second run (the player's curves and the landscape).
 RUN_COLORS = ("#1f2937", "#d81b60")

@@ -3,8 +3,8 @@
 The format is described, with a complete example, in docs/lessons.md. A broken file raises
 :class:`LessonError` naming the file, the step and the field; :func:`load_lessons` collects
 those errors per file so that one broken lesson never hides the others. Every control value
-is checked with the page's own :meth:`explorer.state.Setting.parse`, and every reveal text
-is rendered once with the step's numbers, so a lesson that loads can be walked through.
+is checked with the page's own :meth:`explorer.settings.setting.Setting.parse`, and every
+reveal text is rendered once with the step's numbers, so a lesson that loads can be walked through.
 Pure Python: nothing here imports streamlit.
 """
 
@@ -29,7 +29,7 @@ from explorer.guided.page_settings import (
 from explorer.guided.quantities import quantities
 from explorer.guided.template import TemplateError, render
 from explorer.i18n import N_
-from explorer.state import Setting
+from explorer.settings.setting import Setting
 
 #: Where the lessons shipped with the explorer live.
 LESSON_DIR = Path(__file__).parent / "lessons"
@@ -37,7 +37,7 @@ MIN_STEPS, MAX_STEPS = 5, 8
 #: The URL key that names the lesson shown on a page (``?lesson=jacobian``).
 LESSON_KEY = "lesson"
 #: The lesson's step in the URL, 1-based; ``with_range`` gives it the lesson's length, and
-#: its ``parse`` and :func:`explorer.state.check_query` judge the URL value.
+#: its ``parse`` and :func:`explorer.settings.query.check_query` judge the URL value.
 LESSON_STEP = Setting(
     "step", "Lesson step", 1, "int", 1, MAX_STEPS, 1, help="The step of the lesson, 1 = first."
 )

@@ -1,6 +1,6 @@
 """The settings of each page, as a lesson step sees them, and their dependent ranges.
 
-A lesson step sets a page's controls through the same :class:`explorer.state.Setting`
+A lesson step sets a page's controls through the same :class:`explorer.settings.setting.Setting`
 objects the page builds its URL-bound widgets from, so a value a step may set is exactly a
 value a link may carry. Pure Python: nothing here imports streamlit.
 """
@@ -10,30 +10,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from explorer import state
 from explorer.datasets import DATASETS
+from explorer.settings import specs
+from explorer.settings.setting import Setting
 
 #: The settings of every page, in URL order: the one home of each page's list (the page
 #: scripts read their ``SETTINGS`` from here).
-PAGE_SETTINGS: dict[str, tuple[state.Setting, ...]] = {
+PAGE_SETTINGS: dict[str, tuple[Setting, ...]] = {
     "softmax": (
-        state.SOFTMAX_K, *state.SOFTMAX_LOGITS, state.TEMPERATURE, state.SOFTMAX_TARGET,
-        state.OVERFLOW_DEMO, state.JACOBIAN_CELL,
+        specs.SOFTMAX_K, *specs.SOFTMAX_LOGITS, specs.TEMPERATURE, specs.SOFTMAX_TARGET,
+        specs.OVERFLOW_DEMO, specs.JACOBIAN_CELL,
     ),
     "weights": (
-        state.WEIGHTS_K, state.EXAMPLE_X1, state.EXAMPLE_X2, state.WEIGHTS_TARGET,
-        *state.WEIGHT_SLIDERS[0], *state.WEIGHT_SLIDERS[1], *state.BIAS_SLIDERS,
-        state.WEIGHTS_REG, state.PROB_CLASS, state.COMMON_MISTAKE, state.WEIGHTS_LR,
+        specs.WEIGHTS_K, specs.EXAMPLE_X1, specs.EXAMPLE_X2, specs.WEIGHTS_TARGET,
+        *specs.WEIGHT_SLIDERS[0], *specs.WEIGHT_SLIDERS[1], *specs.BIAS_SLIDERS,
+        specs.WEIGHTS_REG, specs.PROB_CLASS, specs.COMMON_MISTAKE, specs.WEIGHTS_LR,
     ),
     "training": (
-        state.DATASET, state.POINTS, state.CLASSES, state.NOISE, state.DATA_SEED,
-        state.TEST_FRACTION, state.FEATURES, state.FEATURE_SCALE, state.OPTIMIZER,
-        state.LEARNING_RATE, state.STEPS,
-        state.TRAIN_REG, state.BATCH, state.INIT_SEED, state.COMPARE, state.OPTIMIZER_B,
-        state.LEARNING_RATE_B, state.STEP_AT, state.VIEW, state.LANDSCAPE_X, state.LANDSCAPE_Y,
-        state.PULL_CLASS, state.SHOW_TEST, state.DISCRETE, state.TABLE_ORDER, state.TABLE_PAGE,
+        *specs.TRAINING_DATA, *specs.TRAINING_RUN, specs.COMPARE, specs.OPTIMIZER_B,
+        specs.LEARNING_RATE_B, specs.STEP_AT, specs.VIEW, specs.LANDSCAPE_X, specs.LANDSCAPE_Y,
+        specs.PULL_CLASS, specs.SHOW_TEST, specs.DISCRETE, specs.TABLE_ORDER, specs.TABLE_PAGE,
     ),
-    "check": (state.CHECK_N, state.CHECK_D, state.CHECK_K, state.CHECK_SEED, state.CHECK_REG),
+    "check": (specs.CHECK_N, specs.CHECK_D, specs.CHECK_K, specs.CHECK_SEED, specs.CHECK_REG),
 }
 
 #: Dataset values a lesson cannot use: ``custom`` needs the learner's own uploaded points.
@@ -43,7 +41,7 @@ UNAVAILABLE = {("training", "dataset"): {"custom": "it needs the learner's own p
 FOLLOWS_ITS_RANGE = {("training", "at")}
 
 
-def settings_by_key(page: str) -> dict[str, state.Setting]:
+def settings_by_key(page: str) -> dict[str, Setting]:
     """The settings of ``page`` by URL key."""
     return {setting.key: setting for setting in PAGE_SETTINGS[page]}
 
@@ -53,7 +51,7 @@ def defaults(page: str) -> dict[str, Any]:
     return {setting.key: setting.default for setting in PAGE_SETTINGS[page]}
 
 
-def bounded(page: str, setting: state.Setting, values: Mapping[str, Any]) -> state.Setting:
+def bounded(page: str, setting: Setting, values: Mapping[str, Any]) -> Setting:
     """``setting`` with the range the page gives it once the other ``values`` are known.
 
     The same restrictions the pages put on their widgets: the target class and the

@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from explorer.check_runner import compare, make_problem
-from explorer.one_example import check_loss_gradient, check_probability_gradient, forward
-from explorer.softmax_lesson import softmax_view
-from explorer.training_run import DataSettings, TrainSettings, compute_run, make_data
+from explorer.page_logic.check import compare, make_problem
+from explorer.page_logic.softmax import softmax_view
+from explorer.page_logic.training_run import DataSettings, TrainSettings, compute_run, make_data
+from explorer.page_logic.weights import check_loss_gradient, check_probability_gradient, forward
 
 #: Repeats and shortest batch of the timing behind /check's speed-ups: a reveal quotes a
 #: ratio to its first digit or two, so a quicker measurement than the page's is enough.
@@ -77,15 +77,9 @@ class _WeightsPage:
 
 class _TrainingPage:
     def __init__(self, values: Mapping[str, Any]):
-        self.data_settings = DataSettings(
-            dataset=values["dataset"], n=values["n"], classes=values["classes"],
-            noise=values["noise"], seed=values["seed"], test=values["test"],
-            features=values["features"],
-        )
-        common = {"steps": values["steps"], "reg": values["reg"], "batch": values["batch"],
-                  "init": values["init"]}
-        self.first = TrainSettings(optimizer=values["optimizer"], lr=values["lr"], **common)
-        self.second = TrainSettings(optimizer=values["optimizer2"], lr=values["lr2"], **common)
+        self.data_settings = DataSettings.from_values(values)
+        self.first = TrainSettings.from_values(values)
+        self.second = replace(self.first, optimizer=values["optimizer2"], lr=values["lr2"])
 
     @cached_property
     def data(self):

@@ -2,7 +2,7 @@
 alternative for screen readers.
 
 Every server-drawn chart of the pages goes through :func:`show_chart`, so the rules of
-:func:`explorer.figures.style.readable_spec` hold whatever theme Streamlit applies.
+:func:`explorer.figures.readable.readable_spec` hold whatever theme Streamlit applies.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from explorer.figures.style import PLOTLY_CONFIG, PrebuiltFigure, presented, readable_spec
+from explorer.figures.prebuilt import PrebuiltFigure
+from explorer.figures.readable import presented, readable_spec
+from explorer.figures.style import PLOTLY_CONFIG
 from explorer.pages.presentation import presenting
 
 

@@ -13,7 +13,11 @@ import pandas as pd
 import streamlit as st
 
 from explorer import chart_text
-from explorer.check_runner import (
+from explorer.figures.check_figs import timing_figure
+from explorer.guided.page_settings import PAGE_SETTINGS
+from explorer.i18n import N_, _
+from explorer.losses import loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook
+from explorer.page_logic.check import (
     NOISE_FLOOR,
     PASS_THRESHOLD,
     WEIGHT_SCALE,
@@ -22,10 +26,6 @@ from explorer.check_runner import (
     compare,
     make_problem,
 )
-from explorer.figures.check_figs import timing_figure
-from explorer.guided.page_settings import PAGE_SETTINGS
-from explorer.i18n import N_, _
-from explorer.losses import loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook
 from explorer.pages.charts import show_chart
 from explorer.pages.controls import control, lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson

@@ -1,6 +1,6 @@
 """Widgets shared by every page: URL-bound controls, URL notes, reset, share hint.
 
-Each control is created from its :class:`explorer.state.Setting`, bound to the URL
+Each control is created from its :class:`explorer.settings.setting.Setting`, bound to the URL
 with ``bind="query-params"`` so that a copied address reproduces the view.
 """
 
@@ -13,7 +13,8 @@ from typing import Any
 import streamlit as st
 
 from explorer.i18n import _
-from explorer.state import Setting, check_query, resolve_query
+from explorer.settings.query import check_query, resolve_query
+from explorer.settings.setting import Setting
 
 _NOTES_KEY = "_url_notes"
 _RESET_CHECK_KEY = "_reset_check"
@@ -74,6 +75,16 @@ def control(setting: Setting, container: Any = None, **kwargs: Any) -> Any:
         label, min_value=float(setting.min_value), max_value=float(setting.max_value),
         value=float(setting.default), step=float(setting.step), **common,
     )
+
+
+class ControlValues(dict):
+    """The value of every control made through :meth:`control`, by URL key: what a settings
+    dataclass reads with ``from_values`` (explorer.settings.setting.settings_dataclass)."""
+
+    def control(self, setting: Setting, container: Any = None, **kwargs: Any) -> Any:
+        """:func:`control`, remembering the value under ``setting.key``."""
+        self[setting.key] = control(setting, container, **kwargs)
+        return self[setting.key]
 
 
 def note_ignored_url_value(setting: Setting) -> None:

@@ -27,10 +27,11 @@ from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.guided.quantities import quantities
 from explorer.guided.template import TemplateError, render
 from explorer.i18n import _, ngettext
+from explorer.markdown_text import plain_text, quote_value
 from explorer.pages import live
 from explorer.pages.controls import set_controls
 from explorer.pages.lessons import LESSONS
-from explorer.state import check_query, plain_text, quote_value
+from explorer.settings.query import check_query
 
 #: Session key of the (lesson id, step) whose controls were last applied.
 APPLIED_KEY = "_lesson_applied"

@@ -16,21 +16,23 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from explorer import i18n, state
+from explorer import i18n
 from explorer.i18n import _
 from explorer.pages.controls import follow_url, note_ignored_url_value
+from explorer.settings import specs
+from explorer.settings.query import resolve_query
 
 
 def session_language() -> str:
     """The language the session asks for: the selector's value, else the URL's, else English."""
-    key = state.LANGUAGE.key
+    key = specs.LANGUAGE.key
     value = st.session_state.get(key)
     if value in i18n.LANGUAGES:
         return value
     try:
-        return state.resolve_query(state.LANGUAGE, st.query_params.get_all(key))
+        return resolve_query(specs.LANGUAGE, st.query_params.get_all(key))
     except ValueError:
-        return state.LANGUAGE.default
+        return specs.LANGUAGE.default
 
 
 def _running_session_language() -> str | None:
@@ -41,14 +43,14 @@ def _running_session_language() -> str | None:
     """
     if get_script_run_ctx() is None:
         return None
-    return st.session_state.get(state.LANGUAGE.key)
+    return st.session_state.get(specs.LANGUAGE.key)
 
 
 def use_page_language() -> str:
     """Set this run's language (the URL's new value first, see :func:`follow_url`)."""
     i18n.set_fallback(_running_session_language)
-    i18n.set_language(state.LANGUAGE.default)  # while the URL is read: its notes need one
-    follow_url(state.LANGUAGE)
+    i18n.set_language(specs.LANGUAGE.default)  # while the URL is read: its notes need one
+    follow_url(specs.LANGUAGE)
     lang = session_language()
     i18n.set_language(lang)
     return lang
@@ -60,7 +62,7 @@ def language_selector() -> str:
     The URL's ``lang`` follows it: the code when it is not English, else nothing (an
     invalid value is named in the page's notes and removed).
     """
-    setting = state.LANGUAGE
+    setting = specs.LANGUAGE
     note_ignored_url_value(setting)
     lang = st.selectbox(
         _(setting.label), options=list(setting.options), key=setting.key,

@@ -3,10 +3,10 @@
 A live view computes and draws in the browser (explorer/web/), so a key press never waits
 for the server. Python stays authoritative:
 
-- the first state comes from the URL through the :class:`explorer.state.Setting` checks
-  (:func:`explorer.state.read_link_value`, with the usual notes about ignored values);
+- the first state comes from the URL through the :class:`explorer.settings.setting.Setting` checks
+  (:func:`explorer.settings.query.read_link_value`, with the usual notes about ignored values);
 - the state the browser sends back (debounced, about 250 ms after the last change) is user
-  input and goes through the same checks (:func:`explorer.state.browser_value`);
+  input and goes through the same checks (:func:`explorer.settings.query.browser_value`);
 - the URL is written back from the checked state, so the address bar stays a link.
 
 ``data`` sent to a component only changes when the server overrides the browser (first
@@ -23,7 +23,8 @@ from typing import Any
 
 import streamlit as st
 
-from explorer.state import Setting, browser_value, read_link_value
+from explorer.settings.query import browser_value, read_link_value
+from explorer.settings.setting import Setting
 from explorer.web.bundle import bundle, read
 
 _NOTES_KEY = "_url_notes"  # the same slot explorer.pages.controls.show_url_notes reads

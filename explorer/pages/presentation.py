@@ -18,10 +18,11 @@ from typing import Any
 
 import streamlit as st
 
-from explorer import state
 from explorer.i18n import N_, _
 from explorer.pages.controls import control, follow_url
 from explorer.pages.language import language_selector, use_page_language
+from explorer.settings import specs
+from explorer.settings.query import resolve_query
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 #: The page icon, served by the app itself (a Material icon would be fetched from the web).
@@ -33,13 +34,13 @@ PAGE_TITLE = N_("Softmax gradient explorer")
 
 def presenting() -> bool:
     """Whether presentation mode is on: the toggle's value, else the URL's, else off."""
-    key = state.PRESENT.key
+    key = specs.PRESENT.key
     if key in st.session_state:
         return bool(st.session_state[key])
     try:
-        return bool(state.resolve_query(state.PRESENT, st.query_params.get_all(key)))
+        return bool(resolve_query(specs.PRESENT, st.query_params.get_all(key)))
     except ValueError:
-        return bool(state.PRESENT.default)
+        return bool(specs.PRESENT.default)
 
 
 @functools.cache
@@ -54,7 +55,7 @@ def apply_page_look() -> bool:
     language selector; call once per run, before the page runs. Returns whether presentation
     mode is on."""
     use_page_language()
-    follow_url(state.PRESENT)
+    follow_url(specs.PRESENT)
     present = presenting()
     st.set_page_config(
         page_title=_(PAGE_TITLE),
@@ -65,7 +66,7 @@ def apply_page_look() -> bool:
     )
     st.html(_stylesheet(present))
     with st.sidebar:
-        control(state.PRESENT)
+        control(specs.PRESENT)
         language_selector()
     return present
 

@@ -12,15 +12,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from explorer import state
 from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.i18n import N_, _
-from explorer.pages import live
-from explorer.pages.controls import lesson_header, show_url_notes
-from explorer.pages.guided import guided_lesson
-from explorer.pages.offline_download import offline_download
-from explorer.pages.presentation import presenting, secondary_panel
-from explorer.softmax_lesson import (
+from explorer.page_logic.softmax import (
     EXP_OVERFLOW,
     OVERFLOW_SHIFT,
     RANK_RTOL,
@@ -31,6 +25,13 @@ from explorer.softmax_lesson import (
     softmax_view,
     tex_number,
 )
+from explorer.pages import live
+from explorer.pages.controls import lesson_header, show_url_notes
+from explorer.pages.guided import guided_lesson
+from explorer.pages.offline_download import offline_download
+from explorer.pages.presentation import presenting, secondary_panel
+from explorer.settings import specs
+from explorer.settings.setting import Setting
 from explorer.view_labels import softmax_labels
 from explorer.view_states import SOFTMAX_DATA, softmax_state
 
@@ -68,26 +69,26 @@ EXPLANATION = N_(r"""
 def _from_browser(synced) -> dict:
     """The browser's state as raw setting values (checked afterwards by live.check_values)."""
     logits = list(synced["z"])
-    if len(logits) != len(state.SOFTMAX_LOGITS):
+    if len(logits) != len(specs.SOFTMAX_LOGITS):
         raise ValueError("expected one logit per possible class")
     i, j = synced["cell"]
     return {
-        state.SOFTMAX_K.key: synced["k"],
-        **{setting.key: value for setting, value in zip(state.SOFTMAX_LOGITS, logits,
+        specs.SOFTMAX_K.key: synced["k"],
+        **{setting.key: value for setting, value in zip(specs.SOFTMAX_LOGITS, logits,
                                                         strict=True)},
-        state.TEMPERATURE.key: synced["t"],
-        state.SOFTMAX_TARGET.key: synced["y"],
-        state.OVERFLOW_DEMO.key: synced["big"],
-        state.JACOBIAN_CELL.key: f"{int(i)},{int(j)}",
+        specs.TEMPERATURE.key: synced["t"],
+        specs.SOFTMAX_TARGET.key: synced["y"],
+        specs.OVERFLOW_DEMO.key: synced["big"],
+        specs.JACOBIAN_CELL.key: f"{int(i)},{int(j)}",
     }
 
 
-def _dependent(values) -> list[state.Setting]:
+def _dependent(values) -> list[Setting]:
     """The target and the Jacobian cell must lie inside the K classes."""
-    k = values[state.SOFTMAX_K.key]
+    k = values[specs.SOFTMAX_K.key]
     return [
-        state.SOFTMAX_TARGET.with_range(max_value=k - 1),
-        state.JACOBIAN_CELL.with_options(f"{i},{j}" for i in range(k) for j in range(k)),
+        specs.SOFTMAX_TARGET.with_range(max_value=k - 1),
+        specs.JACOBIAN_CELL.with_options(f"{i},{j}" for i in range(k) for j in range(k)),
     ]
 
 
@@ -191,11 +192,11 @@ def _panel() -> None:
     values = live.mount(VIEW, {**SOFTMAX_DATA, "labels": softmax_labels()},
                         present=presenting())
     offline_download("softmax", values)
-    k = values[state.SOFTMAX_K.key]
-    logits = tuple(values[setting.key] for setting in state.SOFTMAX_LOGITS[:k])
-    big = values[state.OVERFLOW_DEMO.key]
-    view = _view(logits, values[state.TEMPERATURE.key], values[state.SOFTMAX_TARGET.key], big)
-    cell_text = values[state.JACOBIAN_CELL.key]
+    k = values[specs.SOFTMAX_K.key]
+    logits = tuple(values[setting.key] for setting in specs.SOFTMAX_LOGITS[:k])
+    big = values[specs.OVERFLOW_DEMO.key]
+    view = _view(logits, values[specs.TEMPERATURE.key], values[specs.SOFTMAX_TARGET.key], big)
+    cell_text = values[specs.JACOBIAN_CELL.key]
     cell = tuple(int(part) for part in cell_text.split(","))
     with st.container(key="server_panel"):
         if big:
@@ -205,7 +206,7 @@ def _panel() -> None:
             _saturation_note(view)
         story, checks = st.columns([1.2, 1], gap="large")
         with story, st.container(key="story_box"):
-            _derivation(view, cell, chosen=cell_text != state.JACOBIAN_CELL.default)
+            _derivation(view, cell, chosen=cell_text != specs.JACOBIAN_CELL.default)
         with checks, st.container(key="checks_box"), secondary_panel(
                 _("Checks: rows sum to 0, symmetric, rank K − 1")):
             _checks(view)

@@ -1,5 +1,5 @@
 """/training's shared cached computations: the data and the runs, keyed by small settings
-(the learner's CSV by its hash, see explorer/training_view.py ``csv_hash``).
+(the learner's CSV by its hash, see explorer/page_logic/training_view.py ``csv_hash``).
 
 Every section of the page asks for them; the first asks compute, the rest hit the cache.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from explorer.i18n import _
-from explorer.training_run import (
+from explorer.page_logic.training_run import (
     Data,
     DataSettings,
     Run,

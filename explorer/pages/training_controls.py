@@ -14,16 +14,16 @@ from contextlib import contextmanager
 
 import streamlit as st
 
-from explorer import state
-from explorer import training_health as health
 from explorer.i18n import _
 from explorer.optim import OPTIMIZER_DESCRIPTIONS
-from explorer.pages.controls import control
+from explorer.page_logic import training_health as health
+from explorer.page_logic.training_run import DataSettings, Run, TrainSettings
+from explorer.page_logic.training_view import csv_hash, run_labels
+from explorer.pages.controls import ControlValues, control
 from explorer.pages.presentation import presenting
 from explorer.pages.training_cache import cached_run
 from explorer.pages.training_player import player_section
-from explorer.training_run import DataSettings, Run, TrainSettings
-from explorer.training_view import csv_hash, run_labels
+from explorer.settings import specs
 
 
 def _slots(spec: list[float], stacked: bool, **options) -> list:
@@ -36,39 +36,38 @@ def _slots(spec: list[float], stacked: bool, **options) -> list:
 def _train_controls(stacked: bool = False) -> tuple[TrainSettings, TrainSettings | None]:
     """Optimiser controls: one row, then the comparison run and the finer settings
     (``stacked``: one column, for presentation mode where they sit beside the player)."""
+    asked = ControlValues()
     with st.container(border=True):
         row = _slots([1.1, 1.6, 1.6, 1.2, 1.2], stacked, gap="medium")
         with row[0]:
-            optimizer = control(state.OPTIMIZER)
+            optimizer = asked.control(specs.OPTIMIZER)
         with row[1]:
-            lr = control(state.LEARNING_RATE)
+            asked.control(specs.LEARNING_RATE)
         with row[2]:
-            steps = control(state.STEPS)
+            asked.control(specs.STEPS)
         with row[3]:
-            reg = control(state.TRAIN_REG)
+            asked.control(specs.TRAIN_REG)
         with row[4]:
-            init = control(state.INIT_SEED)
+            asked.control(specs.INIT_SEED)
         row2 = _slots([1.4, 1.6, 1.6, 2.1], stacked, gap="medium", vertical_alignment="bottom")
         with row2[0]:
-            compare = control(state.COMPARE)
+            compare = control(specs.COMPARE)
         optimizer2 = lr2 = None
         if compare:
             with row2[1]:
-                optimizer2 = control(state.OPTIMIZER_B)
+                optimizer2 = control(specs.OPTIMIZER_B)
             with row2[2]:
-                lr2 = control(state.LEARNING_RATE_B)
+                lr2 = control(specs.LEARNING_RATE_B)
         uses_batches = "sgd" in (optimizer, optimizer2)
         with row2[3]:
-            batch = control(state.BATCH, disabled=not uses_batches)
+            asked.control(specs.BATCH, disabled=not uses_batches)
         if not compare:
             with row2[1]:
                 st.caption(_(OPTIMIZER_DESCRIPTIONS[optimizer]))
-    first = TrainSettings(optimizer=optimizer, lr=lr, steps=steps, reg=reg, batch=batch,
-                          init=init)
+    first = TrainSettings.from_values(asked)
     second = None
     if compare:
-        second = TrainSettings(optimizer=optimizer2, lr=lr2, steps=steps, reg=reg,
-                               batch=batch, init=init)
+        second = dataclasses.replace(first, optimizer=optimizer2, lr=lr2)
     return first, second
 
 

@@ -15,26 +15,26 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from explorer import state
 from explorer.export import points_csv
 from explorer.i18n import _
-from explorer.pages.controls import control
-from explorer.pages.presentation import secondary_panel
-from explorer.points_csv import read_points
-from explorer.state import plain_text
-from explorer.training_run import (
+from explorer.markdown_text import plain_text
+from explorer.page_logic.training_run import (
     MAX_CUSTOM_CLASSES,
     DataSettings,
     make_data,
     parse_custom_points,
 )
-from explorer.training_view import (
+from explorer.page_logic.training_view import (
     class_key,
     class_names,
     classes_setting,
     dataset_note,
     upload_help,
 )
+from explorer.pages.controls import ControlValues
+from explorer.pages.presentation import secondary_panel
+from explorer.points_csv import read_points
+from explorer.settings import specs
 
 #: Session key of the class names read from the learner's CSV (None: class numbers).
 _NAMES = "custom_names"
@@ -145,28 +145,29 @@ def data_slot() -> Any:
 def data_section(where: Any) -> tuple[DataSettings, str | None]:
     """The data controls in ``where``, a grid of four columns (one on a phone), then the
     learner's own points; returns the settings and the learner's CSV."""
+    asked = ControlValues()
     with where:
         st.subheader(_("Data"), anchor=False)
         cells = st.columns(4, gap="medium")
         with cells[0]:
-            dataset = control(state.DATASET)
+            dataset = asked.control(specs.DATASET)
         custom = dataset == "custom"
         # The classes control comes second but is made last: for the learner's own points
         # its single choice (their K) is known only after the upload and the table.
         classes_slot = cells[1].empty()
         with cells[2]:
-            n = control(state.POINTS, disabled=custom)
+            asked.control(specs.POINTS, disabled=custom)
         with cells[3]:
-            noise = control(state.NOISE, disabled=custom)
+            asked.control(specs.NOISE, disabled=custom)
         cells = st.columns(4, gap="medium")
         with cells[0]:
-            test = control(state.TEST_FRACTION)
+            asked.control(specs.TEST_FRACTION)
         with cells[1]:
-            seed = control(state.DATA_SEED)
+            asked.control(specs.DATA_SEED)
         with cells[2]:
-            features = control(state.FEATURES)
+            features = asked.control(specs.FEATURES)
         with cells[3]:
-            scale = control(state.FEATURE_SCALE)
+            asked.control(specs.FEATURE_SCALE)
         note = st.empty()
         custom_csv = custom_classes = None
         if custom:
@@ -175,7 +176,6 @@ def data_section(where: Any) -> tuple[DataSettings, str | None]:
             custom_classes = int(parse_custom_points(custom_csv)[1].max()) + 1
         with classes_slot.container():
             setting = classes_setting(dataset, custom_classes)
-            classes = control(setting, disabled=setting.kind == "select")
+            asked.control(setting, disabled=setting.kind == "select")
         note.caption(dataset_note(dataset, features))
-    return DataSettings(dataset=dataset, n=n, classes=classes, noise=noise, seed=seed,
-                        test=test, features=features, scale=scale), custom_csv
+    return DataSettings.from_values(asked), custom_csv

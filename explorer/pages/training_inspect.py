@@ -16,33 +16,21 @@ import math
 import pandas as pd
 import streamlit as st
 
-from explorer import chart_text, state
+from explorer import chart_text
 from explorer.boundaries import boundary_lines
 from explorer.export import dataset_csv, reproduce_script, trajectory_csv
 from explorer.figures import training_figs as figs
 from explorer.i18n import _
 from explorer.landscape import landscape, project_path
-from explorer.pages.charts import show_chart
-from explorer.pages.controls import control
-from explorer.pages.presentation import secondary_panel
-from explorer.pages.training_cache import cached_data, cached_run
-from explorer.pages.training_controls import shown_runs
-from explorer.pages.training_data import given_class_names
-from explorer.pages.training_player import checked_step, follow_player, mount_landscape
-from explorer.param_names import parameter_names, parse_param
-from explorer.training_run import (
+from explorer.page_logic.training_run import Data, DataSettings, Run, TrainSettings, initial_params
+from explorer.page_logic.training_step import (
     TABLE_ROWS,
-    Data,
-    DataSettings,
-    Run,
-    TrainSettings,
     confusion_matrix,
     example_table,
-    initial_params,
     predictions,
     pulls,
 )
-from explorer.training_view import (
+from explorer.page_logic.training_view import (
     class_key,
     csv_hash,
     format_loss,
@@ -51,6 +39,15 @@ from explorer.training_view import (
     run_labels,
     trajectory_id,
 )
+from explorer.pages.charts import show_chart
+from explorer.pages.controls import control
+from explorer.pages.presentation import secondary_panel
+from explorer.pages.training_cache import cached_data, cached_run
+from explorer.pages.training_controls import shown_runs
+from explorer.pages.training_data import given_class_names
+from explorer.pages.training_player import checked_step, follow_player, mount_landscape
+from explorer.param_names import parameter_names, parse_param
+from explorer.settings import specs
 
 #: Grid points per side of the loss landscape.
 LANDSCAPE_RESOLUTION = 45
@@ -100,13 +97,13 @@ def inspect_section() -> None:
         step = checked_step(paused, max(cached_run(data_settings, key, each, custom_csv)
                                         .steps_taken for each in settings))
         if step is not None:
-            st.session_state[state.STEP_AT.key] = step
+            st.session_state[specs.STEP_AT.key] = step
     st.subheader(_("Inspect one step"), anchor=False)
     top = st.columns([1, 1], gap="large", vertical_alignment="bottom")
     with top[0]:
         step = _step_control(run.steps_taken)
     with top[1]:
-        view = control(state.VIEW)
+        view = control(specs.VIEW)
     if view == "Landscape":
         other = (cached_run(data_settings, key, second, custom_csv) if second is not None
                  else None)
@@ -122,19 +119,19 @@ def inspect_section() -> None:
 def _step_control(steps_taken: int) -> int:
     """The inspected step, 0..steps taken; it stays on the last step while it was there."""
     high = max(steps_taken, 1)  # a slider needs min < max
-    key, previous_high = state.STEP_AT.key, st.session_state.get("_at_high")
+    key, previous_high = specs.STEP_AT.key, st.session_state.get("_at_high")
     if key in st.session_state:
         current = st.session_state[key]
         if current > high or (current == previous_high and previous_high != high):
             st.session_state[key] = high
     st.session_state["_at_high"] = high
-    return min(control(state.STEP_AT.with_range(max_value=high)), steps_taken)
+    return min(control(specs.STEP_AT.with_range(max_value=high)), steps_taken)
 
 
 def _landscape_params(data: Data) -> tuple[str, str]:
     names = parameter_names(data.dim, data.classes)
-    return (control(state.LANDSCAPE_X.with_options(names)),
-            control(state.LANDSCAPE_Y.with_options(names)))
+    return (control(specs.LANDSCAPE_X.with_options(names)),
+            control(specs.LANDSCAPE_Y.with_options(names)))
 
 
 
@@ -191,7 +188,7 @@ def pulls_panel(data: Data, run: Run, step: int, names: list[str] | None) -> Non
     """Who pulls the weights of one class; ``names``: the classes' names, if given."""
     chart, side = st.columns([5, 2], gap="large")
     with side:
-        k = control(state.PULL_CLASS.with_range(max_value=data.classes - 1))
+        k = control(specs.PULL_CLASS.with_range(max_value=data.classes - 1))
         named = (_("class {k} ({name})").format(k=k, name=names[k]) if names
                  else _("class {k}").format(k=k))
         st.caption(_(
@@ -222,8 +219,8 @@ def examples_panel(data: Data, run: Run, step: int, names: list[str] | None) -> 
     total = data.X_train.shape[0]
     pages = max(1, math.ceil(total / TABLE_ROWS))
     with right:
-        order = control(state.TABLE_ORDER)
-        page = control(state.TABLE_PAGE.with_range(max_value=max(pages, 2)))
+        order = control(specs.TABLE_ORDER)
+        page = control(specs.TABLE_PAGE.with_range(max_value=max(pages, 2)))
         page = min(page, pages)
     with left:
         first = (page - 1) * TABLE_ROWS

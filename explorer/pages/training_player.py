@@ -19,17 +19,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from explorer import state
 from explorer.figures import training_figs as figs
 from explorer.figures.style import CLASS_COLORS
 from explorer.i18n import _, current_language
+from explorer.page_logic.training_run import DataSettings, Run, TrainSettings
+from explorer.page_logic.training_view import csv_hash, run_labels, trajectory_id
 from explorer.pages.controls import control
 from explorer.pages.presentation import presenting
 from explorer.pages.training_cache import cached_data, cached_run
 from explorer.pages.training_data import given_class_names
 from explorer.player_payload import player_payload, points_id, points_payload
-from explorer.training_run import DataSettings, Run, TrainSettings
-from explorer.training_view import csv_hash, run_labels, trajectory_id
+from explorer.settings import specs
+from explorer.settings.query import browser_value, resolve_query
 from explorer.view_labels import landscape_words
 from explorer.web.bundle import bundle, read
 
@@ -73,7 +74,7 @@ SYNC_KEY = "inspect_sync"
 def checked_step(value, steps_taken: int) -> int | None:
     """The step the browser sent back, if the ``at`` setting accepts it (else None)."""
     try:
-        return state.browser_value(state.STEP_AT.with_range(max_value=max(steps_taken, 1)),
+        return browser_value(specs.STEP_AT.with_range(max_value=max(steps_taken, 1)),
                                    value)
     except ValueError:
         return None
@@ -138,11 +139,11 @@ def _opening_step(run_key: tuple, steps_taken: int) -> int:
     remembered = st.session_state.get("_player_open")
     if remembered is not None and remembered[0] == run_key:
         return remembered[1]
-    at = st.session_state.get(state.STEP_AT.key)
+    at = st.session_state.get(specs.STEP_AT.key)
     if at is None:
-        values = st.query_params.get_all(state.STEP_AT.key)
+        values = st.query_params.get_all(specs.STEP_AT.key)
         try:
-            at = state.resolve_query(state.STEP_AT, values)
+            at = resolve_query(specs.STEP_AT, values)
         except ValueError:
             at = steps_taken
     at = min(int(at), steps_taken)
@@ -159,9 +160,9 @@ def player_section(data_settings: DataSettings, custom_csv: str | None,
     key = csv_hash(custom_csv)
     options = st.columns([1.3, 1.4, 2.6], gap="medium", vertical_alignment="center")
     with options[0]:
-        show_test = control(state.SHOW_TEST)
+        show_test = control(specs.SHOW_TEST)
     with options[1]:
-        discrete = control(state.DISCRETE)
+        discrete = control(specs.DISCRETE)
     with options[2]:
         st.caption(_("Solid curves: training points; dashed: test points. Space plays or "
                      "pauses, the arrow keys step, Home restarts."))

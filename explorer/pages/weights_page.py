@@ -11,15 +11,15 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from explorer import chart_text, state
-from explorer.check_runner import NOISE_FLOOR, PASS_THRESHOLD
+from explorer import chart_text
 from explorer.figures.style import (
     symmetric_range,
 )
 from explorer.figures.weights_figs import weight_gradient_heatmap
 from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.i18n import N_, _
-from explorer.one_example import (
+from explorer.page_logic.check import NOISE_FLOOR, PASS_THRESHOLD
+from explorer.page_logic.weights import (
     check_loss_gradient,
     check_probability_gradient,
     forward,
@@ -30,6 +30,8 @@ from explorer.pages.controls import lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
 from explorer.pages.offline_download import offline_download
 from explorer.pages.presentation import presenting, secondary_panel
+from explorer.settings import specs
+from explorer.settings.setting import Setting
 from explorer.view_labels import weights_labels
 from explorer.view_states import WEIGHTS_DATA, weights_state
 
@@ -62,23 +64,23 @@ wrong are outlined in red dots.
 def _from_browser(synced) -> dict:
     """The browser's state as raw setting values (checked afterwards by live.check_values)."""
     raw = {
-        state.WEIGHTS_K.key: synced["k"], state.EXAMPLE_X1.key: synced["x1"],
-        state.EXAMPLE_X2.key: synced["x2"], state.WEIGHTS_TARGET.key: synced["y"],
-        state.WEIGHTS_REG.key: synced["reg"], state.PROB_CLASS.key: synced["j"],
-        state.COMMON_MISTAKE.key: synced["mistake"], state.WEIGHTS_LR.key: synced["lr"],
+        specs.WEIGHTS_K.key: synced["k"], specs.EXAMPLE_X1.key: synced["x1"],
+        specs.EXAMPLE_X2.key: synced["x2"], specs.WEIGHTS_TARGET.key: synced["y"],
+        specs.WEIGHTS_REG.key: synced["reg"], specs.PROB_CLASS.key: synced["j"],
+        specs.COMMON_MISTAKE.key: synced["mistake"], specs.WEIGHTS_LR.key: synced["lr"],
     }
-    for row, settings in zip(synced["W"], state.WEIGHT_SLIDERS, strict=True):
+    for row, settings in zip(synced["W"], specs.WEIGHT_SLIDERS, strict=True):
         raw.update({setting.key: value for setting, value in zip(settings, row, strict=True)})
     raw.update({setting.key: value
-                for setting, value in zip(state.BIAS_SLIDERS, synced["b"], strict=True)})
+                for setting, value in zip(specs.BIAS_SLIDERS, synced["b"], strict=True)})
     return raw
 
 
-def _dependent(values) -> list[state.Setting]:
+def _dependent(values) -> list[Setting]:
     """The class of x and the differentiated p_j must be among the K classes."""
-    k = values[state.WEIGHTS_K.key]
-    return [state.WEIGHTS_TARGET.with_range(max_value=k - 1),
-            state.PROB_CLASS.with_range(max_value=k - 1)]
+    k = values[specs.WEIGHTS_K.key]
+    return [specs.WEIGHTS_TARGET.with_range(max_value=k - 1),
+            specs.PROB_CLASS.with_range(max_value=k - 1)]
 
 
 VIEW = live.define(live.LiveView(
@@ -89,11 +91,11 @@ VIEW = live.define(live.LiveView(
 
 def model(values) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, float]:
     """W (2, K), b (K,), x (2,), y and reg of the checked values."""
-    k = values[state.WEIGHTS_K.key]
-    W = np.array([[values[setting.key] for setting in row[:k]] for row in state.WEIGHT_SLIDERS])
-    b = np.array([values[setting.key] for setting in state.BIAS_SLIDERS[:k]])
-    x = np.array([values[state.EXAMPLE_X1.key], values[state.EXAMPLE_X2.key]])
-    return W, b, x, values[state.WEIGHTS_TARGET.key], values[state.WEIGHTS_REG.key]
+    k = values[specs.WEIGHTS_K.key]
+    W = np.array([[values[setting.key] for setting in row[:k]] for row in specs.WEIGHT_SLIDERS])
+    b = np.array([values[setting.key] for setting in specs.BIAS_SLIDERS[:k]])
+    x = np.array([values[specs.EXAMPLE_X1.key], values[specs.EXAMPLE_X2.key]])
+    return W, b, x, values[specs.WEIGHTS_TARGET.key], values[specs.WEIGHTS_REG.key]
 
 
 def show_check(label: str, check) -> None:
@@ -180,8 +182,8 @@ def weights_panel() -> None:
     with st.container(key="server_panel"):
         gradient_check(W, b, x, y, reg)
         with secondary_panel(_("Gradient check of dp_j/dW")):
-            probability_check(W, b, x, values[state.PROB_CLASS.key],
-                              values[state.COMMON_MISTAKE.key])
+            probability_check(W, b, x, values[specs.PROB_CLASS.key],
+                              values[specs.COMMON_MISTAKE.key])
     live.write_url(VIEW, values)
 
 

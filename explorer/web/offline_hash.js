@@ -3,7 +3,7 @@
 // The hash reads like a query string, one field of the view's state per name:
 // "#step=2&k=4&z=2,1,0.1,-1,0,0,0,0,0,0&t=1&y=0&big=false&cell=0,0" (a matrix is rows
 // joined by ";"). Reading it back checks every value against the rules the file carries
-// (the ranges of explorer/state.py); a value that fails keeps its default and is named in
+// (the ranges of explorer/settings/specs.py); a value that fails keeps its default and is named in
 // a note. No markup is ever built from the hash. The notes' words come translated in the
 // file's data (`words`: explorer/view_labels.py offline_labels()["hash"]).
 

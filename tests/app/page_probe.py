@@ -21,7 +21,7 @@ from streamlit.proto.Slider_pb2 import Slider as SliderProto
 from streamlit.testing.v1 import AppTest
 
 from explorer.pages.lessons import LESSONS
-from explorer.state import Setting
+from explorer.settings.setting import Setting
 from tests.support.charts import decode
 from tests.support.live import REPO
 
@@ -107,7 +107,7 @@ class Bound:
     value: Any
     widget: Any
     #: A setting owned by a live view (explorer/pages/live.py), which reads its URL value
-    #: with :func:`explorer.state.read_link_value` rather than through a Streamlit widget.
+    #: with :func:`explorer.settings.query.read_link_value` rather than through a Streamlit widget.
     live: bool = False
 
     @property

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook, state
-from explorer.check_runner import make_problem
+from explorer import loss_and_grad, loss_and_grad_naive, loss_and_grad_textbook
+from explorer.page_logic.check import make_problem
+from explorer.settings import specs
 from tests.app import page_probe
 
 PAGE = "explorer/pages/check_page.py"
@@ -37,10 +38,10 @@ def shown_losses(at: AppTest) -> dict[str, float]:
 
 def test_the_three_methods_agree_on_the_default_problem():
     at = open_page()
-    n, d, k = state.CHECK_N.default, state.CHECK_D.default, state.CHECK_K.default
-    problem = make_problem(n, d, k, state.CHECK_SEED.default)
+    n, d, k = specs.CHECK_N.default, specs.CHECK_D.default, specs.CHECK_K.default
+    problem = make_problem(n, d, k, specs.CHECK_SEED.default)
     expected = loss_and_grad_naive(problem.W, problem.b, problem.X, problem.y,
-                                   state.CHECK_REG.default)[0]
+                                   specs.CHECK_REG.default)[0]
     losses = shown_losses(at)
     assert set(losses) == {"vectorised", "optimised", "naive"}
     for loss in losses.values():
@@ -77,9 +78,9 @@ def test_changing_n_d_k_changes_the_problem():
     at.slider(key="d").set_value(5).run()
     at.slider(key="n").set_value(120).run()
     assert not at.exception
-    problem = make_problem(120, 5, 7, state.CHECK_SEED.default)
+    problem = make_problem(120, 5, 7, specs.CHECK_SEED.default)
     expected = loss_and_grad(problem.W, problem.b, problem.X, problem.y,
-                             state.CHECK_REG.default)[0]
+                             specs.CHECK_REG.default)[0]
     after = shown_losses(at)["vectorised"]
     assert after != before
     assert after == pytest.approx(expected, abs=1e-9)
@@ -100,5 +101,5 @@ def test_malformed_link_falls_back_with_a_warning():
     warning = " ".join(box.value for box in at.warning)
     for key in ("n", "d", "reg"):
         assert f"`{key}`" in warning
-    assert f"X: {state.CHECK_N.default} × {state.CHECK_D.default}" in " ".join(
+    assert f"X: {specs.CHECK_N.default} × {specs.CHECK_D.default}" in " ".join(
         caption.value for caption in at.caption)

@@ -16,7 +16,8 @@ import re
 
 import pytest
 
-from explorer import i18n, state
+from explorer import i18n
+from explorer.settings import specs
 from tests.app.page_probe import HOME, PAGES, open_page
 from tests.support.charts import app_landscape, app_player
 
@@ -114,9 +115,9 @@ def strings_of(value) -> list[str]:
 
 @pytest.mark.parametrize("script", PAGES)
 def test_every_text_of_every_page_is_translated(script, in_pseudo_german):
-    at = open_page(script, {state.LANGUAGE.key: ["de"]})
+    at = open_page(script, {specs.LANGUAGE.key: ["de"]})
     assert not at.exception
-    assert at.selectbox(key=state.LANGUAGE.key).value == "de"
+    assert at.selectbox(key=specs.LANGUAGE.key).value == "de"
     texts = shown_texts(at)
     assert any(text.startswith(MARK) for text in texts)
     assert not untranslated(texts), f"{script} shows untranslated texts: {untranslated(texts)}"
@@ -125,22 +126,22 @@ def test_every_text_of_every_page_is_translated(script, in_pseudo_german):
 
 
 @pytest.mark.parametrize("query", [
-    {state.VIEW.key: ["Pulls"]}, {state.VIEW.key: ["Examples"]},
-    {state.VIEW.key: ["Downloads"]}, {state.DATASET.key: ["custom"]},
-    {state.COMPARE.key: ["true"], state.LEARNING_RATE.key: ["10"], state.TRAIN_REG.key: ["0.5"]},
+    {specs.VIEW.key: ["Pulls"]}, {specs.VIEW.key: ["Examples"]},
+    {specs.VIEW.key: ["Downloads"]}, {specs.DATASET.key: ["custom"]},
+    {specs.COMPARE.key: ["true"], specs.LEARNING_RATE.key: ["10"], specs.TRAIN_REG.key: ["0.5"]},
 ], ids=["pulls", "examples", "downloads", "custom", "compare-diverging"])
 def test_every_panel_of_training_is_translated(query, in_pseudo_german):
-    at = open_page(TRAINING, {state.LANGUAGE.key: ["de"], **query})
+    at = open_page(TRAINING, {specs.LANGUAGE.key: ["de"], **query})
     assert not at.exception
     texts = shown_texts(at)
     assert not untranslated(texts), f"{query} shows untranslated texts: {untranslated(texts)}"
-    if state.TRAIN_REG.key in query:  # lr·reg > 2: the health message explains the blow-up
+    if specs.TRAIN_REG.key in query:  # lr·reg > 2: the health message explains the blow-up
         assert any(MARK + "diverged" in error.value for error in at.error), at.error
 
 
 @pytest.mark.parametrize(("script", "lesson"), [(SOFTMAX, "jacobian"), (WEIGHTS, "weights")])
 def test_a_lesson_panel_is_translated(script, lesson, in_pseudo_german):
-    at = open_page(script, {state.LANGUAGE.key: ["de"], "lesson": [lesson], "step": ["2"]})
+    at = open_page(script, {specs.LANGUAGE.key: ["de"], "lesson": [lesson], "step": ["2"]})
     assert not at.exception
     radio = at.radio(key=f"lesson_answer_{lesson}_2")
     assert radio.label.startswith(f"**{MARK}")
@@ -150,15 +151,15 @@ def test_a_lesson_panel_is_translated(script, lesson, in_pseudo_german):
 
 def test_the_live_views_get_their_labels_in_the_language(in_pseudo_german):
     english = component_labels(open_page(SOFTMAX))
-    german = component_labels(open_page(SOFTMAX, {state.LANGUAGE.key: ["de"]}))
+    german = component_labels(open_page(SOFTMAX, {specs.LANGUAGE.key: ["de"]}))
     assert len(english) == len(german) == 1
-    assert english[0]["k"] == state.SOFTMAX_K.label
-    assert german[0]["k"] == MARK + state.SOFTMAX_K.label
+    assert english[0]["k"] == specs.SOFTMAX_K.label
+    assert german[0]["k"] == MARK + specs.SOFTMAX_K.label
     assert german[0]["chart"]["bars"] == MARK + english[0]["chart"]["bars"]
 
 
 def test_the_player_and_the_landscape_get_their_words_in_the_language(in_pseudo_german):
-    at = open_page(TRAINING, {state.LANGUAGE.key: ["de"]})
+    at = open_page(TRAINING, {specs.LANGUAGE.key: ["de"]})
     assert not at.exception
     header, _ = app_player(at)
     symbols = {"◀", "▶|"}  # the step buttons' glyphs, the same in every language
@@ -171,12 +172,12 @@ def test_the_player_and_the_landscape_get_their_words_in_the_language(in_pseudo_
 
 
 def test_a_bad_language_gives_the_note_and_english(in_pseudo_german):
-    at = open_page(HOME, {state.LANGUAGE.key: ["xx"]})
+    at = open_page(HOME, {specs.LANGUAGE.key: ["xx"]})
     assert not at.exception
     notes = " ".join(warning.value for warning in at.warning)
     assert "`lang`=`'xx'` was ignored (expected one of en, de, es, zh); using the default en." \
         in notes
-    assert at.selectbox(key=state.LANGUAGE.key).value == "en"
+    assert at.selectbox(key=specs.LANGUAGE.key).value == "en"
     assert at.title[0].value == "Softmax gradient explorer"
 
 
@@ -184,7 +185,7 @@ def test_choosing_a_language_translates_the_page_and_the_next(in_pseudo_german):
     """(The address bar is checked in a browser: tests/e2e/test_languages_e2e.py.)"""
     at = open_page(HOME)
     assert at.title[0].value == "Softmax gradient explorer"
-    at.selectbox(key=state.LANGUAGE.key).set_value("de").run()
+    at.selectbox(key=specs.LANGUAGE.key).set_value("de").run()
     assert not at.exception
     assert at.title[0].value == MARK + "Softmax gradient explorer"
     at.switch_page(SOFTMAX).run()

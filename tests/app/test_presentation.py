@@ -12,8 +12,8 @@ import json
 import numpy as np
 import pytest
 
-from explorer import state
 from explorer.figures.style import PRESENT_TEXT_SIZES, TEXT_SIZES
+from explorer.settings import specs
 from tests.app.page_probe import PAGES, open_page
 from tests.support.charts import app_chart, app_chart_keys, app_player
 
@@ -49,7 +49,7 @@ def test_server_chart_text_follows_the_mode(query, sizes):
     """/weights still draws one Plotly chart on the server (the numerical check)."""
     at = open_page(WEIGHTS, query)
     assert not at.exception
-    assert at.toggle(key=state.PRESENT.key).value is bool(query)
+    assert at.toggle(key=specs.PRESENT.key).value is bool(query)
     found = tick_sizes(at)
     assert found and min(found) >= sizes["tick"]
     if not query:
@@ -61,7 +61,7 @@ def test_server_chart_text_follows_the_mode(query, sizes):
 def test_the_live_views_get_the_mode(script, query, sizes):
     at = open_page(script, query)
     assert not at.exception
-    assert at.toggle(key=state.PRESENT.key).value is bool(query)
+    assert at.toggle(key=specs.PRESENT.key).value is bool(query)
     assert component_flags(at) == [bool(query)]
 
 

@@ -16,14 +16,15 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import softmax, softmax_jacobian, softmax_naive, state
-from explorer.softmax_lesson import OVERFLOW_SHIFT, tex_number
+from explorer import softmax, softmax_jacobian, softmax_naive
+from explorer.page_logic.softmax import OVERFLOW_SHIFT, tex_number
+from explorer.settings import specs
 from tests.app import page_probe
 
 PAGE = "explorer/pages/softmax_page.py"
 COMPONENT_KEY = "softmax_live"
-DEFAULT_K = state.SOFTMAX_K.default
-DEFAULT_LOGITS = np.array(state.DEFAULT_LOGITS[:DEFAULT_K])
+DEFAULT_K = specs.SOFTMAX_K.default
+DEFAULT_LOGITS = np.array(specs.DEFAULT_LOGITS[:DEFAULT_K])
 
 
 def open_page(query: dict[str, str] | None = None) -> AppTest:
@@ -42,7 +43,7 @@ def component_data(at: AppTest) -> dict:
 
 def browser_state(**changes) -> dict:
     """A state as softmax_view.js sends it: the defaults with ``changes``."""
-    synced = {"k": DEFAULT_K, "z": list(state.DEFAULT_LOGITS), "t": 1.0, "y": 0,
+    synced = {"k": DEFAULT_K, "z": list(specs.DEFAULT_LOGITS), "t": 1.0, "y": 0,
               "big": False, "cell": [0, 1]}
     synced.update(changes)
     return synced
@@ -75,7 +76,7 @@ def test_defaults_go_to_the_component_and_the_derivation_uses_the_library():
     at = open_page()
     data = component_data(at)
     assert data["state"] == browser_state()
-    assert data["limits"]["temperatures"] == list(state.TEMPERATURE.options)
+    assert data["limits"]["temperatures"] == list(specs.TEMPERATURE.options)
     assert data["shift"] == OVERFLOW_SHIFT
     assert not at.warning
     jac = softmax_jacobian(DEFAULT_LOGITS)
@@ -91,7 +92,7 @@ def test_valid_link_values_reach_the_component():
     seed = component_data(at)["state"]
     assert (seed["k"], seed["z"][5], seed["t"], seed["y"], seed["cell"]) == (6, 7.5, 0.7, 5,
                                                                               [5, 2])
-    logits = np.array([*state.DEFAULT_LOGITS[:5], 7.5])
+    logits = np.array([*specs.DEFAULT_LOGITS[:5], 7.5])
     jac = softmax_jacobian(logits, 0.7)
     assert f"shows {jac[5, 2] + 0.0:.6g} in row 5, column 2" in all_markdown(at)
 
@@ -127,7 +128,7 @@ def test_unknown_parameters_are_ignored_silently():
 def test_a_synced_state_is_checked_written_to_the_url_and_derived():
     at = open_page()
     before = component_data(at)
-    z = [0.5, -2.0, 1.5, *state.DEFAULT_LOGITS[3:]]
+    z = [0.5, -2.0, 1.5, *specs.DEFAULT_LOGITS[3:]]
     sync(at, k=3, z=z, t=0.5, y=2, cell=[2, 1])
     assert at.query_params["k"] == "3" and at.query_params["t"] == "0.5"
     assert at.query_params["z0"] == "0.5" and at.query_params["cell"] == "2,1"
@@ -141,11 +142,11 @@ def test_a_synced_state_is_checked_written_to_the_url_and_derived():
 def test_an_invalid_synced_state_is_corrected_in_a_new_epoch():
     at = open_page()
     epoch = component_data(at)["epoch"]
-    sync(at, k=3, y=7, z=[50.0, *state.DEFAULT_LOGITS[1:]], t=0.33, cell=[9, 9])
+    sync(at, k=3, y=7, z=[50.0, *specs.DEFAULT_LOGITS[1:]], t=0.33, cell=[9, 9])
     data = component_data(at)
     assert data["epoch"] == epoch + 1
-    assert data["state"]["y"] == 0 and data["state"]["z"][0] == state.SOFTMAX_LOGITS[0].default
-    assert data["state"]["t"] == state.TEMPERATURE.default
+    assert data["state"]["y"] == 0 and data["state"]["z"][0] == specs.SOFTMAX_LOGITS[0].default
+    assert data["state"]["t"] == specs.TEMPERATURE.default
     assert data["state"]["cell"] == [0, 1] and data["state"]["k"] == 3
     at.session_state[COMPONENT_KEY] = {"state": {"k": "<b>x</b>"}}
     at.run()

@@ -1,13 +1,13 @@
 """Our URL checks agree with Streamlit: a value is reported as ignored iff Streamlit drops it.
 
 A tiny app creates, through :func:`explorer.pages.controls.control`, one URL-bound widget
-per distinct kind of setting in :mod:`explorer.state` (so settings added later are covered
+per distinct kind of setting in :mod:`explorer.settings.specs` (so settings added later are covered
 automatically), many times over, and each copy receives one hostile URL value. Streamlit is
 the oracle: the app is run twice with two different defaults per widget, so a URL value
 Streamlit keeps shows up as a non-default value in at least one of the two runs (a kept
 value that happens to equal one default differs from the other). Our
-:func:`explorer.state.resolve_query` must accept exactly those values, with the same result,
-and :func:`explorer.state.check_query` must stay silent exactly then.
+:func:`explorer.settings.query.resolve_query` must accept exactly those values, with the same
+result, and :func:`explorer.settings.query.check_query` must stay silent exactly then.
 """
 
 from __future__ import annotations
@@ -19,18 +19,19 @@ from functools import cache
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import state
-from explorer.state import Setting, check_query, resolve_query
+from explorer.settings import specs
+from explorer.settings.query import check_query, resolve_query
+from explorer.settings.setting import Setting
 from tests.app.page_probe import REPEATED_VALUES, SINGLE_VALUES, full_error_details
 
 # ----------------------------------------------------------------------------------------
 # The settings under test
 
 
-def _all_settings(value=state, seen=None) -> list[Setting]:
-    """Every Setting defined in explorer.state (module attributes and tuples of them)."""
+def _all_settings(value=specs, seen=None) -> list[Setting]:
+    """Every Setting defined in explorer.settings.specs (module attributes and tuples of them)."""
     found = []
-    items = vars(value).values() if value is state else value
+    items = vars(value).values() if value is specs else value
     for item in items:
         if isinstance(item, Setting):
             found.append(item)

@@ -1,7 +1,7 @@
 """The /training page in AppTest: every control changes what is shown, the numbers shown
 are the library's, and the learner's bad data is explained and never replaces good data.
 
-Numbers are checked against the page's pure pipeline (explorer.training_run) and the
+Numbers are checked against the page's pure pipeline (explorer.page_logic.training_run) and the
 library's ``train`` called directly, never against values copied from a run.
 """
 
@@ -12,17 +12,17 @@ import re
 import numpy as np
 import pytest
 
-from explorer import state
 from explorer.optim import train
-from explorer.player_payload import dequantize
-from explorer.training_run import (
+from explorer.page_logic.training_run import (
     DataSettings,
     TrainSettings,
     compute_run,
     initial_params,
     make_data,
-    pulls,
 )
+from explorer.page_logic.training_step import pulls
+from explorer.player_payload import dequantize
+from explorer.settings import specs
 from tests.app.page_probe import open_page
 from tests.support.charts import (
     app_chart,
@@ -311,7 +311,7 @@ def test_divergence_is_explained_with_its_step_and_a_smaller_rate():
     assert np.isfinite(train_loss(at)).all()
     # The suggested rate is one the slider offers, and following it does not diverge.
     suggested = float(re.search(r"smaller learning rate, e\.g\. lr = ([0-9.e-]+)", message)[1])
-    assert suggested in state.LEARNING_RATES and suggested < 10
+    assert suggested in specs.LEARNING_RATES and suggested < 10
     assert expected_run(lr=suggested, reg=1.0).diverged_at is None
 
 

@@ -1,6 +1,6 @@
 """URL fuzzing: every page, random query strings, never an exception, every ignored value named.
 
-Hypothesis draws query strings from the keys of every setting in explorer/state.py and
+Hypothesis draws query strings from the keys of every setting in explorer/settings/specs.py and
 unknown keys, with values from a hostile alphabet (huge and tiny numbers, nan, inf, empty,
 unicode digits, markup, path fragments, ISO dates, very long values), valid values, random
 text, and repeated keys. For each page (the navigation's table, so new pages are covered):
@@ -23,8 +23,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from explorer import state
-from explorer.state import check_query, read_link_value, resolve_query
+from explorer.settings import specs
+from explorer.settings.query import check_query, read_link_value, resolve_query
+from explorer.settings.setting import Setting
 from tests.app.page_probe import (
     PAGES,
     REPEATED_VALUES,
@@ -43,13 +44,13 @@ TRIED: Counter = Counter()
 VALUES_TRIED: Counter = Counter()
 REJECTED: Counter = Counter()
 
-SETTINGS = _all_settings(state)
+SETTINGS = _all_settings(specs)
 KNOWN_KEYS = sorted({setting.key for setting in SETTINGS})
 UNKNOWN_KEYS = ["", "K", "k ", " k", "z10", "w3_0", "page", "embed", "x" * 300, "<b>", "../k",
                 "k%00", "__proto__", "constructor", "_url_notes", "reset"]
 
 
-def _valid_value(setting: state.Setting) -> st.SearchStrategy[str]:
+def _valid_value(setting: Setting) -> st.SearchStrategy[str]:
     """A value the setting accepts, written as a link would write it (ends included)."""
     if setting.kind == "toggle":
         return st.sampled_from(["true", "false"])

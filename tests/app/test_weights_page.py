@@ -14,13 +14,14 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from explorer import loss_and_grad, numerical_gradient, softmax, state
+from explorer import loss_and_grad, numerical_gradient, softmax
+from explorer.settings import specs
 from tests.app import page_probe
 from tests.support.charts import app_chart
 
 PAGE = "explorer/pages/weights_page.py"
 COMPONENT_KEY = "weights_live"
-MAX_K = state.WEIGHTS_MAX_CLASSES
+MAX_K = specs.WEIGHTS_MAX_CLASSES
 
 
 def open_page(query: dict[str, str] | None = None) -> AppTest:
@@ -39,12 +40,12 @@ def component_data(at: AppTest) -> dict:
 def browser_state(**changes) -> dict:
     """A state as weights_view.js sends it: the settings' defaults with ``changes``."""
     synced = {
-        "k": state.WEIGHTS_K.default, "x1": state.EXAMPLE_X1.default,
-        "x2": state.EXAMPLE_X2.default, "y": state.WEIGHTS_TARGET.default,
-        "W": [[setting.default for setting in row] for row in state.WEIGHT_SLIDERS],
-        "b": [setting.default for setting in state.BIAS_SLIDERS],
-        "reg": state.WEIGHTS_REG.default, "j": state.PROB_CLASS.default,
-        "mistake": state.COMMON_MISTAKE.default, "lr": state.WEIGHTS_LR.default,
+        "k": specs.WEIGHTS_K.default, "x1": specs.EXAMPLE_X1.default,
+        "x2": specs.EXAMPLE_X2.default, "y": specs.WEIGHTS_TARGET.default,
+        "W": [[setting.default for setting in row] for row in specs.WEIGHT_SLIDERS],
+        "b": [setting.default for setting in specs.BIAS_SLIDERS],
+        "reg": specs.WEIGHTS_REG.default, "j": specs.PROB_CLASS.default,
+        "mistake": specs.COMMON_MISTAKE.default, "lr": specs.WEIGHTS_LR.default,
     }
     synced.update(changes)
     return synced
@@ -57,11 +58,11 @@ def sync(at: AppTest, **changes) -> AppTest:
     return at
 
 
-def default_model(k: int = state.WEIGHTS_K.default):
+def default_model(k: int = specs.WEIGHTS_K.default):
     """W (2, K), b (K,) from the settings' defaults: an independent reading of the spec."""
-    W = np.array([[state.WEIGHT_SLIDERS[row][col].default for col in range(k)]
+    W = np.array([[specs.WEIGHT_SLIDERS[row][col].default for col in range(k)]
                   for row in range(2)])
-    b = np.array([state.BIAS_SLIDERS[col].default for col in range(k)])
+    b = np.array([specs.BIAS_SLIDERS[col].default for col in range(k)])
     return W, b
 
 
@@ -83,7 +84,7 @@ def test_defaults_reach_the_component_and_the_loss_is_numpy():
     assert data["state"] == browser_state()
     assert data["grid"]["nx"] == data["grid"]["ny"] > 10
     W, b = default_model()
-    x = np.array([[state.EXAMPLE_X1.default, state.EXAMPLE_X2.default]])
+    x = np.array([[specs.EXAMPLE_X1.default, specs.EXAMPLE_X2.default]])
     loss = loss_and_grad(W, b, x, [0], 0.0)[0]
     assert metric_value(at, "Loss") == pytest.approx(loss, abs=1e-4)
     assert not at.query_params
@@ -98,7 +99,7 @@ def test_a_synced_state_is_checked_written_to_the_url_and_checked_by_numpy():
     assert "w2_0" not in at.query_params
     Wk = np.array(W)[:, :3]
     _, b = default_model()
-    x = np.array([[state.EXAMPLE_X1.default, state.EXAMPLE_X2.default]])
+    x = np.array([[specs.EXAMPLE_X1.default, specs.EXAMPLE_X2.default]])
     loss = loss_and_grad(Wk, b, x, [2], 0.5)[0]
     assert metric_value(at, "Loss") == pytest.approx(loss, abs=1e-4)
     assert metric_value(at, "dL/dW") < 1e-7
@@ -118,7 +119,7 @@ def test_gradient_check_passes_and_the_mistake_fails_it():
     assert metric_value(at, "∂p1/∂W") < 1e-7
     assert any("PASS" in box.value for box in at.success)
     W, b = default_model()
-    x = np.array([state.EXAMPLE_X1.default, state.EXAMPLE_X2.default])
+    x = np.array([specs.EXAMPLE_X1.default, specs.EXAMPLE_X2.default])
     numeric = numerical_gradient(lambda weights: softmax(x @ weights + b)[1], W)
     np.testing.assert_allclose(heatmap(at, "dprob_numeric"), numeric, rtol=1e-5, atol=1e-7)
 
@@ -162,7 +163,7 @@ def test_an_invalid_synced_state_is_corrected_in_a_new_epoch():
     sync(at, k=2, y=4, x1=99.0)
     data = component_data(at)
     assert data["epoch"] == epoch + 1
-    assert (data["state"]["y"], data["state"]["x1"]) == (0, state.EXAMPLE_X1.default)
+    assert (data["state"]["y"], data["state"]["x1"]) == (0, specs.EXAMPLE_X1.default)
     at.session_state[COMPONENT_KEY] = {"state": {"W": "<script>"}}
     at.run()
     assert not at.exception and component_data(at)["epoch"] == epoch + 2

@@ -14,7 +14,7 @@ import os
 import pytest
 
 from bench import balancer, replicas
-from explorer import state
+from explorer.settings import specs
 from tests.e2e.conftest import VIEWPORTS
 from tests.e2e.test_isolation_e2e import (
     CUSTOM,
@@ -49,7 +49,7 @@ def test_a_killed_replicas_tab_comes_back_on_its_view_and_keeps_working(browser,
             page.set_default_timeout(30_000)
             page.goto(f"{hall.url}/softmax?k=3&z0=5&t=2")
             wait_idle(page)
-            step = state.SOFTMAX_LOGITS[0].step
+            step = specs.SOFTMAX_LOGITS[0].step
             _nudge(page, "z0", "ArrowRight", 2)  # z0 5 -> 5.2, only in this session and URL
             moved = {0: round(5.0 + 2 * step, 6)}
             _expect_softmax(page, 3, moved, 2.0, "before the kill")

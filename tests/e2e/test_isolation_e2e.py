@@ -22,7 +22,7 @@ import time
 import numpy as np
 import pytest
 
-from explorer import state
+from explorer.settings import specs
 from tests.e2e.conftest import VIEWPORTS
 from tests.support.live import live_values, wait_idle
 
@@ -54,7 +54,7 @@ def _softmax(z: np.ndarray, t: float) -> np.ndarray:
 
 
 def _logits(k: int, given: dict[int, float]) -> np.ndarray:
-    return np.array([given.get(i, state.SOFTMAX_LOGITS[i].default) for i in range(k)])
+    return np.array([given.get(i, specs.SOFTMAX_LOGITS[i].default) for i in range(k)])
 
 
 def _probs_chart(page) -> dict[str, np.ndarray] | None:
@@ -111,12 +111,12 @@ def test_two_sessions_keep_their_own_settings(browser, app_url):
         _expect_softmax(a, 3, {0: 5.0}, 1.0, "A")
         _expect_softmax(b, 6, {0: -4.0}, 2.0, "B")
 
-        step = state.SOFTMAX_LOGITS[0].step
+        step = specs.SOFTMAX_LOGITS[0].step
         _nudge(a, "z0", "ArrowRight", 2)  # A: z0 5 -> 5.2
         _nudge(b, "z1", "ArrowLeft", 2)  # B: z1 1 -> 0.8, between A's two moves
         _nudge(a, "z2", "ArrowLeft", 1)  # A: z2 0.1 -> 0.0
-        a_logits = {0: 5.0 + 2 * step, 2: state.SOFTMAX_LOGITS[2].default - step}
-        b_logits = {0: -4.0, 1: state.SOFTMAX_LOGITS[1].default - 2 * step}
+        a_logits = {0: 5.0 + 2 * step, 2: specs.SOFTMAX_LOGITS[2].default - step}
+        b_logits = {0: -4.0, 1: specs.SOFTMAX_LOGITS[1].default - 2 * step}
         _expect_softmax(a, 3, {i: round(v, 6) for i, v in a_logits.items()}, 1.0, "A")
         _expect_softmax(b, 6, {i: round(v, 6) for i, v in b_logits.items()}, 2.0, "B")
         a_url, b_url = _href(a), _href(b)

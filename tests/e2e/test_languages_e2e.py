@@ -17,7 +17,8 @@ import re
 
 import pytest
 
-from explorer import i18n, state
+from explorer import i18n
+from explorer.settings import specs
 from tests.conftest import require_browser
 from tests.e2e.conftest import VIEWPORTS
 from tests.support.live import drive_live, streamlit_server, wait_idle, wait_live
@@ -127,12 +128,12 @@ def open_softmax(page, url: str) -> None:
 
 def test_softmax_in_chinese_renders_cjk_and_the_live_labels(browser, zh_url, screenshot_dir):
     with tab(browser) as page:
-        open_softmax(page, f"{zh_url}/softmax?{state.LANGUAGE.key}=zh")
+        open_softmax(page, f"{zh_url}/softmax?{specs.LANGUAGE.key}=zh")
         title = page.locator("h1").first.text_content()
         view = page.evaluate(VIEW_TEXTS_JS)
         assert page.evaluate(GLYPHS_DIFFER_JS), "CJK characters draw as empty boxes"
         page.screenshot(path=str(screenshot_dir / "softmax-zh-laptop.png"))
-        selector = page.locator(f".st-key-{state.LANGUAGE.key} input").first.input_value()
+        selector = page.locator(f".st-key-{specs.LANGUAGE.key} input").first.input_value()
     assert CJK.search(title), title
     for name, text in view.items():
         assert CJK.search(text), (name, text)
@@ -143,7 +144,7 @@ def test_a_fragment_rerun_keeps_the_language(browser, zh_url):
     """Moving K reruns only the page's fragment, which skips the top of the page where the
     language is set: the server panel it redraws is still in Chinese."""
     with tab(browser) as page:
-        open_softmax(page, f"{zh_url}/softmax?{state.LANGUAGE.key}=zh")
+        open_softmax(page, f"{zh_url}/softmax?{specs.LANGUAGE.key}=zh")
         drive_live(page, "probs", [[("k", 6)]], ["probs"])
         page.wait_for_function(
             "() => (document.querySelector('.st-key-checks_box')?.innerText ?? '')"
@@ -158,12 +159,12 @@ def test_a_fragment_rerun_keeps_the_language(browser, zh_url):
 
 def test_the_language_survives_a_page_switch_and_a_shared_link(browser, zh_url):
     with tab(browser) as page:
-        open_softmax(page, f"{zh_url}/softmax?{state.LANGUAGE.key}=zh")
+        open_softmax(page, f"{zh_url}/softmax?{specs.LANGUAGE.key}=zh")
         page.locator("[data-testid=stSidebarNav] a[href$='/weights']").first.click()
         page.wait_for_url("**/weights**")
         wait_live(page, "probs")
         wait_idle(page)
-        assert f"{state.LANGUAGE.key}=zh" in page.url, page.url
+        assert f"{specs.LANGUAGE.key}=zh" in page.url, page.url
         assert CJK.search(page.locator("h1").first.text_content())
         shared = page.url
     with tab(browser) as page:
@@ -177,9 +178,9 @@ def test_the_selector_changes_the_language_and_the_address(browser, zh_url):
     with tab(browser) as page:
         open_softmax(page, f"{zh_url}/softmax")
         assert not CJK.search(page.locator("h1").first.text_content())
-        page.locator(f".st-key-{state.LANGUAGE.key} input").first.click()
+        page.locator(f".st-key-{specs.LANGUAGE.key} input").first.click()
         page.get_by_role("option", name=i18n.LANGUAGES["zh"]).click()
-        page.wait_for_url(f"**{state.LANGUAGE.key}=zh**")
+        page.wait_for_url(f"**{specs.LANGUAGE.key}=zh**")
         page.wait_for_function(
             "() => /[\\u4e00-\\u9fff]/.test(document.querySelector('h1').textContent)")
         wait_idle(page)
@@ -192,7 +193,7 @@ def test_the_selector_changes_the_language_and_the_address(browser, zh_url):
 
 def test_the_training_player_speaks_the_language(browser, zh_url, screenshot_dir):
     with tab(browser) as page:
-        page.goto(f"{zh_url}/training?{state.LANGUAGE.key}=zh")
+        page.goto(f"{zh_url}/training?{specs.LANGUAGE.key}=zh")
         play = page.locator(".st-key-player button[data-action='play']")
         play.wait_for()
         wait_idle(page)
@@ -211,7 +212,7 @@ def test_the_training_player_speaks_the_language(browser, zh_url, screenshot_dir
         assert text and CJK.search(text), (name, text)
 
 
-@pytest.mark.parametrize("query", ["", f"&{state.PRESENT.key}=true"], ids=["phone", "present"])
+@pytest.mark.parametrize("query", ["", f"&{specs.PRESENT.key}=true"], ids=["phone", "present"])
 def test_the_selector_is_reachable_with_the_sidebar_folded(browser, zh_url, query):
     """On a phone, and in presentation mode, the sidebar starts folded; the selector sits
     beside the presentation toggle, one tap on the sidebar's arrow away."""
@@ -219,7 +220,7 @@ def test_the_selector_is_reachable_with_the_sidebar_folded(browser, zh_url, quer
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:
-        open_softmax(page, f"{zh_url}/softmax?{state.LANGUAGE.key}=zh{query}")
+        open_softmax(page, f"{zh_url}/softmax?{specs.LANGUAGE.key}=zh{query}")
         folded = page.evaluate(
             "() => document.querySelector('[data-testid=stSidebar]')"
             "?.getAttribute('data-collapsed')")
@@ -228,8 +229,8 @@ def test_the_selector_is_reachable_with_the_sidebar_folded(browser, zh_url, quer
         page.wait_for_function(
             "() => document.querySelector('[data-testid=stSidebar]')"
             "?.getAttribute('data-collapsed') === 'false'")
-        page.locator(f".st-key-{state.LANGUAGE.key} input").first.click()
+        page.locator(f".st-key-{specs.LANGUAGE.key} input").first.click()
         page.get_by_role("option", name=i18n.LANGUAGES["de"]).click()
-        page.wait_for_function(f"() => location.search.includes('{state.LANGUAGE.key}=de')")
+        page.wait_for_function(f"() => location.search.includes('{specs.LANGUAGE.key}=de')")
     finally:
         context.close()

@@ -25,8 +25,8 @@ from explorer.guided.page_settings import defaults
 from explorer.guided.quantities import quantities
 from explorer.guided.template import render
 from explorer.offline import offline_html
-from explorer.one_example import forward
-from explorer.softmax_lesson import OVERFLOW_SHIFT
+from explorer.page_logic.softmax import OVERFLOW_SHIFT
+from explorer.page_logic.weights import forward
 from explorer.view_states import softmax_state, weights_state
 from tests.e2e.conftest import VIEWPORTS
 from tests.support.live import live_values

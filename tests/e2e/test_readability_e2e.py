@@ -14,10 +14,11 @@ from importlib import resources
 import numpy as np
 import pytest
 
-from explorer import softmax, softmax_jacobian, state
+from explorer import softmax, softmax_jacobian
 from explorer.chart_text import number as chart_text_number
 from explorer.figures.style import MIN_TEXT_CONTRAST, PRESENT_TEXT_SIZES, TEXT_SIZES
 from explorer.pages.lessons import LESSONS
+from explorer.settings import specs
 from tests.support.live import wait_idle, wait_live
 from tests.support.readability import (
     FOCUS_RING_JS,
@@ -34,7 +35,7 @@ from tests.support.readability import (
 pytestmark = pytest.mark.e2e
 
 PATHS = ["", *[lesson.url_path for lesson in LESSONS]]
-PRESENT = f"?{state.PRESENT.key}=true"
+PRESENT = f"?{specs.PRESENT.key}=true"
 #: (width, height, query) of each screenshot: a projector in presentation mode, a laptop,
 #: a phone.
 SHOTS = {
@@ -406,9 +407,7 @@ TRAINING_PHONE_JS = """
 }
 """
 #: The /training data controls.
-DATA_KEYS = [setting.key for setting in (
-    state.DATASET, state.POINTS, state.CLASSES, state.NOISE, state.DATA_SEED,
-    state.TEST_FRACTION, state.FEATURES, state.FEATURE_SCALE)]
+DATA_KEYS = [setting.key for setting in specs.TRAINING_DATA]
 
 
 def _overlap(a: dict, b: dict) -> bool:
@@ -454,8 +453,8 @@ def test_the_toggle_turns_presentation_mode_on_and_off(browser, app_url):
     try:
         settle(page, f"{app_url}/softmax")
         normal = chart_text(page)
-        page.locator(f".st-key-{state.PRESENT.key} label").first.click()
-        page.wait_for_url(f"**{state.PRESENT.key}=true**")
+        page.locator(f".st-key-{specs.PRESENT.key} label").first.click()
+        page.wait_for_url(f"**{specs.PRESENT.key}=true**")
         page.wait_for_function(SETTLED_JS)
         wait_idle(page)
         page.wait_for_timeout(800)

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from explorer import state
+from explorer.settings import specs
 from tests.support.live import wait_idle
 
 pytestmark = pytest.mark.e2e
@@ -37,8 +37,8 @@ def press(page, key: str, button: str, times: int = 1) -> None:
 @pytest.mark.parametrize(
     ("path", "query", "dependent"),
     [
-        ("weights", "k=5&y=2&j=3&x1=-2", (state.WEIGHTS_TARGET, state.PROB_CLASS)),
-        ("softmax", "k=7&y=5&z0=-3", (state.SOFTMAX_TARGET,)),
+        ("weights", "k=5&y=2&j=3&x1=-2", (specs.WEIGHTS_TARGET, specs.PROB_CLASS)),
+        ("softmax", "k=7&y=5&z0=-3", (specs.SOFTMAX_TARGET,)),
     ],
 )
 def test_reset_restores_every_control_and_clears_the_link(page, app_url, path, query, dependent):

@@ -18,8 +18,9 @@ from urllib.parse import parse_qs, urlsplit
 import numpy as np
 import pytest
 
-from explorer import softmax, softmax_jacobian, state
-from explorer.softmax_lesson import OVERFLOW_SHIFT
+from explorer import softmax, softmax_jacobian
+from explorer.page_logic.softmax import OVERFLOW_SHIFT
+from explorer.settings import specs
 from tests.e2e.conftest import VIEWPORTS
 from tests.support.live import drive_live, live_values, wait_idle, wait_live
 
@@ -77,13 +78,13 @@ def input_pairs(s: dict) -> list[tuple[str, object]]:
 
 def random_states(count: int, seed: int = 0) -> list[dict]:
     rng = np.random.default_rng(seed)
-    temperatures = state.TEMPERATURE.options
+    temperatures = specs.TEMPERATURE.options
     states = []
     for index in range(count):
-        k = int(rng.integers(2, state.MAX_CLASSES + 1))
+        k = int(rng.integers(2, specs.MAX_CLASSES + 1))
         # Every 4th state at the slider's ends with the smallest T: |z/T| = 10 / 0.05 = 200.
         t_index = 0 if index % 4 == 0 else int(rng.integers(0, len(temperatures)))
-        z = np.round(rng.uniform(-10, 10, size=state.MAX_CLASSES), 1)
+        z = np.round(rng.uniform(-10, 10, size=specs.MAX_CLASSES), 1)
         if index % 4 == 0:
             z[0], z[1] = 10.0, -10.0
         states.append({"k": k, "tIndex": t_index, "t": temperatures[t_index],
@@ -178,7 +179,7 @@ def test_heatmap_cells_are_keyboard_reachable_with_a_focus_ring(page, app_url):
 def test_numeric_spellings_and_fractional_class_in_a_link(page, app_url):
     open_softmax(page, app_url, "k=4&t=2.0&y=1.5&z0=2.50")
     drawn = live_values(page)
-    z = [2.5, *state.DEFAULT_LOGITS[1:4]]
+    z = [2.5, *specs.DEFAULT_LOGITS[1:4]]
     np.testing.assert_allclose(drawn["probs"], softmax(z, 2.0), atol=TOL)
     np.testing.assert_allclose(drawn["dlogits"], softmax(z, 2.0) - np.eye(4)[1], atol=TOL)
     warning = page.locator("[data-testid='stAlert']").filter(has_text="ignored").first

@@ -12,13 +12,10 @@ import numpy as np
 import pytest
 
 from explorer.boundaries import feature_map, grid_centres, grid_probabilities
-from explorer.losses import (
-    loss_and_grad,
-    probability_weight_grad,
-    probability_weight_grad_wrong,
-)
+from explorer.losses import loss_and_grad
+from explorer.page_logic.softmax import EXP_OVERFLOW
+from explorer.probability_grad import probability_weight_grad, probability_weight_grad_wrong
 from explorer.softmax import log_softmax, softmax, softmax_jacobian, softmax_naive
-from explorer.softmax_lesson import EXP_OVERFLOW
 from tests.support.esm import import_module
 
 TOL = 1e-12

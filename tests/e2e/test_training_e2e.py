@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from explorer.optim import train
-from explorer.training_run import DataSettings, initial_params, make_data
+from explorer.page_logic.training_run import DataSettings, initial_params, make_data
 from tests.e2e.conftest import VIEWPORTS
 from tests.e2e.test_training_player_e2e import STEP_SHOWN_JS
 from tests.support.live import wait_idle

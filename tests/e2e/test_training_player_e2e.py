@@ -12,7 +12,7 @@ import pytest
 
 from explorer.boundaries import grid_probabilities
 from explorer.optim import train
-from explorer.training_run import DataSettings, initial_params, make_data
+from explorer.page_logic.training_run import DataSettings, initial_params, make_data
 from tests.e2e.conftest import VIEWPORTS
 from tests.support.live import wait_idle
 

@@ -14,10 +14,11 @@ import json
 import numpy as np
 import pytest
 
-from explorer import loss_and_grad, softmax, state
+from explorer import loss_and_grad, softmax
 from explorer.boundaries import grid_probabilities
-from explorer.check_runner import make_problem
-from explorer.losses import probability_weight_grad, probability_weight_grad_wrong
+from explorer.page_logic.check import make_problem
+from explorer.probability_grad import probability_weight_grad, probability_weight_grad_wrong
+from explorer.settings import specs
 from tests.e2e.conftest import VIEWPORTS
 from tests.support.live import drive_live, live_values, read_chart, wait_idle, wait_live
 
@@ -34,11 +35,11 @@ CONTENT_BOTTOM_JS = """
 
 
 def default_model():
-    k = state.WEIGHTS_K.default
-    W = np.array([[state.WEIGHT_SLIDERS[row][col].default for col in range(k)]
+    k = specs.WEIGHTS_K.default
+    W = np.array([[specs.WEIGHT_SLIDERS[row][col].default for col in range(k)]
                   for row in range(2)])
-    b = np.array([state.BIAS_SLIDERS[col].default for col in range(k)])
-    x = np.array([[state.EXAMPLE_X1.default, state.EXAMPLE_X2.default]])
+    b = np.array([specs.BIAS_SLIDERS[col].default for col in range(k)])
+    x = np.array([[specs.EXAMPLE_X1.default, specs.EXAMPLE_X2.default]])
     return W, b, x
 
 
@@ -96,14 +97,14 @@ def random_states(count: int, seed: int = 0) -> list[dict]:
     rng = np.random.default_rng(seed)
     states = []
     for _ in range(count):
-        k = int(rng.integers(2, state.WEIGHTS_MAX_CLASSES + 1))
+        k = int(rng.integers(2, specs.WEIGHTS_MAX_CLASSES + 1))
         grid = lambda size: np.round(rng.uniform(-3, 3, size=size), 1)  # noqa: E731
         states.append({
             "k": k, "x1": float(grid(1)[0]), "x2": float(grid(1)[0]),
             "y": int(rng.integers(0, k)), "reg": float(np.round(rng.uniform(0, 2) / 0.05) * 0.05),
             "j": int(rng.integers(0, k)), "mistake": bool(rng.integers(0, 2)),
-            "W": grid((2, state.WEIGHTS_MAX_CLASSES)).tolist(),
-            "b": grid(state.WEIGHTS_MAX_CLASSES).tolist(),
+            "W": grid((2, specs.WEIGHTS_MAX_CLASSES)).tolist(),
+            "b": grid(specs.WEIGHTS_MAX_CLASSES).tolist(),
         })
     return states
 
@@ -111,10 +112,10 @@ def random_states(count: int, seed: int = 0) -> list[dict]:
 def test_first_draw_is_numpy_of_the_link(page, app_url):
     open_weights(page, app_url, "k=4&x1=-1.5&y=3&reg=0.3&j=2&w2_3=2.5")
     drawn = live_values(page)
-    s = {"k": 4, "x1": -1.5, "x2": state.EXAMPLE_X2.default, "y": 3, "reg": 0.3, "j": 2,
+    s = {"k": 4, "x1": -1.5, "x2": specs.EXAMPLE_X2.default, "y": 3, "reg": 0.3, "j": 2,
          "mistake": False,
-         "W": [[setting.default for setting in row] for row in state.WEIGHT_SLIDERS],
-         "b": [setting.default for setting in state.BIAS_SLIDERS]}
+         "W": [[setting.default for setting in row] for row in specs.WEIGHT_SLIDERS],
+         "b": [setting.default for setting in specs.BIAS_SLIDERS]}
     s["W"][1][3] = 2.5
     for name, values in expected(s).items():
         np.testing.assert_allclose(drawn[name], values, rtol=0, atol=TOL, err_msg=name)
@@ -151,8 +152,8 @@ def test_the_mistake_outlines_every_entry_that_differs(page, app_url):
 def test_a_gradient_step_lowers_the_loss_and_syncs(page, app_url):
     open_weights(page, app_url, "lr=0.5")
     s = {"k": 3, "x1": 1.0, "x2": 0.5, "y": 0, "reg": 0.0, "j": 0, "mistake": False,
-         "W": [[setting.default for setting in row] for row in state.WEIGHT_SLIDERS],
-         "b": [setting.default for setting in state.BIAS_SLIDERS]}
+         "W": [[setting.default for setting in row] for row in specs.WEIGHT_SLIDERS],
+         "b": [setting.default for setting in specs.BIAS_SLIDERS]}
     W, b = np.array(s["W"])[:, :3], np.array(s["b"])[:3]
     x = np.array([[1.0, 0.5]])
     losses = [loss_and_grad(W, b, x, [0])[0]]
@@ -203,9 +204,9 @@ def test_check_page_shows_agreement_and_the_code(page, app_url):
     assert all(value > 0 for value in traces[0]["x"])
     text = page.locator("[data-testid='stMain']").inner_text()
     assert "def loss_and_grad_textbook(" in text and "def loss_and_grad_naive(" in text
-    problem = make_problem(state.CHECK_N.default, state.CHECK_D.default, state.CHECK_K.default,
-                           state.CHECK_SEED.default)
-    loss = loss_and_grad(problem.W, problem.b, problem.X, problem.y, state.CHECK_REG.default)[0]
+    problem = make_problem(specs.CHECK_N.default, specs.CHECK_D.default, specs.CHECK_K.default,
+                           specs.CHECK_SEED.default)
+    loss = loss_and_grad(problem.W, problem.b, problem.X, problem.y, specs.CHECK_REG.default)[0]
     methods = page.locator("[data-testid='stTable']").nth(0).inner_text()
     assert methods.count(f"{loss:.10f}") == 3  # vectorised, optimised and naive rows
     verdicts = page.locator("[data-testid='stTable']").nth(1).inner_text()

@@ -192,14 +192,14 @@ def _ignored(path: str) -> bool:
 
 
 @pytest.mark.parametrize("path", [".streamlit/secrets.toml", ".env", ".git/config",
-                                  "tests/unit/test_state.py", "screenshots/a.png",
+                                  "tests/unit/test_settings.py", "screenshots/a.png",
                                   "explorer/__pycache__/x.pyc", "bench/run.py"])
 def test_dockerignore_keeps_secrets_tests_and_clutter_out(path):
     assert _ignored(path)
 
 
 @pytest.mark.parametrize("path", ["app.py", "requirements.txt", ".streamlit/config.toml",
-                                  "explorer/state.py", "explorer/pages/controls.py"])
+                                  "explorer/settings/specs.py", "explorer/pages/controls.py"])
 def test_dockerignore_lets_the_app_in(path):
     assert not _ignored(path)
 

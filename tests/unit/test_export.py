@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import dataclasses
 import inspect
 import io
 import subprocess
@@ -20,16 +21,18 @@ from explorer.export import (
     reproduce_script,
     trajectory_csv,
 )
+from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.losses import loss_and_grad
-from explorer.param_names import parameter_names, parse_param
-from explorer.reproduce import SCRIPT_FUNCTIONS, reproduce
-from explorer.training_run import (
+from explorer.page_logic.training_run import (
     DataSettings,
     TrainSettings,
     compute_run,
     initial_params,
     make_data,
 )
+from explorer.param_names import parameter_names, parse_param
+from explorer.reproduce import SCRIPT_FUNCTIONS, reproduce
+from explorer.settings import specs
 
 
 def run_script(data_settings: DataSettings, train_settings: TrainSettings):
@@ -160,3 +163,56 @@ def test_reproduce_in_the_package_records_the_libraries_losses(capsys):
     )
     assert np.array_equal(losses, run.trajectory.loss)
     assert f"final train loss: {run.final_loss!r}" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------------------
+# One spec: every /training setting of the run is a dataclass field and reaches the script
+
+
+def _another_value(setting, current=None):
+    """A value of ``setting`` other than ``current`` (by default its default); a drawn
+    dataset, not ``custom``."""
+    current = setting.default if current is None else current
+    if setting.kind == "select":
+        return next(option for option in setting.options
+                    if option != current and option != "custom")
+    step = setting.step or 1
+    value = current + step if current + step <= setting.max_value else current - step
+    return type(setting.default)(value)
+
+
+def test_the_settings_dataclasses_are_the_spec_of_the_training_page():
+    for cls, spec in ((DataSettings, specs.TRAINING_DATA), (TrainSettings, specs.TRAINING_RUN)):
+        fields = dataclasses.fields(cls)
+        assert [field.name for field in fields] == [setting.key for setting in spec]
+        assert [field.default for field in fields] == [setting.default for setting in spec]
+        assert set(spec) <= set(PAGE_SETTINGS["training"])
+    values = {setting.key: _another_value(setting)
+              for setting in (*specs.TRAINING_DATA, *specs.TRAINING_RUN)}
+    data_settings = DataSettings.from_values(values)
+    train_settings = TrainSettings.from_values(values)
+    for setting in specs.TRAINING_DATA:
+        assert getattr(data_settings, setting.key) == values[setting.key]
+    for setting in specs.TRAINING_RUN:
+        assert getattr(train_settings, setting.key) == values[setting.key]
+
+
+@pytest.mark.parametrize("setting", [*specs.TRAINING_DATA, *specs.TRAINING_RUN],
+                         ids=lambda setting: setting.key)
+def test_every_setting_of_the_run_reaches_the_exported_script(setting):
+    base = {"n": 40, "steps": 3, "optimizer": "sgd"}  # sgd: the batch size matters
+    changed = {**base, setting.key: _another_value(setting, base.get(setting.key))}
+
+    def script(values):
+        data_settings = DataSettings.from_values(values)
+        train_settings = TrainSettings.from_values(values)
+        data = make_data(data_settings)
+        W0, b0 = initial_params(data.dim, data.classes, train_settings.init)
+        source = reproduce_script(data, data_settings, train_settings, W0, b0)
+        return source.split("import numpy as np", 1)
+
+    header, code = script(changed)
+    _, base_code = script(base)
+    value = setting.format_option(changed[setting.key])
+    assert f"{setting.key}={value}" in header.split("Settings: ", 1)[1].split("\n", 1)[0]
+    assert code != base_code

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from explorer import state
 from explorer.guided.lesson_file import (
     LESSON_DIR,
     MAX_STEPS,
@@ -22,6 +21,7 @@ from explorer.guided.lesson_file import (
 from explorer.guided.page_settings import PAGE_SETTINGS, defaults
 from explorer.guided.quantities import quantities
 from explorer.guided.template import render
+from explorer.settings import specs
 from tests.support.live import REPO
 
 SHIPPED = sorted(LESSON_DIR.glob("*.toml"))
@@ -225,7 +225,7 @@ def test_a_file_that_cannot_be_read_is_named(tmp_path):
 
 
 def _page_settings_names(script: Path) -> list[str]:
-    """The ``state.X`` names of the page script's ``SETTINGS = (...)`` tuple, in order."""
+    """The ``specs.X`` names of the page script's ``SETTINGS = (...)`` tuple, in order."""
     tree = ast.parse(script.read_text(encoding="utf-8"))
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
@@ -243,7 +243,7 @@ def test_page_settings_are_the_page_scripts_settings(page):
     names = _page_settings_names(REPO / "explorer" / "pages" / f"{page}_page.py")
     expected = []
     for name in names:
-        value = eval(name, {"state": state})  # names like state.WEIGHT_SLIDERS[0], from our code
+        value = eval(name, {"specs": specs})  # names like specs.WEIGHT_SLIDERS[0], from our code
         expected.extend(value if isinstance(value, tuple) else [value])
     assert PAGE_SETTINGS[page] == tuple(expected)
 

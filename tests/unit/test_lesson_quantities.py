@@ -10,8 +10,8 @@ from explorer.guided.lesson_file import load_lessons
 from explorer.guided.page_settings import defaults
 from explorer.guided.quantities import MEASURED, PAGES, quantities
 from explorer.guided.template import render
-from explorer.softmax_lesson import OVERFLOW_SHIFT
-from explorer.training_run import DataSettings, initial_params, make_data
+from explorer.page_logic.softmax import OVERFLOW_SHIFT
+from explorer.page_logic.training_run import DataSettings, initial_params, make_data
 
 H = 1e-6
 
@@ -159,8 +159,8 @@ def test_training_divergence_is_reported_with_its_step():
 
 def test_check_quantities():
     torch = pytest.importorskip("torch")
-    from explorer.check_runner import make_problem
     from explorer.losses import loss_and_grad_naive, loss_and_grad_textbook
+    from explorer.page_logic.check import make_problem
 
     values = {**defaults("check"), "n": 40, "d": 4, "k": 5, "seed": 3, "reg": 0.3}
     q = quantities("check", values)

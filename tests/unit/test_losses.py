@@ -33,9 +33,8 @@ from explorer.losses import (
     loss_and_grad_naive,
     loss_and_grad_textbook,
     one_hot,
-    probability_weight_grad,
-    probability_weight_grad_wrong,
 )
+from explorer.probability_grad import probability_weight_grad, probability_weight_grad_wrong
 from explorer.softmax import softmax
 
 SEEDS = range(20)

@@ -17,6 +17,7 @@ from hypothesis.extra import numpy as hnp
 
 from explorer.numerics import (
     FEATURE_KINDS,
+    feature_count,
     feature_map,
     log_softmax,
     logsumexp,
@@ -86,3 +87,10 @@ def test_feature_maps():
         feature_map(np.ones((2, 3)), "quadratic")
     with pytest.raises(ValueError, match="finite"):
         feature_map([[np.nan, 1.0]], "quadratic")
+
+
+def test_feature_count_is_the_width_of_the_feature_map():
+    points = np.array([[0.5, -2.0], [1.0, 3.0], [0.0, 0.0]])
+    for kind in FEATURE_KINDS:
+        assert feature_count(kind) == feature_map(points, kind).shape[1]
+    assert (feature_count("raw"), feature_count("quadratic")) == (2, 5)

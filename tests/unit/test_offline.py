@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from explorer import state
 from explorer.guided.lesson_file import load_lessons
 from explorer.guided.page_settings import defaults
 from explorer.guided.quantities import quantities
 from explorer.offline import MAX_BYTES, SERVER_QUANTITIES, hash_rules, offline_html
+from explorer.settings import specs
 from explorer.view_states import softmax_state, weights_state
 
 LESSON_FOLDER = Path(__file__).parents[2] / "explorer" / "guided" / "lessons"
@@ -150,9 +150,9 @@ def test_no_value_ever_lands_in_the_markup(tmp_path):
 
 def test_hash_rules_are_the_settings_ranges():
     rules = hash_rules("weights")
-    assert rules["x1"] == {"kind": "number", "min": state.EXAMPLE_X1.min_value,
-                           "max": state.EXAMPLE_X1.max_value}
-    assert rules["lr"] == {"kind": "options", "options": list(state.WEIGHTS_LR.options)}
+    assert rules["x1"] == {"kind": "number", "min": specs.EXAMPLE_X1.min_value,
+                           "max": specs.EXAMPLE_X1.max_value}
+    assert rules["lr"] == {"kind": "options", "options": list(specs.WEIGHTS_LR.options)}
     assert rules["mistake"] == {"kind": "bool"}
     assert set(rules) == set(weights_state(defaults("weights")))
     assert set(hash_rules("softmax")) == set(softmax_state(defaults("softmax")))

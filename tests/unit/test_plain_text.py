@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from explorer.state import plain_text
+from explorer.markdown_text import plain_text
 
 
 def unwrap(span: str) -> str:

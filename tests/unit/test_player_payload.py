@@ -7,6 +7,13 @@ import numpy as np
 import pytest
 
 from explorer.optim import train
+from explorer.page_logic.training_run import (
+    DataSettings,
+    TrainSettings,
+    compute_run,
+    initial_params,
+    make_data,
+)
 from explorer.player_payload import (
     decode,
     dequantize,
@@ -15,13 +22,6 @@ from explorer.player_payload import (
     points_id,
     points_payload,
     quantize,
-)
-from explorer.training_run import (
-    DataSettings,
-    TrainSettings,
-    compute_run,
-    initial_params,
-    make_data,
 )
 
 

@@ -1,4 +1,4 @@
-"""The palette PNG encoder, decoded by an independent reader (Pillow)."""
+"""The palette PNG: every pixel read back as the colour its index names, top row first."""
 
 from __future__ import annotations
 

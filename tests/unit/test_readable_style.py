@@ -1,4 +1,4 @@
-"""Readable chart text (explorer/figures/style.py): every figure the pages draw has explicit
+"""Readable chart text (explorer/figures/readable.py): every figure the pages draw has explicit
 axis fonts of at least the shared sizes, dark enough on white, whatever theme fills in the
 rest; presentation mode raises them. Contrast is checked with the WCAG formula written out
 here, not with the module's own."""
@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer.figures import check_figs, softmax_figs, style, weights_figs
+from explorer.figures import check_figs, readable, style, training_figs, weights_figs
+from explorer.figures.prebuilt import PrebuiltFigure
 from explorer.figures.style import PRESENT_TEXT_SIZES, TEXT_SIZES
 
 
@@ -21,20 +22,15 @@ def wcag_contrast(hex_colour: str) -> float:
 
 
 def figures():
-    z = np.array([2.0, 1.0, 0.1, -1.0])
-    p = np.exp(z) / np.exp(z).sum()
-    jac = np.diag(p) - np.outer(p, p)
     return {
-        "probs": softmax_figs.probs_figure(z, p, 0),
-        "dlogits": softmax_figs.dlogits_figure(np.eye(4)[0], p - np.eye(4)[0]),
-        "jacobian": softmax_figs.jacobian_figure(jac, selected=(0, 1)),
+        "confusion": training_figs.confusion_figure(np.array([[3, 1], [0, 4]])),
         "dweights": weights_figs.weight_gradient_heatmap(np.ones((2, 3)), title="dL/dW"),
         "timings": check_figs.timing_figure(["a", "b"], [1.0, 2.0]),
     }
 
 
 def spec_of(figure) -> dict:
-    return figure.spec if isinstance(figure, style.PrebuiltFigure) else figure.to_plotly_json()
+    return figure.spec if isinstance(figure, PrebuiltFigure) else figure.to_plotly_json()
 
 
 def axes(layout: dict) -> list[dict]:
@@ -44,7 +40,7 @@ def axes(layout: dict) -> list[dict]:
 @pytest.mark.parametrize("name", sorted(figures()))
 @pytest.mark.parametrize("sizes", [TEXT_SIZES, PRESENT_TEXT_SIZES], ids=["normal", "present"])
 def test_every_axis_has_explicit_readable_fonts(name, sizes):
-    spec = style.readable_spec(spec_of(figures()[name]), sizes)
+    spec = readable.readable_spec(spec_of(figures()[name]), sizes)
     found = axes(spec["layout"])
     assert found
     for axis in found:
@@ -55,15 +51,14 @@ def test_every_axis_has_explicit_readable_fonts(name, sizes):
 
 
 def test_prebuilt_figures_are_readable_as_built():
-    spec = figures()["probs"].spec
+    spec = figures()["dweights"].spec
     for axis in axes(spec["layout"]):
         assert axis["tickfont"]["size"] >= TEXT_SIZES["tick"]
-    assert spec["layout"]["uniformtext"]["minsize"] >= TEXT_SIZES["cell"]
+    assert spec["data"][0]["textfont"]["size"] >= TEXT_SIZES["cell"]
 
 
-def test_jacobian_cells_keep_14px_at_ten_classes():
-    jac = np.full((10, 10), -0.01)
-    spec = softmax_figs.jacobian_figure(jac).spec
+def test_heatmap_cells_keep_14px_at_five_classes():
+    spec = weights_figs.weight_gradient_heatmap(np.full((2, 5), -0.01), title="dL/dW").spec
     assert spec["data"][0]["textfont"]["size"] >= TEXT_SIZES["cell"]
 
 
@@ -72,7 +67,7 @@ def test_presented_raises_every_text_and_keeps_larger_sizes():
             "layout": {"xaxis": {"tickfont": {"size": 12, "color": "#808495"}},
                        "annotations": [{"text": "a", "font": {"size": 10, "color": "#E69F00"}}],
                        "legend": {"font": {"size": 12}}}}
-    shown = style.presented(spec)
+    shown = readable.presented(spec)
     assert shown["layout"]["xaxis"]["tickfont"]["size"] == PRESENT_TEXT_SIZES["tick"]
     assert shown["layout"]["annotations"][0]["font"]["size"] == PRESENT_TEXT_SIZES["annotation"]
     assert shown["layout"]["legend"]["font"]["size"] == PRESENT_TEXT_SIZES["legend"]
@@ -85,20 +80,14 @@ def test_presented_raises_every_text_and_keeps_larger_sizes():
 
 @pytest.mark.parametrize("colour", [*style.CLASS_COLORS, "#808495", "#ffffff", "#9ca3af"])
 def test_legible_on_white_darkens_only_what_fails(colour):
-    legible = style.legible_on_white(colour)
+    legible = readable.legible_on_white(colour)
     assert wcag_contrast(legible) >= 4.5
     if wcag_contrast(colour) >= 4.5:
         assert legible == colour
 
 
-@pytest.mark.parametrize("colour", style.CLASS_COLORS)
-def test_badge_text_on_a_class_colour_reads(colour):
-    text = style.text_on(colour)
-    assert style.contrast_ratio(text, colour) >= 4.5
-
-
 def test_contrast_ratio_matches_known_values():
-    assert style.contrast_ratio("#000000") == pytest.approx(21.0)
-    assert style.contrast_ratio("#ffffff") == pytest.approx(1.0)
-    assert style.contrast_ratio("rgb(128, 132, 149)") == pytest.approx(3.72, abs=0.01)
-    assert style.contrast_ratio("#777777") == pytest.approx(4.48, abs=0.01)
+    assert readable.contrast_ratio("#000000") == pytest.approx(21.0)
+    assert readable.contrast_ratio("#ffffff") == pytest.approx(1.0)
+    assert readable.contrast_ratio("rgb(128, 132, 149)") == pytest.approx(3.72, abs=0.01)
+    assert readable.contrast_ratio("#777777") == pytest.approx(4.48, abs=0.01)

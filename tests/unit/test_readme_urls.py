@@ -5,18 +5,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from explorer import state
+from explorer.settings import specs
+from explorer.settings.setting import Setting
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
 
-def every_setting() -> list[state.Setting]:
+def every_setting() -> list[Setting]:
     found = []
-    for value in vars(state).values():
+    for value in vars(specs).values():
         stack = [value]
         while stack:
             item = stack.pop()
-            if isinstance(item, state.Setting):
+            if isinstance(item, Setting):
                 found.append(item)
             elif isinstance(item, tuple):
                 stack.extend(item)

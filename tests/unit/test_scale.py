@@ -17,7 +17,7 @@ import pytest
 
 from bench import balancer, lecture, replicas, slow_start, tab
 from bench.pages import PAGES
-from explorer import state
+from explorer.settings import specs
 
 TEMPLATE = balancer.CONFIG.read_text()
 needs_haproxy = pytest.mark.skipif(balancer.haproxy_path() is None and not os.environ.get("CI"),
@@ -90,7 +90,7 @@ def test_students_get_distinct_valid_settings(page):
     queries = [tab.student_query(spec, index) for index in range(60)]
     assert len({tuple(sorted(query.items())) for query in queries}) == 60
     settings = {setting.key: setting for setting in (
-        *state.SOFTMAX_LOGITS, state.EXAMPLE_X1, state.DATA_SEED)}
+        *specs.SOFTMAX_LOGITS, specs.EXAMPLE_X1, specs.DATA_SEED)}
     for query in queries:
         for key, value in query.items():
             setting = settings[key]

@@ -18,8 +18,8 @@ from explorer.losses import (  # noqa: E402
     loss_and_grad,
     loss_and_grad_naive,
     loss_and_grad_textbook,
-    probability_weight_grad,
 )
+from explorer.probability_grad import probability_weight_grad  # noqa: E402
 from explorer.softmax import log_softmax, softmax, softmax_jacobian  # noqa: E402
 
 pytestmark = pytest.mark.torch

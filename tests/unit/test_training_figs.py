@@ -13,14 +13,8 @@ import pytest
 
 from explorer.figures import training_figs as figs
 from explorer.landscape import landscape
-from explorer.training_run import (
-    DataSettings,
-    TrainSettings,
-    compute_run,
-    confusion_matrix,
-    make_data,
-    pulls,
-)
+from explorer.page_logic.training_run import DataSettings, TrainSettings, compute_run, make_data
+from explorer.page_logic.training_step import confusion_matrix, pulls
 from tests.support.charts import decode
 
 

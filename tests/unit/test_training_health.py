@@ -9,15 +9,15 @@ from itertools import pairwise
 import numpy as np
 import pytest
 
-from explorer import state
-from explorer.training_health import (
+from explorer.page_logic.training_health import (
     ENDED_ABOVE,
     assess,
     explain,
     smaller_rates,
     suggest_rate,
 )
-from explorer.training_run import DataSettings, TrainSettings, compute_run, make_data
+from explorer.page_logic.training_run import DataSettings, TrainSettings, compute_run, make_data
+from explorer.settings import specs
 
 
 def run_health(data: DataSettings, **train):
@@ -72,7 +72,7 @@ def test_the_pages_examples_misbehave_and_a_checked_rate_fixes_them(data, train)
     _, health = run_health(data, **train)
     assert not health.ok
     suggested = checked_suggestion(data, **train)
-    assert suggested is not None and suggested in state.LEARNING_RATES
+    assert suggested is not None and suggested in specs.LEARNING_RATES
     assert suggested <= train["lr"] / 3
     _, fixed = run_health(data, **{**train, "lr": suggested})
     assert fixed.ok
@@ -98,10 +98,10 @@ def test_without_l2_the_loss_grows_at_most_linearly():
 def test_smaller_rates_are_stops_each_a_third_of_the_one_before():
     rates = smaller_rates(10.0)
     assert rates and rates[0] <= 10.0 / 3
-    assert all(rate in state.LEARNING_RATES for rate in rates)
+    assert all(rate in specs.LEARNING_RATES for rate in rates)
     # (a third of 0.3 is 0.09999999999999999 in binary; the stop 0.1 is that third)
     assert all(later <= earlier / 3 * (1 + 1e-9) for earlier, later in pairwise(rates))
-    assert smaller_rates(state.LEARNING_RATES[0]) == []
+    assert smaller_rates(specs.LEARNING_RATES[0]) == []
 
 
 def test_explanations_name_the_cause_and_the_checked_rate():

@@ -6,28 +6,30 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from explorer import state
 from explorer.datasets import add_quadratic_features, make_dataset
 from explorer.losses import loss_and_grad
 from explorer.optim import train
-from explorer.softmax import softmax
-from explorer.training_run import (
+from explorer.page_logic.training_run import (
     MAX_CUSTOM_CLASSES,
     MAX_CUSTOM_ROWS,
-    TABLE_ORDERS,
     DataSettings,
     TrainSettings,
     compute_run,
-    confusion_matrix,
-    example_table,
     frame_steps,
     initial_params,
     make_data,
     parse_custom_points,
     plane_bounds,
+)
+from explorer.page_logic.training_step import (
+    TABLE_ORDERS,
+    confusion_matrix,
+    example_table,
     predictions,
     pulls,
 )
+from explorer.settings import specs
+from explorer.softmax import softmax
 
 SMALL = DataSettings(n=120, classes=3, noise=0.3, seed=4)
 
@@ -41,13 +43,13 @@ def small():
 def test_settings_defaults_are_the_page_defaults():
     d, t = DataSettings(), TrainSettings()
     assert (d.dataset, d.n, d.classes, d.noise, d.seed, d.test, d.features) == (
-        state.DATASET.default, state.POINTS.default, state.CLASSES.default,
-        state.NOISE.default, state.DATA_SEED.default, state.TEST_FRACTION.default,
-        state.FEATURES.default,
+        specs.DATASET.default, specs.POINTS.default, specs.CLASSES.default,
+        specs.NOISE.default, specs.DATA_SEED.default, specs.TEST_FRACTION.default,
+        specs.FEATURES.default,
     )
     assert (t.optimizer, t.lr, t.steps, t.reg, t.batch, t.init) == (
-        state.OPTIMIZER.default, state.LEARNING_RATE.default, state.STEPS.default,
-        state.TRAIN_REG.default, state.BATCH.default, state.INIT_SEED.default,
+        specs.OPTIMIZER.default, specs.LEARNING_RATE.default, specs.STEPS.default,
+        specs.TRAIN_REG.default, specs.BATCH.default, specs.INIT_SEED.default,
     )
 
 

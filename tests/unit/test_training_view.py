@@ -1,11 +1,11 @@
-"""What /training shows, worked out without Streamlit (explorer/training_view.py)."""
+"""What /training shows, worked out without Streamlit (explorer/page_logic/training_view.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from explorer.training_run import MAX_CUSTOM_CLASSES, MAX_CUSTOM_ROWS, TrainSettings
-from explorer.training_view import (
+from explorer.page_logic.training_run import MAX_CUSTOM_CLASSES, MAX_CUSTOM_ROWS, TrainSettings
+from explorer.page_logic.training_view import (
     class_key,
     class_names,
     format_loss,
@@ -52,9 +52,9 @@ def test_format_loss_and_path_span():
 
 
 def test_the_classes_control_follows_the_dataset():
-    from explorer import state
     from explorer.datasets import DATASETS
-    from explorer.training_view import classes_setting
+    from explorer.page_logic.training_view import classes_setting
+    from explorer.settings import specs
 
     assert classes_setting("custom", 4).options == (4,)
     for name, spec in DATASETS.items():
@@ -64,4 +64,4 @@ def test_the_classes_control_follows_the_dataset():
         else:
             assert (setting.min_value, setting.max_value) == (spec.min_classes,
                                                               spec.max_classes)
-            assert setting.key == state.CLASSES.key
+            assert setting.key == specs.CLASSES.key

@@ -13,9 +13,8 @@ from explorer.losses import (
     loss_and_grad_naive,
     loss_and_grad_textbook,
     one_hot,
-    probability_weight_grad,
-    probability_weight_grad_wrong,
 )
+from explorer.probability_grad import probability_weight_grad, probability_weight_grad_wrong
 from explorer.softmax import log_softmax, softmax, softmax_jacobian, softmax_naive
 from explorer.validation import bounded_integer
 

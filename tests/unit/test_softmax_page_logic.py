@@ -13,8 +13,7 @@ import numpy as np
 import pytest
 
 from explorer.gradcheck import numerical_gradient
-from explorer.softmax import softmax, softmax_jacobian
-from explorer.softmax_lesson import (
+from explorer.page_logic.softmax import (
     EXP_OVERFLOW,
     OVERFLOW_SHIFT,
     entry_derivation,
@@ -22,6 +21,7 @@ from explorer.softmax_lesson import (
     softmax_view,
     tex_number,
 )
+from explorer.softmax import softmax, softmax_jacobian
 
 DEFAULT_LOGITS = (2.0, 1.0, 0.1, -1.0)
 

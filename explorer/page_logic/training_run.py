@@ -1,11 +1,12 @@
-"""From the /training settings to a trained classifier and everything the page shows.
+"""From the /training settings to a trained classifier: the page's pipeline.
 
-The page's pipeline, as pure functions of small settings (the page caches them, keyed
-by those settings):
+Pure functions of small settings (the page caches them, keyed by those settings). The
+settings dataclasses are derived from the page's settings spec
+(``explorer.settings.specs.TRAINING_DATA`` and ``TRAINING_RUN``):
 
 ``DataSettings`` -> :func:`make_data` -> ``Data`` (points, split, features)
 ``TrainSettings`` + ``Data`` -> :func:`compute_run` -> ``Run`` (trajectory + metrics)
-``Run`` at a step -> :func:`example_table`, :func:`pulls`, :func:`confusion_matrix`
+``Run`` at a step -> explorer.page_logic.training_step (table, pulls, confusion matrix)
 ``Data`` + ``Run`` -> explorer.player_payload (the trajectory the browser's player draws)
 
 Shapes: points ``X`` (N, 2); features ``F`` (N, D) with D = 2 (raw) or 5 (quadratic);
@@ -21,10 +22,12 @@ from functools import cached_property
 
 import numpy as np
 
-from explorer import state
-from explorer.boundaries import feature_map
 from explorer.datasets import make_dataset, parse_points, train_test_split
+from explorer.numerics import feature_count, feature_map
 from explorer.optim import Trajectory, train
+from explorer.page_logic.training_curves import curves
+from explorer.settings import specs
+from explorer.settings.setting import settings_dataclass
 
 #: Standard deviation of the initial weights (the bias starts at 0). Large enough that
 #: the first decision boundaries are visible and the landscape path has somewhere to go.
@@ -34,41 +37,49 @@ INIT_SCALE = 0.5
 SPLIT_SEED_OFFSET = 7919
 #: At most this many points of the test-loss and accuracy curves are computed and sent.
 MAX_CURVE_POINTS = 400
-#: Rows of the per-example table.
-TABLE_ROWS = 50
-#: Elements per temporary when evaluating every step at once (bounds memory).
-CHUNK_ELEMENTS = 2_000_000
 
 
-@dataclass(frozen=True)
-class DataSettings:
-    """The data controls of the page (URL keys in brackets)."""
-
-    dataset: str = state.DATASET.default  # [dataset]
-    n: int = state.POINTS.default  # [n]
-    classes: int = state.CLASSES.default  # [classes]
-    noise: float = state.NOISE.default  # [noise]
-    seed: int = state.DATA_SEED.default  # [seed] also seeds the train/test split
-    test: float = state.TEST_FRACTION.default  # [test]
-    features: str = state.FEATURES.default  # [features]
-    scale: int = state.FEATURE_SCALE.default  # [scale] multiplies every point
+#: Settings of the points that the learner's own data (``dataset=custom``) replaces.
+IGNORED_FOR_CUSTOM = (specs.POINTS.key, specs.CLASSES.key, specs.NOISE.key)
 
 
-@dataclass(frozen=True)
-class TrainSettings:
-    """The optimisation controls of the page (URL keys in brackets)."""
+def _applies(self, key: str) -> bool:
+    return not (self.dataset == "custom" and key in IGNORED_FOR_CUSTOM)
 
-    optimizer: str = state.OPTIMIZER.default  # [optimizer]
-    lr: float = state.LEARNING_RATE.default  # [lr]
-    steps: int = state.STEPS.default  # [steps]
-    reg: float = state.TRAIN_REG.default  # [reg]
-    batch: int = state.BATCH.default  # [batch]
-    init: int = state.INIT_SEED.default  # [init] seeds the initial weights and the batches
 
-    @property
-    def batch_size(self) -> int | None:
-        """The mini-batch size given to ``train``: ``batch`` for sgd, full batch otherwise."""
-        return self.batch if self.optimizer == "sgd" else None
+DataSettings = settings_dataclass(
+    "DataSettings", specs.TRAINING_DATA, module=__name__, applies=_applies,
+    doc="""The data controls of the page: one field per setting of ``specs.TRAINING_DATA``.
+
+    Fields, named by URL key: ``dataset``, ``n``, ``classes``, ``noise``, ``seed`` (also
+    seeds the train/test split), ``test``, ``features``, ``scale`` (multiplies every
+    point). ``applies(key)`` is False for the settings the learner's own points replace.
+    """,
+)
+
+
+def _batch_size(self) -> int | None:
+    """The mini-batch size given to ``train``: ``batch`` for sgd, full batch otherwise."""
+    return self.batch if self.optimizer == "sgd" else None
+
+
+def _train_arguments(self) -> dict:
+    """The keyword arguments of :func:`explorer.optim.train` (and of the exported
+    script's ``reproduce``) that these settings decide; ``init`` seeds the batches."""
+    return {"optimizer": self.optimizer, "lr": self.lr, "steps": self.steps, "reg": self.reg,
+            "batch_size": self.batch_size, "seed": self.init}
+
+
+TrainSettings = settings_dataclass(
+    "TrainSettings", specs.TRAINING_RUN, module=__name__,
+    batch_size=property(_batch_size), train_arguments=_train_arguments,
+    doc="""The optimisation controls of the page: one field per setting of
+    ``specs.TRAINING_RUN``.
+
+    Fields, named by URL key: ``optimizer``, ``lr``, ``steps``, ``reg``, ``batch``,
+    ``init`` (seeds the initial weights and the batches).
+    """,
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -112,7 +123,7 @@ class Data:
     @property
     def dim(self) -> int:
         """D, the number of inputs of the model."""
-        return 2 if self.features == "raw" else 5
+        return feature_count(self.features)
 
 
 def plane_bounds(X) -> tuple[float, float, float, float]:
@@ -138,8 +149,8 @@ def plane_bounds(X) -> tuple[float, float, float, float]:
 
 
 #: The most points and classes the page accepts in the learner's own data.
-MAX_CUSTOM_ROWS = int(state.POINTS.max_value)
-MAX_CUSTOM_CLASSES = int(state.CLASSES.max_value)
+MAX_CUSTOM_ROWS = int(specs.POINTS.max_value)
+MAX_CUSTOM_CLASSES = int(specs.CLASSES.max_value)
 
 
 def parse_custom_points(data: str | bytes) -> tuple[np.ndarray, np.ndarray]:
@@ -277,78 +288,6 @@ class Run:
         return float(self.trajectory.loss[-1])
 
 
-def class_scores(Ws, bs, F) -> list[np.ndarray]:
-    """Scores of every point at every iterate, one array per class.
-
-    One array per class (rather than one (T, N, K) array) keeps every reduction over
-    the classes elementwise: numpy is several times slower reducing a short last axis.
-
-    Parameters
-    ----------
-    Ws : ndarray, shape (T, D, K)
-    bs : ndarray, shape (T, K)
-    F : ndarray, shape (N, D)
-
-    Returns
-    -------
-    list of K ndarrays, each shape (T, N)
-        Entry k holds ``s_k = F @ W[t][:, k] + b[t][k]``.
-    """
-    # Contiguous operands let matmul use BLAS; with a short inner dimension (D = 2) and
-    # strided views numpy falls back to a loop about 10x slower.
-    FT = np.ascontiguousarray(F.T)
-    return [np.ascontiguousarray(Ws[:, :, k]) @ FT + bs[:, k : k + 1] for k in range(Ws.shape[2])]
-
-
-def _summaries(scores: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Top score, log-sum-exp and arg-max over the classes of per-class score arrays."""
-    top = scores[0].copy()
-    for s in scores[1:]:
-        np.maximum(top, s, out=top)
-    total = np.zeros_like(top)
-    work = np.empty_like(top)
-    for s in scores:
-        # Shifting by the top score keeps exp() finite.
-        np.subtract(s, top, out=work)
-        total += np.exp(work, out=work)
-    # The first class reaching the top score, as np.argmax picks it.
-    best = np.zeros(top.shape, dtype=np.int64)
-    for k in range(len(scores) - 1, -1, -1):
-        best[scores[k] == top] = k
-    return top, top + np.log(total), best
-
-
-def curves(Ws, bs, F, y, reg: float) -> tuple[np.ndarray, np.ndarray]:
-    """Regularised loss and accuracy on ``(F, y)`` at every iterate, evaluated in chunks.
-
-    Returns
-    -------
-    loss : ndarray, shape (T,)
-        ``mean_n(logsumexp(s_n) - s_n[y_n]) + 0.5 * reg * sum(W**2)``; empty when N = 0.
-    accuracy : ndarray, shape (T,)
-    """
-    t, _, k = Ws.shape
-    n = F.shape[0]
-    if n == 0:
-        return np.empty(0), np.empty(0)
-    loss = np.empty(t)
-    accuracy = np.empty(t)
-    chunk = max(1, CHUNK_ELEMENTS // (n * k))
-    masks = [y == c for c in range(k)]
-    for start in range(0, t, chunk):
-        stop = min(t, start + chunk)
-        scores = class_scores(Ws[start:stop], bs[start:stop], F)
-        _, lse, best = _summaries(scores)
-        true_scores = np.zeros_like(lse)
-        for c in range(k):
-            true_scores += np.where(masks[c], scores[c], 0.0)
-        loss[start:stop] = (lse - true_scores).mean(axis=1)
-        accuracy[start:stop] = (best == y).mean(axis=1)
-    if reg:
-        loss += 0.5 * reg * np.einsum("tdk,tdk->t", Ws, Ws)
-    return loss, accuracy
-
-
 def compute_run(
     data: Data,
     settings: TrainSettings,
@@ -372,11 +311,8 @@ def compute_run(
     if progress is not None:
         def report(done: int, total: int) -> None:
             progress(0.9 * done / max(total, 1))
-    trajectory = train(
-        data.F_train, data.y_train, W0, b0,
-        optimizer=settings.optimizer, lr=settings.lr, steps=settings.steps, reg=settings.reg,
-        batch_size=settings.batch_size, seed=settings.init, progress=report,
-    )
+    trajectory = train(data.F_train, data.y_train, W0, b0, **settings.train_arguments(),
+                       progress=report)
     curve_steps = frame_steps(trajectory.steps, MAX_CURVE_POINTS)
     Ws, bs = trajectory.W[curve_steps], trajectory.b[curve_steps]
     _, train_accuracy = curves(Ws, bs, data.F_train, data.y_train, 0.0)
@@ -401,121 +337,3 @@ def frame_steps(steps_taken: int, max_frames: int = MAX_CURVE_POINTS) -> np.ndar
     return np.unique(np.round(np.linspace(0, steps_taken, count)).astype(np.int64))
 
 
-def probabilities(W, b, F) -> tuple[np.ndarray, np.ndarray]:
-    """Scores and softmax probabilities of the rows of ``F``.
-
-    Returns
-    -------
-    scores : ndarray, shape (N, K)
-    probs : ndarray, shape (N, K)
-    """
-    scores = F @ W + b
-    shifted = scores - scores.max(axis=1, keepdims=True)  # stable softmax
-    exps = np.exp(shifted)
-    return scores, exps / exps.sum(axis=1, keepdims=True)
-
-
-#: Orders of the per-example table: dataset order, or by the loss of each point.
-TABLE_ORDERS = state.TABLE_ORDER.options
-
-
-def example_table(data: Data, run: Run, step: int, rows: int = TABLE_ROWS, *,
-                  order: str = TABLE_ORDERS[0], page: int = 0) -> dict:
-    """The classic per-example table: one page of ``rows`` training points at ``step``.
-
-    Parameters
-    ----------
-    data : Data
-    run : Run
-    step : int
-    rows : int
-        Points per page.
-    order : one of ``TABLE_ORDERS``
-        Dataset order, or sorted by the point's loss (ties keep dataset order).
-    page : int
-        0-based page of that order; a page past the end is empty.
-
-    Returns
-    -------
-    dict of str -> ndarray, each of shape (R,) with R <= rows
-        ``point`` (the index among the training points), ``x1, x2, y``, then
-        ``s0..s{K-1}`` (scores), ``p0..p{K-1}`` (probabilities), ``loss`` (``-log p_y``,
-        without the regulariser) and ``predicted``.
-    """
-    if order not in TABLE_ORDERS:
-        raise ValueError(f"order must be one of {', '.join(TABLE_ORDERS)}, got {order!r}")
-    W, b = run.trajectory.W[step], run.trajectory.b[step]
-    scores, probs = probabilities(W, b, data.F_train)
-    shifted = scores - scores.max(axis=1, keepdims=True)
-    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
-    labels = data.y_train
-    loss = -log_p[np.arange(labels.shape[0]), labels]
-    if order == TABLE_ORDERS[1]:
-        index = np.argsort(-loss, kind="stable")
-    elif order == TABLE_ORDERS[2]:
-        index = np.argsort(loss, kind="stable")
-    else:
-        index = np.arange(labels.shape[0])
-    index = index[page * rows : (page + 1) * rows]
-    table = {"point": index, "x1": data.X_train[index, 0], "x2": data.X_train[index, 1],
-             "y": labels[index]}
-    for k in range(data.classes):
-        table[f"s{k}"] = scores[index, k]
-    for k in range(data.classes):
-        table[f"p{k}"] = probs[index, k]
-    table["loss"] = loss[index]
-    table["predicted"] = scores[index].argmax(axis=1)
-    return table
-
-
-@dataclass(frozen=True, eq=False)
-class Pulls:
-    """How each training point pulls the weights of one class, at one step.
-
-    Attributes
-    ----------
-    points : ndarray, shape (N, 2)
-        The training points.
-    pull : ndarray, shape (N, 2)
-        ``-(p_nk - y_nk) * (x1, x2)_n``: the (x1, x2) rows of the per-example gradient
-        term of column k, negated, i.e. where one descent step moves ``w_k`` because of
-        point n (before the 1/N average and the step size).
-    mean_pull : ndarray, shape (2,)
-        The average of ``pull``: minus the data part of ``dL/dW[:2, k]``.
-    weights : ndarray, shape (2,)
-        ``W[:2, k]`` at the step.
-    """
-
-    points: np.ndarray
-    labels: np.ndarray
-    pull: np.ndarray
-    mean_pull: np.ndarray
-    weights: np.ndarray
-
-
-def pulls(data: Data, run: Run, step: int, k: int) -> Pulls:
-    """Each training point's pull on the weights of class ``k`` at ``step``."""
-    W, b = run.trajectory.W[step], run.trajectory.b[step]
-    _, probs = probabilities(W, b, data.F_train)
-    coefficient = probs[:, k] - (data.y_train == k)
-    pull = -coefficient[:, None] * data.F_train[:, :2]
-    return Pulls(
-        points=data.X_train, labels=data.y_train, pull=pull, mean_pull=pull.mean(axis=0),
-        weights=W[:2, k].copy(),
-    )
-
-
-def confusion_matrix(y_true, y_pred, classes: int) -> np.ndarray:
-    """Counts ``C[i, j]`` of points of true class i predicted as j, shape (K, K), int64."""
-    matrix = np.zeros((classes, classes), dtype=np.int64)
-    np.add.at(matrix, (np.asarray(y_true), np.asarray(y_pred)), 1)
-    return matrix
-
-
-def predictions(
-    data: Data, run: Run, step: int, split: str = "test"
-) -> tuple[np.ndarray, np.ndarray]:
-    """True and predicted labels of one split at ``step``: ``(y, y_hat)``, each (N_split,)."""
-    F, y = (data.F_test, data.y_test) if split == "test" else (data.F_train, data.y_train)
-    W, b = run.trajectory.W[step], run.trajectory.b[step]
-    return y, (F @ W + b).argmax(axis=1)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from explorer import loss_and_grad, softmax
-from explorer.one_example import (
+from explorer.page_logic.weights import (
     check_loss_gradient,
     check_probability_gradient,
     forward,

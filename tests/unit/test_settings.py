@@ -13,24 +13,25 @@ import itertools
 import math
 import re
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from explorer.state import (
+from explorer.datasets import DATASETS, make_dataset
+from explorer.markdown_text import MAX_QUOTED
+from explorer.optim import OPTIMIZERS, train
+from explorer.settings import specs
+from explorer.settings.query import check_query, resolve_query
+from explorer.settings.setting import Setting, log_stops
+from explorer.settings.specs import (
     DATASET,
     LEARNING_RATE,
-    MAX_QUOTED,
     OVERFLOW_DEMO,
     SOFTMAX_K,
     SOFTMAX_LOGITS,
     SOFTMAX_TARGET,
     TEMPERATURE,
-    Setting,
-    check_query,
-    log_stops,
-    query_notes,
-    resolve_query,
 )
 
 Z0 = SOFTMAX_LOGITS[0]  # slider, -10..10
@@ -38,7 +39,8 @@ K = SOFTMAX_K  # int, 2..10
 SEGMENTED = dataclasses.replace(DATASET, kind="segmented")  # shown as a segmented control
 
 # ----------------------------------------------------------------------------------------
-# A CommonMark code-span reader, written from the spec (section 6.1), independent of state.py
+# A CommonMark code-span reader, written from the spec (section 6.1), independent of
+# explorer/markdown_text.py
 
 
 def split_code_spans(markdown: str) -> tuple[str, list[str]]:
@@ -250,11 +252,6 @@ def test_a_note_names_the_key_the_value_the_reason_and_the_default():
     )
 
 
-def test_query_notes_follow_the_settings_order_and_skip_unknown_keys():
-    query = {"z1": ["nan"], "k": ["x"], "evil": ["<script>"], "z0": ["1"], "t": ["9"]}
-    notes = query_notes([K, Z0, SOFTMAX_LOGITS[1], TEMPERATURE], query)
-    assert [split_code_spans(note)[1][0] for note in notes] == ["k", "z1", "t"]
-    assert not any("evil" in note or "script" in note for note in notes)
 
 
 @settings(max_examples=300, deadline=None)
@@ -342,3 +339,19 @@ def test_every_numeric_setting_has_a_default_it_would_accept_from_the_url():
     for setting in _all_settings():
         assert isinstance(setting, Setting)
         assert resolve_query(setting, [setting.format_option(setting.default)]) == setting.default
+
+
+# ----------------------------------------------------------------------------------------
+# Name lists have one home: the library that runs them
+
+
+def test_the_dataset_and_optimizer_controls_offer_exactly_what_the_library_runs():
+    assert specs.DATASET.options == (*DATASETS, "custom")
+    assert specs.OPTIMIZER.options == specs.OPTIMIZER_B.options == OPTIMIZERS
+    for name in specs.DATASET.options[:-1]:
+        X, y = make_dataset(name, 20, classes=2, seed=0)
+        assert X.shape == (20, 2) and y.shape == (20,)
+    X, y = make_dataset("blobs", 20, classes=2, seed=0)
+    for name in specs.OPTIMIZER.options:
+        run = train(X, y, np.zeros((2, 2)), np.zeros(2), optimizer=name, lr=0.1, steps=2)
+        assert run.steps == 2

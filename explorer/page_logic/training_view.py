@@ -11,15 +11,16 @@ import hashlib
 
 import numpy as np
 
-from explorer import state
 from explorer.datasets import DATASETS
 from explorer.i18n import _
-from explorer.training_run import (
+from explorer.page_logic.training_run import (
     MAX_CUSTOM_CLASSES,
     MAX_CUSTOM_ROWS,
     DataSettings,
     TrainSettings,
 )
+from explorer.settings import specs
+from explorer.settings.setting import Setting
 
 
 def csv_hash(text: str | None) -> str:
@@ -134,7 +135,7 @@ def trajectory_id(data_settings: DataSettings, custom_hash: str,
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def classes_setting(dataset: str, custom_classes: int | None) -> state.Setting:
+def classes_setting(dataset: str, custom_classes: int | None) -> Setting:
     """The ``classes`` control restricted to what the dataset allows.
 
     A dataset with a fixed number of classes (xor, moons: 2; custom data: its own K)
@@ -145,9 +146,9 @@ def classes_setting(dataset: str, custom_classes: int | None) -> state.Setting:
     spec = DATASETS[dataset]
     if spec.min_classes == spec.max_classes:
         return fixed_classes(spec.min_classes)
-    return state.CLASSES.with_range(spec.min_classes, spec.max_classes)
+    return specs.CLASSES.with_range(spec.min_classes, spec.max_classes)
 
 
-def fixed_classes(k: int) -> state.Setting:
+def fixed_classes(k: int) -> Setting:
     """A one-choice ``classes`` control (a slider cannot have min == max)."""
-    return dataclasses.replace(state.CLASSES, kind="select", options=(k,), default=k)
+    return dataclasses.replace(specs.CLASSES, kind="select", options=(k,), default=k)

@@ -10,14 +10,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer.check_runner import verdict
 from explorer.gradcheck import numerical_gradient, relative_error
-from explorer.losses import (
-    loss_and_grad,
-    one_hot,
-    probability_weight_grad,
-    probability_weight_grad_wrong,
-)
+from explorer.losses import loss_and_grad, one_hot
+from explorer.page_logic.check import verdict
+from explorer.probability_grad import probability_weight_grad, probability_weight_grad_wrong
 from explorer.softmax import softmax
 
 
@@ -79,7 +75,7 @@ class GradientCheck:
     absolute : float
         Largest absolute difference.
     verdict : str
-        ``"pass"``, ``"noise"`` or ``"fail"`` (see :func:`explorer.check_runner.verdict`).
+        ``"pass"``, ``"noise"`` or ``"fail"`` (see :func:`explorer.page_logic.check.verdict`).
     """
 
     analytic: np.ndarray

@@ -16,7 +16,7 @@ from explorer import (
     numerical_gradient,
     relative_error,
 )
-from explorer.check_runner import (
+from explorer.page_logic.check import (
     METHOD_NAMES,
     NOISE_FLOOR,
     PASS_THRESHOLD,
@@ -73,7 +73,7 @@ def test_compare_reports_each_method_against_independent_recomputation():
 
 
 def test_compare_times_every_method_in_interleaved_rounds(monkeypatch):
-    import explorer.check_runner as runner
+    import explorer.page_logic.check as runner
 
     seen = {}
 

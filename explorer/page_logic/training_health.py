@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from explorer import state
 from explorer.i18n import _
+from explorer.settings import specs
 
 #: A step counts as a rise when the loss grows by more than this fraction of loss[0].
 RISE_TOLERANCE = 1e-3
@@ -96,7 +96,7 @@ def assess(loss, diverged_at: int | None = None) -> Health:
     return Health("ok", rises, first)
 
 
-def smaller_rates(lr: float, rates=state.LEARNING_RATES, tries: int = MAX_TRIES) -> list[float]:
+def smaller_rates(lr: float, rates=specs.LEARNING_RATES, tries: int = MAX_TRIES) -> list[float]:
     """Up to ``tries`` stops of ``rates``, each at most a third of the one before, from ``lr``."""
     found, limit = [], lr / 3
     for rate in sorted(rates, reverse=True):

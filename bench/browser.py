@@ -129,7 +129,7 @@ class Tab:
 
     @property
     def slider(self) -> str:
-        return slider_selector(self.spec.slider, live=self.spec.live)
+        return slider_selector(self.spec.slider, live=self.spec.live or self.spec.live_control)
 
 
 def slider_selector(key: str, *, live: bool = False) -> str:
@@ -188,7 +188,8 @@ def _prepare_tab(context, base_url: str, spec: PageSpec, presses: int) -> Tab:
              else f".st-key-{spec.chart} .js-plotly-plot")
     page.wait_for_selector(chart, state="attached", timeout=LOAD_TIMEOUT_MS)
     # The slider's keyboard target is a visually hidden <input type="range">.
-    page.wait_for_selector(slider_selector(spec.slider, live=spec.live), state="attached",
+    page.wait_for_selector(slider_selector(spec.slider, live=spec.live or spec.live_control),
+                           state="attached",
                            timeout=LOAD_TIMEOUT_MS)
     size, start = _walk_length(spec, query)
     directions = []

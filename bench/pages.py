@@ -55,8 +55,12 @@ class PageSpec:
     largest: dict[str, str] = field(default_factory=dict)
     browser_query: dict[str, str] = field(default_factory=dict)
     live: bool = False
-    #: For a live page: the component's key and where the slider's value sits in the state
-    #: the browser syncs (see explorer/pages/live.py).
+    #: The slider is a control drawn by a component (``input[data-key=<key>]``) that sends
+    #: its state at once, and the server answers with the new chart data: the /training
+    #: player's learning rate. Moved like a live view's control, timed like ``drawn_live``.
+    live_control: bool = False
+    #: For a live page (or a live control): the component's key and where the slider's
+    #: value sits in the state the browser syncs (see explorer/pages/live.py).
     component: str = ""
     state_path: tuple = ()
 
@@ -96,6 +100,7 @@ PAGES: dict[str, PageSpec] = {
             specs.POINTS.key: "500", specs.STEPS.key: "300",
             specs.LEARNING_RATE.key: _low_end(specs.LEARNING_RATE),
         },
+        live_control=True, component="player", state_path=(specs.LEARNING_RATE.key,),
     ),
     "check": PageSpec(
         "check", _script("check"), specs.CHECK_REG, "",
@@ -116,16 +121,22 @@ BARE = PageSpec(
 BROWSER_PAGES = ("softmax", "weights", "training")
 
 
+def live_walk(setting: Setting) -> list:
+    """Every value a live control takes, from low to high (its options, or its steps)."""
+    if setting.kind == "select":
+        return list(setting.options)
+    size = round((setting.max_value - setting.min_value) / setting.step)
+    return [round(setting.min_value + index * setting.step, 10) for index in range(size + 1)]
+
+
 def open_page(session, spec: PageSpec, query: dict[str, str] | None = None):
     """Open ``spec``'s page in a :class:`bench.protocol.Session`; return the first run.
 
-    On a live page the slider is a control of the component, moved through the state the
-    browser would sync back (``Session.use_live_control``).
+    On a live page (or a live control) the slider is a control of the component, moved
+    through the state the browser would send back (``Session.use_live_control``).
     """
     first = session.open(spec.name, query)
-    if spec.live:
-        setting = spec.setting
-        size = round((setting.max_value - setting.min_value) / setting.step)
-        walk = [round(setting.min_value + index * setting.step, 10) for index in range(size + 1)]
-        session.use_live_control(spec.slider, spec.component, spec.state_path, walk)
+    if spec.live or spec.live_control:
+        session.use_live_control(spec.slider, spec.component, spec.state_path,
+                                 live_walk(spec.setting))
     return first

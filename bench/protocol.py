@@ -167,7 +167,7 @@ class Session:
         component, path, _ = self._live[key]
         state = self._live_states.get(component)
         if state is None:
-            state = json.loads(self.widget(component).proto.json)["state"]
+            state = component_state(self.widget(component).proto)
         for part in path:
             state = state[part]
         return state
@@ -180,7 +180,7 @@ class Session:
             widget = self.widget(component)
             state = self._live_states.get(component)
             if state is None:
-                state = json.loads(widget.proto.json)["state"]
+                state = component_state(widget.proto)
             target = state
             for part in path[:-1]:
                 target = target[part]
@@ -353,3 +353,13 @@ def _describe(message: ForwardMsg) -> str:
     element_id = getattr(getattr(element, element_kind), "id", "")
     key = widget_key(element_id) if isinstance(element_id, str) else ""
     return f"{element_kind}:{key}" if key else element_kind
+
+
+def component_state(proto) -> dict:
+    """The state a live component was sent: in its JSON data, or (the /training player,
+    whose data is a binary payload) in the ``controls`` of the payload's header."""
+    if proto.WhichOneof("data") == "bytes":
+        from explorer.player_payload import decode
+
+        return decode(proto.bytes)[0]["controls"]["state"]
+    return json.loads(proto.json)["state"]

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.local_script_runner import LocalScriptRunner
 
-from bench.pages import BARE, PAGES, REPO, PageSpec
+from bench.pages import BARE, PAGES, REPO, PageSpec, live_walk
 from bench.payload import bounce
 from bench.results import Section
 from bench.stats import median, percentile
@@ -52,12 +52,11 @@ def slider_walk(at: AppTest, spec: PageSpec) -> tuple[list, int]:
         When the page has no such slider (e.g. the page is still a placeholder).
     """
     setting = spec.setting
-    if spec.live:
+    if spec.live or spec.live_control:
         # A live view's slider is a control of its component: its value is in the checked
         # state the page keeps (explorer/pages/live.py).
         current = at.session_state[_live_view(spec).values_key][setting.key]
-        count = round((setting.max_value - setting.min_value) / setting.step)
-        values = [round(setting.min_value + i * setting.step, 10) for i in range(count + 1)]
+        values = live_walk(setting)
         return values, min(range(len(values)), key=lambda i: abs(values[i] - current))
     try:
         if setting.kind == "select":
@@ -81,7 +80,7 @@ def _live_view(spec: PageSpec):
 
 def _move(at: AppTest, spec: PageSpec, value) -> None:
     """Set the page's slider to ``value`` for the next run (a live view: as its browser sync)."""
-    if spec.live:
+    if spec.live or spec.live_control:
         view = _live_view(spec)
         values = {**at.session_state[view.values_key], spec.slider: value}
         at.session_state[view.component_key] = {"state": view.to_browser(values)}

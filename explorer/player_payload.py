@@ -115,7 +115,8 @@ def points_id(points: bytes) -> str:
 def player_payload(data, runs, *, labels, health, show_test: bool, discrete: bool,
                    at: int, class_colors, run_colors, points: str, trajectory: str,
                    present: bool = False, follow: bool = False,
-                   class_names=None, words: Mapping[str, str] | None = None) -> bytes:
+                   class_names=None, words: Mapping[str, str] | None = None,
+                   controls=None) -> bytes:
     """Everything the player draws, for one or two runs on the same data.
 
     Parameters
@@ -148,6 +149,10 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
     words : mapping, optional
         Every text the player shows (:func:`explorer.view_labels.player_words`); by default
         those of the current language.
+    controls : dict, optional
+        The player's own controls (the learning rates): ``epoch``, ``state`` (the values
+        the browser takes when the epoch is new) and ``items`` (per control its key,
+        label, help, options and their texts); see explorer/pages/training_controls.py.
 
     Returns
     -------
@@ -177,5 +182,6 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
         "class_names": list(class_names) if class_names is not None else None,
         "class_colors": list(class_colors), "run_colors": list(run_colors),
         "words": dict(player_words() if words is None else words),
+        "controls": controls,
     }
     return encode(header, arrays)

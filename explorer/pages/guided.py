@@ -93,7 +93,7 @@ def _apply_step(lesson: Lesson, number: int) -> None:
     wanted = {key: value for key, value in lesson.states[number].items()
               if not (applied is None and key in st.query_params)}
     # The controls of a live view are its state (namespaced per view): set them all.
-    widgets = live.apply_values(wanted)
+    widgets = live.apply_values(wanted, page=lesson.page)
     set_controls({
         key: value for key, value in widgets.items()
         # Only what changes: a value written through the session state outlives the page
@@ -133,7 +133,7 @@ def _revealed_answer(lesson: Lesson, number: int) -> int | None:
 def _live_settings(lesson: Lesson, number: int) -> dict[str, Any]:
     """The page's settings as the controls hold them now (the step's values by default)."""
     state = lesson.states[number]
-    return {key: live.session_value(key, st.session_state.get(key, value))
+    return {key: live.session_value(key, st.session_state.get(key, value), lesson.page)
             for key, value in state.items()}
 
 

@@ -71,6 +71,11 @@ class LiveView:
     refine : callable
         ``values -> settings`` whose range depends on other values (the target y < K);
         those are checked again against their narrowed range.
+    key : str
+        The component's key, when it is not ``<name>_live`` (the /training player).
+    page : str
+        The page (URL path) the view is on, when it is not ``name``: two pages may own a
+        setting of the same key (``lr`` on /weights and /training).
     """
 
     name: str
@@ -79,6 +84,13 @@ class LiveView:
     to_browser: Callable[[Mapping[str, Any]], dict]
     from_browser: Callable[[Mapping[str, Any]], dict]
     refine: Callable[[Mapping[str, Any]], Sequence[Setting]] = lambda values: ()
+    key: str = ""
+    page: str = ""
+
+    @property
+    def page_name(self) -> str:
+        """The page the view is on."""
+        return self.page or self.name
 
     @property
     def values_key(self) -> str:
@@ -87,7 +99,7 @@ class LiveView:
 
     @property
     def component_key(self) -> str:
-        return f"{self.name}_live"
+        return self.key or f"{self.name}_live"
 
 
 #: Every live view defined so far, by name (a page's view is defined when its script runs);
@@ -186,29 +198,38 @@ def current_values(view: LiveView) -> tuple[dict, dict, int]:
     return session[values_key], session[seed_key], session[epoch_key]
 
 
-def owner(key: str) -> LiveView | None:
-    """The live view that owns the setting ``key`` (None for a Streamlit widget's setting)."""
-    for view in VIEWS.values():
+def _views(page: str | None) -> list[LiveView]:
+    """The live views of ``page`` (every view for None)."""
+    return [view for view in VIEWS.values() if page is None or view.page_name == page]
+
+
+def owner(key: str, page: str | None = None) -> LiveView | None:
+    """The live view (of ``page``, if given) that owns the setting ``key`` (None for a
+    Streamlit widget's setting)."""
+    for view in _views(page):
         if any(setting.key == key for setting in view.settings):
             return view
     return None
 
 
-def session_value(key: str, default: Any) -> Any:
-    """The value a live view holds now for the setting ``key``, or ``default``."""
-    view = owner(key)
+def session_value(key: str, default: Any, page: str | None = None) -> Any:
+    """The value a live view (of ``page``) holds now for the setting ``key``, or ``default``."""
+    view = owner(key, page)
     if view is None:
         return default
     return (st.session_state.get(view.values_key) or {}).get(key, default)
 
 
-def apply_values(values: Mapping[str, Any]) -> dict:
-    """Give the live views the values they own, as a server override (a new epoch).
+def apply_values(values: Mapping[str, Any], page: str | None = None) -> dict:
+    """Give the live views (of ``page``) the values they own, as a server override (a new
+    epoch).
 
     Parameters
     ----------
     values : mapping of URL key to value
         Checked again through each view's settings (an invalid one keeps its default).
+    page : str, optional
+        Only the views of this page: another page's view may own a setting of the same key.
 
     Returns
     -------
@@ -217,7 +238,7 @@ def apply_values(values: Mapping[str, Any]) -> dict:
     """
     rest = dict(values)
     session = st.session_state
-    for view in VIEWS.values():
+    for view in _views(page):
         owned = {setting.key: rest.pop(setting.key) for setting in view.settings
                  if setting.key in rest}
         if not owned:
@@ -246,7 +267,7 @@ def write_url(view: LiveView, values: Mapping[str, Any],
             st.query_params[key] = text
 
 
-def _ignore() -> None:
+def ignore_state() -> None:
     """on_state_change: the new state is read and checked by the next run itself."""
 
 
@@ -267,5 +288,5 @@ def mount(view: LiveView, extra: Mapping[str, Any], *, present: bool = False,
     values, seed, epoch = current_values(view)
     data = {"epoch": epoch, "state": view.to_browser(seed), "present": bool(present), **extra}
     kwargs = {} if height is None else {"height": height}
-    view.component(key=view.component_key, data=data, on_state_change=_ignore, **kwargs)
+    view.component(key=view.component_key, data=data, on_state_change=ignore_state, **kwargs)
     return values

@@ -3,7 +3,11 @@
 
 The section is a fragment: a change of the optimiser reruns it alone, not the data and
 not the inspect section (explorer/pages/training_inspect.py), which follows once the
-player shows the new run. The runs it shows are left in the session for that section.
+player shows the new run. The run and its player are a smaller fragment inside it
+(``run_section``), and the learning rates are the player's own controls (``RATES``,
+checked like a live view's state, explorer/pages/live.py): a learning-rate key press
+reruns that small fragment alone, which sends the player its new data in one message.
+The runs it shows are left in the session for the inspect section.
 """
 
 from __future__ import annotations
@@ -19,10 +23,19 @@ from explorer.optim import OPTIMIZER_DESCRIPTIONS
 from explorer.page_logic import training_health as health
 from explorer.page_logic.training_run import DataSettings, Run, TrainSettings
 from explorer.page_logic.training_view import csv_hash, run_labels
+from explorer.pages import live
 from explorer.pages.controls import ControlValues, control
 from explorer.pages.presentation import presenting
 from explorer.pages.training_cache import cached_run
-from explorer.pages.training_player import player_section
+from explorer.pages.training_player import (
+    PLAYER_KEY,
+    cached_points,
+    mount,
+    mount_engine,
+    player_options,
+    player_section,
+)
+from explorer.player_payload import points_id
 from explorer.settings import specs
 
 
@@ -35,39 +48,39 @@ def _slots(spec: list[float], stacked: bool, **options) -> list:
 
 def _train_controls(stacked: bool = False) -> tuple[TrainSettings, TrainSettings | None]:
     """Optimiser controls: one row, then the comparison run and the finer settings
-    (``stacked``: one column, for presentation mode where they sit beside the player)."""
+    (``stacked``: one column, for presentation mode where they sit beside the player).
+
+    The learning rates are not among them: they are the player's own controls
+    (``RATES``), so the runs returned still carry the default rate."""
     asked = ControlValues()
     with st.container(border=True):
-        row = _slots([1.1, 1.6, 1.6, 1.2, 1.2], stacked, gap="medium")
+        row = _slots([1.1, 1.6, 1.2, 1.2], stacked, gap="medium")
         with row[0]:
             optimizer = asked.control(specs.OPTIMIZER)
         with row[1]:
-            asked.control(specs.LEARNING_RATE)
-        with row[2]:
             asked.control(specs.STEPS)
-        with row[3]:
+        with row[2]:
             asked.control(specs.TRAIN_REG)
-        with row[4]:
+        with row[3]:
             asked.control(specs.INIT_SEED)
-        row2 = _slots([1.4, 1.6, 1.6, 2.1], stacked, gap="medium", vertical_alignment="bottom")
+        row2 = _slots([1.4, 1.6, 2.1], stacked, gap="medium", vertical_alignment="bottom")
         with row2[0]:
             compare = control(specs.COMPARE)
-        optimizer2 = lr2 = None
+        optimizer2 = None
         if compare:
             with row2[1]:
                 optimizer2 = control(specs.OPTIMIZER_B)
-            with row2[2]:
-                lr2 = control(specs.LEARNING_RATE_B)
         uses_batches = "sgd" in (optimizer, optimizer2)
-        with row2[3]:
+        with row2[2]:
             asked.control(specs.BATCH, disabled=not uses_batches)
         if not compare:
             with row2[1]:
                 st.caption(_(OPTIMIZER_DESCRIPTIONS[optimizer]))
+    # The learning rates are the player's own controls: filled in by ``run_section``.
     first = TrainSettings.from_values(asked)
     second = None
     if compare:
-        second = dataclasses.replace(first, optimizer=optimizer2, lr=lr2)
+        second = dataclasses.replace(first, optimizer=optimizer2)
     return first, second
 
 
@@ -128,9 +141,40 @@ def shown_runs() -> tuple[DataSettings, str | None, TrainSettings, TrainSettings
     return st.session_state[SHOWN_RUNS]
 
 
+def _rates_from_browser(synced) -> dict:
+    """The learning rates the player sent back (raw; checked by the ``Setting`` rules)."""
+    return {key: synced[key] for key in (specs.LEARNING_RATE.key, specs.LEARNING_RATE_B.key)
+            if key in synced}
+
+
+#: The learning rates: drawn by the player (explorer/web/training_player.js) as its own
+#: controls, checked like the live views' state (explorer/pages/live.py).
+RATES = live.define(live.LiveView(
+    name="player", component=mount, key=PLAYER_KEY, page="training",
+    settings=(specs.LEARNING_RATE, specs.LEARNING_RATE_B),
+    to_browser=lambda values: {key: values[key] for key in
+                               (specs.LEARNING_RATE.key, specs.LEARNING_RATE_B.key)},
+    from_browser=_rates_from_browser,
+))
+
+
+def _rate_controls(seed: dict, epoch: int, compare: bool) -> dict:
+    """The player's controls as data: the labels and options travel as JSON (text only)."""
+    shown = [specs.LEARNING_RATE] + ([specs.LEARNING_RATE_B] if compare else [])
+    return {
+        "epoch": epoch, "state": RATES.to_browser(seed),
+        "items": [{"key": setting.key, "label": _(setting.label),
+                   "help": _(setting.help) if setting.help else "",
+                   "options": list(setting.options),
+                   "texts": [setting.format_option(option) for option in setting.options]}
+                  for setting in shown],
+    }
+
+
 @st.fragment
 def training_section(data_settings: DataSettings, custom_csv: str | None) -> None:
-    """Optimiser controls, the run and its player, and its health.
+    """Optimiser controls, the display options, and the run with its player
+    (``run_section``, a fragment of its own).
 
     In presentation mode the controls stand in a column beside the player, so that the
     regions, Play and the controls that move them fit a projector's screen."""
@@ -141,6 +185,29 @@ def training_section(data_settings: DataSettings, custom_csv: str | None) -> Non
         left = right = st.container()
     with left:
         first, second = _train_controls(stacked=present)
+    with right:
+        show_test, discrete = player_options()
+        points = cached_points(data_settings, csv_hash(custom_csv), custom_csv)
+        mount_engine(points)
+        run_section(data_settings, custom_csv, first, second, show_test, discrete,
+                    points_id(points))
+
+
+@st.fragment
+def run_section(data_settings: DataSettings, custom_csv: str | None, first: TrainSettings,
+                second: TrainSettings | None, show_test: bool, discrete: bool,
+                points: str) -> None:
+    """The run and its player, with the learning rates as the player's own controls
+    (``points``: the id of the points the engine component holds).
+
+    A key press on a learning rate reruns this fragment alone: check the rates, train
+    (cached), send the player its new data (and a health message when the run needs one).
+    """
+    values, seed, epoch = live.current_values(RATES)
+    compare = second is not None
+    first = dataclasses.replace(first, lr=values[specs.LEARNING_RATE.key])
+    if compare:
+        second = dataclasses.replace(second, lr=values[specs.LEARNING_RATE_B.key])
     st.session_state[SHOWN_RUNS] = (data_settings, custom_csv, first, second)
     key = csv_hash(custom_csv)
     settings = [first] + ([second] if second is not None else [])
@@ -149,13 +216,17 @@ def training_section(data_settings: DataSettings, custom_csv: str | None) -> Non
                     strict=True))
     verdicts = [cached_health(data_settings, key, each, custom_csv) for each in settings]
     # The health messages sit above the player but are sent after it: the regions answer
-    # "what did this change do?" and the browser draws them while the rest arrives.
-    above = right.container()
-    with right:
-        player_section(data_settings, custom_csv, settings, runs,
-                       [verdict.kind for verdict, _ in verdicts],
-                       follow=not st.session_state.get(_PAGE_RUN, False))
-    with above:
-        for (label, run), (verdict, suggested) in zip(runs, verdicts, strict=True):
-            if not verdict.ok:
-                _health_message(label, run, verdict, suggested, data_settings.scale)
+    # "what did this change do?" and the browser draws them while the rest arrives. A
+    # healthy run sends no message at all.
+    above = st.empty() if not all(verdict.ok for verdict, _ in verdicts) else None
+    player_section(data_settings, custom_csv, settings, runs,
+                   [verdict.kind for verdict, _ in verdicts], show_test=show_test,
+                   discrete=discrete, follow=not st.session_state.get(_PAGE_RUN, False),
+                   controls=_rate_controls(seed, epoch, compare), points=points)
+    # The address bar follows the player's message, so the new run is drawn first.
+    live.write_url(RATES, values, extra={} if compare else {specs.LEARNING_RATE_B.key: None})
+    if above is not None:
+        with above.container():
+            for (label, run), (verdict, suggested) in zip(runs, verdicts, strict=True):
+                if not verdict.ok:
+                    _health_message(label, run, verdict, suggested, data_settings.scale)

@@ -25,7 +25,7 @@ from explorer.guided.page_settings import PAGE_SETTINGS
 from explorer.i18n import N_
 from explorer.pages.controls import lesson_header, show_url_notes
 from explorer.pages.guided import guided_lesson
-from explorer.pages.training_controls import page_run, training_section
+from explorer.pages.training_controls import RATES, page_run, training_section
 from explorer.pages.training_data import data_section, data_slot
 from explorer.pages.training_inspect import inspect_section
 
@@ -74,7 +74,7 @@ notes_slot = lesson_header(
     N_("Training by gradient descent"),
     N_("Train a softmax classifier on 2D points and watch gradient descent move the decision "
        "boundaries, step by step."),
-    EXPLANATION, SETTINGS,
+    EXPLANATION, SETTINGS, forget=(RATES.values_key,),
 )
 # The data controls are made first (the run needs them) but sit under the player.
 training_slot = st.container()

@@ -11,8 +11,10 @@ the section has not run with, the step the player pauses at), so that the inspec
 section, a fragment of its own, follows the player; the step goes through the
 ``Setting`` checks of ``at`` before it is used.
 
-``player_section`` lays out the player with its display options; the payloads it sends are
-cached beside it.
+The player also draws its own controls (the learning rates, see
+explorer/pages/training_controls.py): a key press there goes straight back as the
+component's state, so only the small fragment around the player runs again.
+``player_options`` lays out the display options and ``player_section`` the player.
 """
 
 from __future__ import annotations
@@ -21,14 +23,15 @@ import streamlit as st
 
 from explorer.figures import training_figs as figs
 from explorer.figures.style import CLASS_COLORS
-from explorer.i18n import _, current_language
+from explorer.i18n import _
 from explorer.page_logic.training_run import DataSettings, Run, TrainSettings
-from explorer.page_logic.training_view import csv_hash, run_labels, trajectory_id
+from explorer.page_logic.training_view import csv_hash, trajectory_id
 from explorer.pages.controls import control
+from explorer.pages.live import ignore_state
 from explorer.pages.presentation import presenting
-from explorer.pages.training_cache import cached_data, cached_run
+from explorer.pages.training_cache import cached_data
 from explorer.pages.training_data import given_class_names
-from explorer.player_payload import player_payload, points_id, points_payload
+from explorer.player_payload import player_payload, points_payload
 from explorer.settings import specs
 from explorer.settings.query import browser_value, resolve_query
 from explorer.view_labels import landscape_words
@@ -80,10 +83,16 @@ def checked_step(value, steps_taken: int) -> int | None:
         return None
 
 
-def mount(points: bytes, payload: bytes) -> None:
-    """Show the player: the engine with ``points``, the player with ``payload``."""
+def mount_engine(points: bytes) -> None:
+    """Send the player's code and ``points`` (the engine: a message that changes only with
+    the points)."""
     _ENGINE(data=points, key=f"{PLAYER_KEY}_engine")
-    _COMPONENT(data=payload, key=PLAYER_KEY)
+
+
+def mount(payload: bytes) -> dict | None:
+    """Show the player with ``payload``; return the state its own controls sent back."""
+    result = _COMPONENT(data=payload, key=PLAYER_KEY, on_state_change=ignore_state)
+    return getattr(result, "state", None)
 
 
 def follow_player() -> object:
@@ -110,26 +119,6 @@ def cached_points(data_settings: DataSettings, custom_hash: str, _custom_csv: st
     return points_payload(cached_data(data_settings, custom_hash, _custom_csv))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def cached_payload(
-    data_settings: DataSettings, custom_hash: str, settings: tuple[TrainSettings, ...],
-    kinds: tuple[str, ...], show_test: bool, discrete: bool, at: int, trajectory: str,
-    _custom_csv: str | None, present: bool = False, follow: bool = False,
-    class_names: tuple[str, ...] | None = None, lang: str = "en",
-) -> bytes:
-    """The player's payload; ``lang`` keys the cache, as the payload carries its words."""
-    data = cached_data(data_settings, custom_hash, _custom_csv)
-    runs = [cached_run(data_settings, custom_hash, each, _custom_csv) for each in settings]
-    labels = run_labels(settings)
-    points = cached_points(data_settings, custom_hash, _custom_csv)
-    return player_payload(
-        data, runs, labels=labels, health=list(kinds), show_test=show_test,
-        discrete=discrete, at=at, class_colors=CLASS_COLORS[: data.classes],
-        run_colors=figs.RUN_COLORS[: len(runs)], points=points_id(points),
-        trajectory=trajectory, present=present, follow=follow, class_names=class_names,
-    )
-
-
 def _opening_step(run_key: tuple, steps_taken: int) -> int:
     """The step the player opens at: the inspected step when this run first appears.
 
@@ -151,13 +140,8 @@ def _opening_step(run_key: tuple, steps_taken: int) -> int:
     return at
 
 
-def player_section(data_settings: DataSettings, custom_csv: str | None,
-                   settings: list[TrainSettings], runs: list[tuple[str, Run]],
-                   kinds: list[str], follow: bool) -> None:
-    """The player: regions of every run and the curves, with the display options.
-
-    ``follow``: the inspect section does not run with this run (see ``follow_player``)."""
-    key = csv_hash(custom_csv)
+def player_options() -> tuple[bool, bool]:
+    """The display options above the player: (show test points, discretize output)."""
     options = st.columns([1.3, 1.4, 2.6], gap="medium", vertical_alignment="center")
     with options[0]:
         show_test = control(specs.SHOW_TEST)
@@ -166,13 +150,33 @@ def player_section(data_settings: DataSettings, custom_csv: str | None,
     with options[2]:
         st.caption(_("Solid curves: training points; dashed: test points. Space plays or "
                      "pauses, the arrow keys step, Home restarts."))
+    return show_test, discrete
+
+
+def player_section(data_settings: DataSettings, custom_csv: str | None,
+                   settings: list[TrainSettings], runs: list[tuple[str, Run]],
+                   kinds: list[str], *, show_test: bool, discrete: bool, follow: bool,
+                   controls: dict, points: str) -> None:
+    """The player: regions of every run and the curves, and its own controls.
+
+    ``follow``: the inspect section does not run with this run (see ``follow_player``);
+    ``controls``: the player's controls (see explorer.player_payload.player_payload);
+    ``points``: the id of the points the engine holds (``points_id``).
+
+    The payload is built here from the runs in hand, not cached: packing them takes well
+    under a millisecond, less than a cache lookup, and equal runs give equal bytes (which
+    Streamlit's message cache then does not resend)."""
+    key = csv_hash(custom_csv)
     steps_taken = max(run.steps_taken for _, run in runs)
     run_key = (data_settings, key, tuple(settings), show_test, discrete)
     at = _opening_step(run_key, steps_taken)
-    payload = cached_payload(data_settings, key, tuple(settings), tuple(kinds), show_test,
-                             discrete, at, trajectory_id(data_settings, key, tuple(settings)),
-                             custom_csv, present=presenting(), follow=follow,
-                             lang=current_language(),
-                             class_names=given_class_names(  # K: the weights' columns
-                                 data_settings, runs[0][1].trajectory.W.shape[2]))
-    mount(cached_points(data_settings, key, custom_csv), payload)
+    data = cached_data(data_settings, key, custom_csv)
+    payload = player_payload(
+        data, [run for _, run in runs], labels=[label for label, _ in runs],
+        health=list(kinds), show_test=show_test, discrete=discrete, at=at,
+        class_colors=CLASS_COLORS[: data.classes], run_colors=figs.RUN_COLORS[: len(runs)],
+        points=points, trajectory=trajectory_id(data_settings, key, tuple(settings)),
+        present=presenting(), follow=follow, controls=controls,
+        class_names=given_class_names(data_settings, runs[0][1].trajectory.W.shape[2]),
+    )
+    mount(payload)

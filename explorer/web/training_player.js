@@ -10,6 +10,11 @@
 // word it shows comes translated in the payload's header (``header.words``,
 // explorer/view_labels.py player_words).
 //
+// The player also draws its own controls, the learning rates (the header's "controls":
+// labels, options and, with a new epoch, the values to show): a key press sends the new
+// state at once (setStateValue), the server checks it, trains and sends the new run, which
+// take() shows in the views already laid out; the controls keep their focus and values.
+//
 // Test contract: [data-chart="regions"] (one per run) carries data-values with the step
 // shown and the probabilities at a sample of grid cells; [data-chart="loss_curve"] carries
 // the step and each run's loss there; [data-chart="regions"] also carries data-points, the
@@ -24,6 +29,7 @@
 // player component (training_player_loader.js, under 2 kB) calls it.
 
 import { number } from "./chart_text.js";
+import { slider } from "./controls.js";
 import { fill } from "./dom.js";
 import { gridProbabilities } from "./softmax_math.js";
 import { requestInspect } from "./inspect_request.js";
@@ -488,7 +494,8 @@ const HTML_CONTROLS = [
 ];
 
 class Player {
-  constructor(host, payload, previous) {
+  constructor(host, payload, previous, controlState) {
+    this.controlState = controlState;
     const { header, arrays } = payload;
     const words = header.words;
     this.root = el("div", { class: "player", tabindex: "0", "aria-label": words.player });
@@ -523,6 +530,8 @@ class Player {
     speedLabel.append(this.speedSelect);
     bar.append(this.counter, this.scrub, speedLabel);
 
+    this.settings = this.buildControls(header);
+
     const views = el("div", { class: `views runs-${header.runs.length}` });
     const regions = el("div", { class: `regions-row runs-${header.runs.length}` });
     this.regionViews = header.runs.map((_, run) => new RegionView(regions, header, arrays, run));
@@ -531,7 +540,7 @@ class Player {
     views.append(regions, curves);
     this.views = views;
     this.note = el("p", { class: "note" });
-    this.root.append(bar, views, this.note);
+    this.root.append(this.settings, bar, views, this.note);
     host.replaceChildren(this.root);
     this.root.drawTimes = this.drawTimes;
 
@@ -543,6 +552,45 @@ class Player {
     this.attach();
     if (header.present) this.settleTimer = setTimeout(this.onWindow, 600);
     this.layout();
+  }
+
+  /** The player's own controls (the header's "controls"): one range input per setting
+   * over the indices of its options, showing the option's text. */
+  buildControls(header) {
+    const row = el("div", { class: "settings" });
+    this.inputs = {};
+    const spec = header.controls;
+    if (!spec) return row;
+    for (const item of spec.items) {
+      const { input, output, row: label } = slider(row, {
+        label: item.label, key: item.key, min: 0, max: item.options.length - 1, step: 1,
+        onInput: (index) => this.choose(item, index, output),
+      });
+      if (item.help) label.title = item.help;
+      this.inputs[item.key] = { item, input, output };
+    }
+    this.showControls();
+    return row;
+  }
+
+  /** Write the control state (``this.controlState.state``) into the inputs. */
+  showControls() {
+    const state = this.controlState ? this.controlState.state : {};
+    for (const { item, input, output } of Object.values(this.inputs)) {
+      const index = Math.max(0, item.options.indexOf(state[item.key]));
+      input.value = String(index);
+      output.textContent = item.texts[index];
+      input.setAttribute("aria-valuetext", item.texts[index]);
+    }
+  }
+
+  /** A control moved: show its value and send the state now (the server trains). */
+  choose(item, index, output) {
+    const state = this.controlState.state;
+    state[item.key] = item.options[index];
+    output.textContent = item.texts[index];
+    this.inputs[item.key].input.setAttribute("aria-valuetext", item.texts[index]);
+    if (this.setStateValue) this.setStateValue("state", { ...state });
   }
 
   /** The settings that come with a trajectory: its header, last step and opening step. */
@@ -563,8 +611,9 @@ class Player {
   /** Whether a payload can be shown in this player's views: the same points, the same
    * number of runs and the same look (a new learning rate, steps, optimiser ...). */
   canTake(header) {
+    const keys = (h) => JSON.stringify(h.controls ? h.controls.items.map((i) => i.key) : []);
     return this.root.isConnected && header.points === this.header.points
-      && header.runs.length === this.header.runs.length
+      && header.runs.length === this.header.runs.length && keys(header) === keys(this.header)
       && Boolean(header.present) === Boolean(this.header.present)
       && JSON.stringify(header.words) === JSON.stringify(this.header.words);
   }
@@ -576,6 +625,7 @@ class Player {
     this.pause();
     clearTimeout(this.syncTimer);
     this.setData(header);
+    this.showControls();
     this.scrub.max = String(this.lastStep);
     for (const view of this.regionViews) view.take(header, arrays);
     this.curveView.take(header, arrays);
@@ -692,7 +742,7 @@ class Player {
 
 /** Mount (or re-mount) the player in a component: on mount and whenever the payload changes.
  * The points come from the engine component (registered under the id in the header). */
-export function mountPlayer({ data, parentElement }) {
+export function mountPlayer({ data, parentElement, setStateValue }) {
   const previous = parentElement.__player;
   const shownBefore = previous ? previous.header.trajectory : null;
   if (previous) previous.destroy();
@@ -700,6 +750,13 @@ export function mountPlayer({ data, parentElement }) {
   // The component's constant HTML holds the host; its <style> sits beside it.
   const host = parentElement.querySelector(".player-host");
   const payload = decodePayload(data);
+  // The controls' values: the browser's own between syncs, the server's with a new epoch.
+  const controls = parentElement.__controls ??= { epoch: undefined, state: {} };
+  const spec = payload.header.controls;
+  if (spec && controls.epoch !== spec.epoch) {
+    controls.epoch = spec.epoch;
+    controls.state = { ...spec.state };
+  }
   // The landscape view draws its paths and marker from this trajectory.
   register(`trajectory:${payload.header.trajectory}`, payload);
   let player = null;
@@ -709,8 +766,9 @@ export function mountPlayer({ data, parentElement }) {
       player = previous;
       player.take(payload);
     } else {
-      player = new Player(host, payload, previous);
+      player = new Player(host, payload, previous, controls);
     }
+    player.setStateValue = setStateValue;
     parentElement.__player = player;
     const { follow, trajectory } = payload.header;
     if (follow && trajectory !== shownBefore) {

@@ -32,12 +32,13 @@ def open_lesson(lesson_id: str, page: str, **query: str) -> AppTest:
     return at
 
 
-def control_value(at: AppTest, key: str):
-    """The value of the control ``key`` as drawn, or KeyError when it is not drawn.
+def control_value(at: AppTest, key: str, page: str | None = None):
+    """The value of the control ``key`` (on ``page``) as drawn, or KeyError when it is not
+    drawn.
 
     A live view's control is read from the checked state the page sends its component.
     """
-    view = live.owner(key)
+    view = live.owner(key, page)
     if view is not None:
         return at.session_state[view.values_key][key]
     for kind in CONTROL_KINDS:
@@ -87,7 +88,7 @@ def assert_step_shown(at: AppTest, lesson, number: int) -> None:
     checked = set()
     for key, value in lesson.states[number].items():
         try:
-            shown = control_value(at, key)
+            shown = control_value(at, key, lesson.page)
         except KeyError:
             continue  # not drawn on this page state (a logit beyond K, a hidden panel)
         if key == "at":

@@ -21,6 +21,7 @@ from explorer.page_logic.training_run import (
     make_data,
 )
 from explorer.page_logic.training_step import pulls
+from explorer.pages import live
 from explorer.player_payload import dequantize
 from explorer.settings import specs
 from tests.app.page_probe import open_page
@@ -39,6 +40,20 @@ def open_training(**query) -> object:
     at = open_page(PAGE, {key: [str(value)] for key, value in query.items()})
     assert not at.exception, [str(e.value) for e in at.exception]
     return at
+
+
+def move_rates(at, **changes) -> None:
+    """Move the player's own learning-rate controls as the browser does (the component's
+    state, checked by the page), then rerun."""
+    view = live.owner(next(iter(changes)), page="training")
+    values = {**at.session_state[view.values_key], **changes}
+    at.session_state[view.component_key] = {"state": view.to_browser(values)}
+    at.run()
+
+
+def rate(at, key: str = "lr") -> float:
+    """The learning rate the page checked and uses (the player's control shows it)."""
+    return at.session_state[live.owner(key, page="training").values_key][key]
 
 
 def traces(at, key: str) -> dict:
@@ -174,7 +189,7 @@ def test_quadratic_features_reach_the_model_and_the_landscape_choices():
     ("widget", "key", "value", "expected"),
     [
         ("selectbox", "optimizer", "adam", {"optimizer": "adam"}),
-        ("select_slider", "lr", 0.1, {"lr": 0.1}),
+        ("rate", "lr", 0.1, {"lr": 0.1}),
         ("slider", "steps", 37, {"steps": 37}),
         ("slider", "reg", 0.1, {"reg": 0.1}),
         ("slider", "init", 2, {"init": 2}),
@@ -182,7 +197,10 @@ def test_quadratic_features_reach_the_model_and_the_landscape_choices():
 )
 def test_optimiser_controls_change_the_run(widget, key, value, expected):
     at = open_training()
-    getattr(at, widget)(key=key).set_value(value).run()
+    if widget == "rate":  # the player's own control
+        move_rates(at, **{key: value})
+    else:
+        getattr(at, widget)(key=key).set_value(value).run()
     assert not at.exception
     run = expected_run(**expected)
     assert same_curve(train_loss(at), run.train_loss)
@@ -204,7 +222,7 @@ def test_a_second_run_is_overlaid_on_the_curves_and_the_landscape():
     at = open_training()
     at.toggle(key="compare").set_value(True).run()
     at.selectbox(key="optimizer2").set_value("adam").run()
-    at.select_slider(key="lr2").set_value(0.05).run()
+    move_rates(at, lr2=0.05)
     assert not at.exception
     second = expected_run(optimizer="adam", lr=0.05)
     assert same_curve(train_loss(at, "adam"), second.train_loss)
@@ -291,7 +309,7 @@ def test_reset_puts_every_control_back():
     at.button(key="reset").click().run()
     assert not at.exception
     assert at.selectbox(key="dataset").value == "blobs"
-    assert at.select_slider(key="lr").value == 0.5 and at.slider(key="steps").value == 100
+    assert rate(at) == 0.5 and at.slider(key="steps").value == 100
     assert at.toggle(key="compare").value is False
     assert has_landscape(at)
     assert same_curve(train_loss(at), expected_run().train_loss)
@@ -406,3 +424,58 @@ def test_class_names_from_the_learners_csv_name_the_classes():
     assert "Points of class 0 (owl) pull" in " ".join(c.value for c in at.caption)
     at.file_uploader(key="upload").set_value(("good.csv", GOOD, "text/csv")).run()
     assert app_player(at)[0]["class_names"] is None
+
+
+# ----------------------------------------------------------------------------------------
+# The player's own learning-rate controls
+
+
+def test_the_learning_rate_is_the_players_control_with_its_label_and_stops():
+    """The rates travel to the player as data (label and option texts as strings), and a
+    rate the player sends back reaches the run and the address bar."""
+    at = open_training(lr=0.2)
+    header, _ = app_player(at)
+    (item,) = header["controls"]["items"]
+    assert item["key"] == "lr" and item["label"] == specs.LEARNING_RATE.label
+    assert item["options"] == list(specs.LEARNING_RATES)
+    assert item["texts"] == [specs.LEARNING_RATE.format_option(o) for o in specs.LEARNING_RATES]
+    assert header["controls"]["state"]["lr"] == 0.2
+    move_rates(at, lr=0.3)
+    assert not at.exception
+    assert same_curve(train_loss(at), expected_run(lr=0.3).train_loss)
+    assert at.query_params["lr"] == "0.3"
+    move_rates(at, lr=0.5)  # the default leaves the address bar
+    assert "lr" not in at.query_params
+
+
+@pytest.mark.parametrize("sent", [0.25, "fast", -1, None, [0.3], 1e9])
+def test_a_rate_the_browser_sends_is_checked_like_a_url_value(sent):
+    """A value that is not one of the stops gives the default, in a new epoch (the player
+    then shows the corrected value), and never an exception."""
+    at = open_training(lr=0.2)
+    epoch = app_player(at)[0]["controls"]["epoch"]
+    at.session_state["player"] = {"state": {"lr": sent}}
+    at.run()
+    assert not at.exception
+    assert rate(at) == specs.LEARNING_RATE.default
+    controls = app_player(at)[0]["controls"]
+    assert controls["epoch"] > epoch and controls["state"]["lr"] == specs.LEARNING_RATE.default
+    assert same_curve(train_loss(at), expected_run().train_loss)
+
+
+def test_compare_mode_gives_the_player_both_rates():
+    at = open_training(compare="true", lr2=0.05)
+    keys = [item["key"] for item in app_player(at)[0]["controls"]["items"]]
+    assert keys == ["lr", "lr2"]
+    assert rate(at, "lr2") == 0.05
+
+
+def test_a_lesson_sets_the_training_rate_even_when_weights_owns_an_lr_too():
+    """/weights also has a live setting ``lr``: a /training lesson step must set the
+    player's rate, not the /weights view's (live views are looked up per page)."""
+    weights = open_page("explorer/pages/weights_page.py")  # defines the /weights view
+    assert live.owner("lr", page="weights") is not live.owner("lr", page="training")
+    at = open_training(lesson="descent", step="1")
+    assert rate(at) == 0.01
+    assert same_curve(train_loss(at), expected_run(lr=0.01).train_loss)
+    assert not weights.exception

@@ -21,6 +21,8 @@ pytestmark = pytest.mark.e2e
 REGIONS = "[data-chart='regions']"
 CURVE = "[data-chart='loss_curve']"
 PLAYER = ".st-key-player .player"
+#: The player's own learning-rate control (in its shadow root, which Playwright pierces).
+LR_INPUT = ".st-key-player input[type='range'][data-key='lr']"
 
 #: Counts WebSocket messages the page sends (installed before the app's scripts run).
 COUNT_SENDS_JS = """
@@ -142,7 +144,7 @@ def test_an_lr_key_press_shows_the_new_run_in_the_same_player(page, app_url):
     new ``train(...)`` run, at its last step."""
     open_player(page, f"{app_url}/training?steps=40&lr=0.2")
     page.evaluate(MARK_PLAYER_JS, True)
-    page.locator(".st-key-lr input[type='range']").focus()
+    page.locator(LR_INPUT).focus()
     page.keyboard.press("ArrowRight")  # 0.2 -> 0.3
     page.wait_for_function("() => location.search.includes('lr=0.3')", timeout=10_000)
     wait_idle(page)
@@ -266,7 +268,7 @@ def test_the_inspect_section_follows_a_new_run_and_the_paused_step(page, app_url
     player pauses at becomes the inspected step."""
     open_player(page, f"{app_url}/training?steps=60&lr=0.2&px=W[0,0]&py=b[1]")
     page.wait_for_selector("[data-chart='landscape'][data-values]")
-    page.locator(".st-key-lr input[type='range']").focus()
+    page.locator(LR_INPUT).focus()
     page.keyboard.press("ArrowRight")  # 0.2 -> 0.3
     _, trajectory = expected_trajectory(lr=0.3, steps=60)
     page.wait_for_function(METRIC_SHOWN_JS, arg=f"{trajectory.loss[60]:.6f}", timeout=15_000)

@@ -11,7 +11,7 @@ same in the browser and on the server. Pure Python.
 
 from __future__ import annotations
 
-from explorer.i18n import _
+from explorer.i18n import _, ngettext
 from explorer.settings import specs
 
 
@@ -73,7 +73,11 @@ def weights_labels() -> dict:
         "mistake": _(specs.COMMON_MISTAKE.label),
         "probs": _("probabilities p = softmax(xW + b)"),
         "loss": _("Loss L = {loss}"),
-        "history": _("  after {count} step(s) at lr {lr}: "),
+        # The browser knows the count: it picks "one" for 1 and "other" otherwise, which is
+        # every plural rule of the four languages for the counts it shows (1 to 1000).
+        "history": {form: ngettext("  after {count} step at lr {lr}: ",
+                                   "  after {count} steps at lr {lr}: ", n)
+                    for form, n in (("one", 1), ("other", 2))},
         "classAxis": _("class k"),
         "dW": _("dL/dW (total)"),
         "dprobCorrect": _("∂p{j}/∂W[i][k] from the correct formula"),
@@ -129,6 +133,7 @@ def landscape_words() -> dict:
         "start": _("start"),
         "end": _("end"),
         "endOf": _("end {number}"),
+        "loss": _("loss"),
     }
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from explorer.i18n import N_, _
 from explorer.page_logic.check import compare, make_problem
 from explorer.page_logic.softmax import softmax_view
 from explorer.page_logic.training_run import DataSettings, TrainSettings, compute_run, make_data
@@ -32,8 +33,10 @@ TIMING_MIN_SECONDS = 0.002
 MEASURED = frozenset({"speedup", "slowdown"})
 #: What a measured quantity reads when nothing is measured (a positive ratio, like a real one).
 MEASURED_STAND_IN = 1.0
-#: What a reveal shows for "did not diverge".
-NEVER = "never"
+#: What a reveal shows for "did not diverge", and for a gradient check's verdict
+#: (translated when the reveal is filled, in the learner's language).
+NEVER = N_("never")
+VERDICT_WORDS = {"pass": N_("pass"), "noise": N_("within noise"), "fail": N_("fail")}
 
 
 @dataclass(frozen=True)
@@ -114,7 +117,7 @@ class _CheckPage:
 
 
 def _diverged(run) -> int | str:
-    return NEVER if run.diverged_at is None else int(run.diverged_at)
+    return _(NEVER) if run.diverged_at is None else int(run.diverged_at)
 
 
 def _test_accuracy(run) -> float:
@@ -162,7 +165,8 @@ PAGES: dict[str, tuple[type, dict[str, Quantity]]] = {
                                lambda s: s.probability_check.numeric),
         "dp_error": Quantity("relative error of dp against central differences",
                              lambda s: s.probability_check.relative),
-        "dp_verdict": Quantity("pass, noise or fail", lambda s: s.probability_check.verdict),
+        "dp_verdict": Quantity("pass, within noise or fail (in the learner's language)",
+                               lambda s: _(VERDICT_WORDS[s.probability_check.verdict])),
         "dW_error": Quantity("relative error of dL/dW against central differences",
                              lambda s: s.loss_check.relative),
     }),
@@ -182,7 +186,7 @@ PAGES: dict[str, tuple[type, dict[str, Quantity]]] = {
         "loss2": Quantity("the second run's loss at every step (optimizer2, lr2)",
                           lambda s: s.run2.train_loss),
         "final_loss2": Quantity("the second run's final loss", lambda s: s.run2.final_loss),
-        "diverged_at2": Quantity("the second run's divergence step, or 'never'",
+        "diverged_at2": Quantity(f"the second run's divergence step, or '{NEVER}'",
                                  lambda s: _diverged(s.run2)),
         "accuracy2": Quantity("the second run's final training accuracy",
                               lambda s: float(s.run2.train_accuracy[-1])),
@@ -198,8 +202,9 @@ PAGES: dict[str, tuple[type, dict[str, Quantity]]] = {
                                 lambda s: s.difference("vectorised", "naive").dW),
         "numerical_error": Quantity("max relative difference of dW: vectorised vs numerical",
                                     lambda s: s.difference("vectorised", "numerical").dW),
-        "numerical_verdict": Quantity("pass, noise or fail (vectorised vs numerical)",
-                                      lambda s: s.difference("vectorised", "numerical").verdict),
+        "numerical_verdict": Quantity(
+            "pass, within noise or fail (vectorised vs numerical; in the learner's language)",
+            lambda s: _(VERDICT_WORDS[s.difference("vectorised", "numerical").verdict])),
         "evaluations": Quantity("loss evaluations of the numerical gradient, 2·D·K",
                                 lambda s: 2 * s.problem.W.size),
         "speedup": Quantity("naive time ÷ vectorised time (measured, noisy)",

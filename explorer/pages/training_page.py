@@ -42,7 +42,7 @@ step: the colour of the plane is the class the model predicts there, pale where 
 unsure and deep where it is confident (or flat with *Discretize output*); the dark lines
 are the decision boundaries. Filled points train, hollow ones are held out (test).
 **▶ Play** (or Space) runs the steps, **❚❚ Pause** stops where you are and Play resumes
-from there; ◀ and ▶| (or the arrow keys) move one step; ⏮ (Home) restarts. The marker on
+from there; ◀ and ▶| (or the arrow keys) move one step; ↺ (Home) restarts. The marker on
 the curves follows the player, and the paused step is the one inspected below.
 
 **Raw or quadratic features.** On raw features (x1, x2) a linear model can only draw

@@ -112,7 +112,7 @@ WEIGHTS_LR = Setting(
 )
 COMMON_MISTAKE = Setting(
     "mistake", "Common mistake: treat the denominator as constant", False, "toggle",
-    help="Drops the -p_j p_i x term, as if Σ exp(w_k·x) did not depend on w_i.",
+    help="Drops the -p_j p_k x term, as if Σ exp(w_c·x) did not depend on w_k.",
 )
 
 # ----------------------------------------------------------------------------------------

@@ -132,7 +132,7 @@ class LandscapeView {
     ctx.font = "13px 'Source Sans Pro', Arial, sans-serif";
     ctx.fillText(Number(data.high.toPrecision(3)).toString(), left + 18, MARGIN.top + 10);
     ctx.fillText(Number(data.low.toPrecision(3)).toString(), left + 18, MARGIN.top + side);
-    ctx.fillText("loss", left + 18, MARGIN.top + side / 2);
+    ctx.fillText(data.words.loss, left + 18, MARGIN.top + side / 2);
   }
 
   point(run, step) {

@@ -157,7 +157,9 @@ function create(parent, data) {
     view.readout.textContent = "";
     make("b", { text: fill(L.loss, { loss: fixed(g.loss, 4) }) }, view.readout);
     if (view.history.length > 1) {
-      make("span", { text: fill(L.history, { count: view.history.length - 1, lr: s.lr })
+      const steps = view.history.length - 1;
+      const history = steps === 1 ? L.history.one : L.history.other;
+      make("span", { text: fill(history, { count: steps, lr: s.lr })
         + view.history.map((v) => fixed(v, 4)).join(" → ") }, view.readout);
     }
     const probs = gridProbabilities(W, b, view.grid, "raw");

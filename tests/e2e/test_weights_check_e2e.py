@@ -166,7 +166,7 @@ def test_a_gradient_step_lowers_the_loss_and_syncs(page, app_url):
     drawn = live_values(page)
     np.testing.assert_allclose(drawn["dweights"], loss_and_grad(W, b, x, [0])[1], atol=1e-9)
     readout = page.locator(".weights-live .readout[aria-live]").inner_text()
-    assert "3 step(s)" in readout and f"{losses[-1]:.4f}" in readout
+    assert "after 3 steps at lr 0.5" in readout and f"{losses[-1]:.4f}" in readout
     wait_idle(page)
     page.wait_for_timeout(600)
     wait_idle(page)

@@ -112,11 +112,63 @@ def points_id(points: bytes) -> str:
     return decode(points)[0]["id"]
 
 
+def run_arrays(run, index: int) -> dict[str, np.ndarray]:
+    """The arrays the player draws of one run, named with the suffix ``index``.
+
+    Returns
+    -------
+    dict of str to ndarray
+        ``W{index}`` (S+1, D, K) and ``b{index}`` (S+1, K) float32; ``loss{index}`` (S+1,)
+        float32; ``curve_steps{index}`` (C,) uint16 with ``train_acc``, ``test_loss``,
+        ``test_acc`` (C,) float32 at those steps.
+    """
+    iterates = run.trajectory
+    return {
+        f"W{index}": iterates.W.astype(np.float32),
+        f"b{index}": iterates.b.astype(np.float32),
+        f"loss{index}": np.asarray(iterates.loss, dtype=np.float32),
+        f"curve_steps{index}": run.curve_steps.astype(np.uint16),
+        f"train_acc{index}": run.train_accuracy.astype(np.float32),
+        f"test_loss{index}": run.test_loss.astype(np.float32),
+        f"test_acc{index}": run.test_accuracy.astype(np.float32),
+    }
+
+
+def describe_run(run, label: str, kind: str) -> dict:
+    """What the player says about one run: its name, learning rate, steps and health."""
+    return {"label": label, "lr": float(run.settings.lr), "steps": int(run.steps_taken),
+            "health": kind, "diverged_at": run.diverged_at}
+
+
+def nearby_payload(context: str, nearby) -> bytes:
+    """Runs the player may show next, sent before they are asked for.
+
+    Parameters
+    ----------
+    context : str
+        The ``context`` of the player payload these runs belong to.
+    nearby : sequence of (int, Run, str, str)
+        Per run: the index of the shown run it would replace (0, or 1 in compare mode),
+        the run, its label and its health.
+
+    Returns
+    -------
+    bytes
+        Header ``{"context": ..., "runs": [...]}`` with ``run`` added to each run's
+        :func:`describe_run`, and the arrays of :func:`run_arrays` with suffix 0, 1, ...
+    """
+    arrays, described = {}, []
+    for index, (shown, run, label, kind) in enumerate(nearby):
+        arrays.update(run_arrays(run, index))
+        described.append({**describe_run(run, label, kind), "run": int(shown)})
+    return encode({"context": context, "runs": described}, arrays)
+
+
 def player_payload(data, runs, *, labels, health, show_test: bool, discrete: bool,
                    at: int, class_colors, run_colors, points: str, trajectory: str,
                    present: bool = False, follow: bool = False,
                    class_names=None, words: Mapping[str, str] | None = None,
-                   controls=None) -> bytes:
+                   controls=None, context: str = "") -> bytes:
     """Everything the player draws, for one or two runs on the same data.
 
     Parameters
@@ -161,20 +213,10 @@ def player_payload(data, runs, *, labels, health, show_test: bool, discrete: boo
     arrays = {}
     described = []
     for index, (run, label, kind) in enumerate(zip(runs, labels, health, strict=True)):
-        iterates = run.trajectory
-        arrays[f"W{index}"] = iterates.W.astype(np.float32)
-        arrays[f"b{index}"] = iterates.b.astype(np.float32)
-        arrays[f"loss{index}"] = np.asarray(iterates.loss, dtype=np.float32)
-        arrays[f"curve_steps{index}"] = run.curve_steps.astype(np.uint16)
-        arrays[f"train_acc{index}"] = run.train_accuracy.astype(np.float32)
-        arrays[f"test_loss{index}"] = run.test_loss.astype(np.float32)
-        arrays[f"test_acc{index}"] = run.test_accuracy.astype(np.float32)
-        described.append({
-            "label": label, "steps": int(run.steps_taken), "health": kind,
-            "diverged_at": run.diverged_at,
-        })
+        arrays.update(run_arrays(run, index))
+        described.append(describe_run(run, label, kind))
     header = {
-        "version": 1, "classes": int(data.classes), "dim": int(data.dim),
+        "version": 1, "context": context, "classes": int(data.classes), "dim": int(data.dim),
         "features": data.features, "bounds": [float(v) for v in data.bounds],
         "runs": described, "show_test": bool(show_test), "discrete": bool(discrete),
         "at": int(at), "present": bool(present), "points": points,

@@ -135,6 +135,14 @@ def trajectory_id(data_settings: DataSettings, custom_hash: str,
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def run_context(data_settings: DataSettings, custom_hash: str,
+                settings: tuple[TrainSettings, ...]) -> str:
+    """An id of what the runs shown together share except their learning rates: the
+    browser keeps runs by (context, run, learning rate), see explorer/pages/training_nearby.py."""
+    without_rates = tuple(dataclasses.replace(each, lr=0.0) for each in settings)
+    return trajectory_id(data_settings, custom_hash, without_rates)
+
+
 def classes_setting(dataset: str, custom_classes: int | None) -> Setting:
     """The ``classes`` control restricted to what the dataset allows.
 

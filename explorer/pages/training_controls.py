@@ -22,11 +22,12 @@ from explorer.i18n import _
 from explorer.optim import OPTIMIZER_DESCRIPTIONS
 from explorer.page_logic import training_health as health
 from explorer.page_logic.training_run import DataSettings, Run, TrainSettings
-from explorer.page_logic.training_view import csv_hash, run_labels
+from explorer.page_logic.training_view import csv_hash, run_context, run_labels
 from explorer.pages import live
 from explorer.pages.controls import ControlValues, control
 from explorer.pages.presentation import presenting
 from explorer.pages.training_cache import cached_run
+from explorer.pages.training_nearby import RATE_SETTINGS, send_nearby
 from explorer.pages.training_player import (
     PLAYER_KEY,
     cached_points,
@@ -151,7 +152,7 @@ def _rates_from_browser(synced) -> dict:
 #: controls, checked like the live views' state (explorer/pages/live.py).
 RATES = live.define(live.LiveView(
     name="player", component=mount, key=PLAYER_KEY, page="training",
-    settings=(specs.LEARNING_RATE, specs.LEARNING_RATE_B),
+    settings=RATE_SETTINGS,
     to_browser=lambda values: {key: values[key] for key in
                                (specs.LEARNING_RATE.key, specs.LEARNING_RATE_B.key)},
     from_browser=_rates_from_browser,
@@ -160,14 +161,14 @@ RATES = live.define(live.LiveView(
 
 def _rate_controls(seed: dict, epoch: int, compare: bool) -> dict:
     """The player's controls as data: the labels and options travel as JSON (text only)."""
-    shown = [specs.LEARNING_RATE] + ([specs.LEARNING_RATE_B] if compare else [])
+    shown = RATE_SETTINGS[: 2 if compare else 1]
     return {
         "epoch": epoch, "state": RATES.to_browser(seed),
-        "items": [{"key": setting.key, "label": _(setting.label),
+        "items": [{"key": setting.key, "run": run, "label": _(setting.label),
                    "help": _(setting.help) if setting.help else "",
                    "options": list(setting.options),
                    "texts": [setting.format_option(option) for option in setting.options]}
-                  for setting in shown],
+                  for run, setting in enumerate(shown)],
     }
 
 
@@ -219,12 +220,15 @@ def run_section(data_settings: DataSettings, custom_csv: str | None, first: Trai
     # "what did this change do?" and the browser draws them while the rest arrives. A
     # healthy run sends no message at all.
     above = st.empty() if not all(verdict.ok for verdict, _ in verdicts) else None
+    context = run_context(data_settings, key, tuple(settings))
     player_section(data_settings, custom_csv, settings, runs,
                    [verdict.kind for verdict, _ in verdicts], show_test=show_test,
                    discrete=discrete, follow=not st.session_state.get(_PAGE_RUN, False),
-                   controls=_rate_controls(seed, epoch, compare), points=points)
+                   controls=_rate_controls(seed, epoch, compare), points=points,
+                   context=context)
     # The address bar follows the player's message, so the new run is drawn first.
     live.write_url(RATES, values, extra={} if compare else {specs.LEARNING_RATE_B.key: None})
+    send_nearby(data_settings, custom_csv, settings, context)
     if above is not None:
         with above.container():
             for (label, run), (verdict, suggested) in zip(runs, verdicts, strict=True):

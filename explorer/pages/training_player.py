@@ -156,12 +156,13 @@ def player_options() -> tuple[bool, bool]:
 def player_section(data_settings: DataSettings, custom_csv: str | None,
                    settings: list[TrainSettings], runs: list[tuple[str, Run]],
                    kinds: list[str], *, show_test: bool, discrete: bool, follow: bool,
-                   controls: dict, points: str) -> None:
+                   controls: dict, points: str, context: str) -> None:
     """The player: regions of every run and the curves, and its own controls.
 
     ``follow``: the inspect section does not run with this run (see ``follow_player``);
     ``controls``: the player's controls (see explorer.player_payload.player_payload);
-    ``points``: the id of the points the engine holds (``points_id``).
+    ``points``: the id of the points the engine holds (``points_id``);
+    ``context``: what the runs share but their learning rates (``run_context``).
 
     The payload is built here from the runs in hand, not cached: packing them takes well
     under a millisecond, less than a cache lookup, and equal runs give equal bytes (which
@@ -178,5 +179,6 @@ def player_section(data_settings: DataSettings, custom_csv: str | None,
         points=points, trajectory=trajectory_id(data_settings, key, tuple(settings)),
         present=presenting(), follow=follow, controls=controls,
         class_names=given_class_names(data_settings, runs[0][1].trajectory.W.shape[2]),
+        context=context,
     )
     mount(payload)

@@ -14,6 +14,10 @@
 // labels, options and, with a new epoch, the values to show): a key press sends the new
 // state at once (setStateValue), the server checks it, trains and sends the new run, which
 // take() shows in the views already laid out; the controls keep their focus and values.
+// When the run at the new rate is already in the browser (run_cache.js: every run sent,
+// and the nearby runs one rate step either side that the server sends ahead), the key
+// press shows it at once, before the server answers; the answer, the same run, then only
+// confirms it (adopt, no redraw).
 //
 // Test contract: [data-chart="regions"] (one per run) carries data-values with the step
 // shown and the probabilities at a sample of grid cells; [data-chart="loss_curve"] carries
@@ -34,6 +38,7 @@ import { fill } from "./dom.js";
 import { gridProbabilities } from "./softmax_math.js";
 import { requestInspect } from "./inspect_request.js";
 import { register, whenRegistered } from "./player_registry.js";
+import { RUN_ARRAYS, recall, rememberRuns } from "./run_cache.js";
 
 /** Cells per side of the probability grid (upsampled smoothly on the canvas). */
 const CELLS = 72;
@@ -502,6 +507,7 @@ class Player {
     this.speed = previous ? previous.speed : 20;
     this.playing = false;
     this.drawTimes = [];
+    this.arrays = arrays;
     this.setData(header);
     if (header.present) this.root.classList.add("present");
 
@@ -584,13 +590,47 @@ class Player {
     }
   }
 
-  /** A control moved: show its value and send the state now (the server trains). */
+  /** A control moved: show its value, and the run at the new rate if it is kept in the
+   * browser; send the state now (the server checks it, and trains when it must). */
   choose(item, index, output) {
     const state = this.controlState.state;
-    state[item.key] = item.options[index];
+    const rate = item.options[index];
+    state[item.key] = rate;
     output.textContent = item.texts[index];
     this.inputs[item.key].input.setAttribute("aria-valuetext", item.texts[index]);
+    const run = item.run ?? 0;
+    const kept = recall(this.header.context, run, rate);
+    if (kept) this.showKept(run, kept);
     if (this.setStateValue) this.setStateValue("state", { ...state });
+  }
+
+  /** Show the kept run ``entry`` ({desc, arrays}) in place of run ``run``, at the same
+   * step (or at the end, if the player was at the end). Its trajectory id is unknown
+   * until the server confirms it, so the inspect section is asked then. */
+  showKept(run, entry) {
+    const header = { ...this.header, trajectory: null, follow: false,
+      runs: this.header.runs.map((desc, index) => (index === run ? entry.desc : desc)) };
+    const arrays = { ...this.arrays };
+    for (const name of RUN_ARRAYS) arrays[`${name}${run}`] = entry.arrays[name];
+    this.take({ header, arrays }, this.step >= this.lastStep ? Infinity : this.step);
+  }
+
+  /** Whether ``header`` shows the very runs shown now (the server confirming a kept run). */
+  sameRuns(header) {
+    const shown = this.header;
+    return header.context === shown.context && header.show_test === shown.show_test
+      && header.discrete === shown.discrete && header.runs.length === shown.runs.length
+      && header.runs.every((desc, index) => desc.lr === shown.runs[index].lr
+        && desc.steps === shown.runs[index].steps && desc.label === shown.runs[index].label);
+  }
+
+  /** Take the server's payload of the runs shown now: its header and arrays, without a
+   * redraw (the step and the frame stay). */
+  adopt({ header, arrays }) {
+    this.header = header;
+    this.arrays = arrays;
+    this.showControls();
+    this.attach();
   }
 
   /** The settings that come with a trajectory: its header, last step and opening step. */
@@ -619,12 +659,14 @@ class Player {
   }
 
   /** Show a new trajectory in the views already laid out: no new DOM, no layout pass,
-   * so its first frame is drawn as soon as it arrives. */
-  take(payload) {
+   * so its first frame is drawn as soon as it arrives (at ``step``, else the header's). */
+  take(payload, step = undefined) {
     const { header, arrays } = payload;
     this.pause();
     clearTimeout(this.syncTimer);
+    this.arrays = arrays;
     this.setData(header);
+    if (step !== undefined) this.step = Math.min(Math.max(0, step), this.lastStep);
     this.showControls();
     this.scrub.max = String(this.lastStep);
     for (const view of this.regionViews) view.take(header, arrays);
@@ -761,10 +803,12 @@ export function mountPlayer({ data, parentElement, setStateValue }) {
   register(`trajectory:${payload.header.trajectory}`, payload);
   let player = null;
   const stopWaiting = whenRegistered(`points:${payload.header.points}`, (points) => {
+    rememberRuns(payload, payload.header.context);
     Object.assign(payload.arrays, points);
     if (previous && host.contains(previous.root) && previous.canTake(payload.header)) {
       player = previous;
-      player.take(payload);
+      if (player.sameRuns(payload.header)) player.adopt(payload);
+      else player.take(payload);
     } else {
       player = new Player(host, payload, previous, controls);
     }
@@ -779,4 +823,13 @@ export function mountPlayer({ data, parentElement, setStateValue }) {
     stopWaiting();
     if (player) player.destroy();
   };
+}
+
+/** The nearby component's entry: keep the runs of its data (the player may show them next). */
+export function keepNearby({ data }) {
+  if (data && data.byteLength) {
+    const payload = decodePayload(data);
+    rememberRuns(payload, payload.header.context);
+  }
+  return () => {};
 }

@@ -29,6 +29,7 @@ from tests.support.charts import (
     app_chart,
     app_chart_keys,
     app_landscape,
+    app_nearby,
     app_player,
     has_landscape,
 )
@@ -461,6 +462,67 @@ def test_a_rate_the_browser_sends_is_checked_like_a_url_value(sent):
     controls = app_player(at)[0]["controls"]
     assert controls["epoch"] > epoch and controls["state"]["lr"] == specs.LEARNING_RATE.default
     assert same_curve(train_loss(at), expected_run().train_loss)
+
+
+def _stops_beside(rate: float) -> list[float]:
+    """The learning-rate stops one below and one above ``rate`` (where they exist)."""
+    stops = list(specs.LEARNING_RATES)
+    index = stops.index(rate)
+    return stops[max(index - 1, 0): index] + stops[index + 1: index + 2]
+
+
+def _check_nearby_runs(header, arrays, settings_of_run) -> None:
+    """Every run sent ahead is the page's run for its rate (``settings_of_run(run, lr)``
+    gives the TrainSettings keywords), rounded to float32 like the player's."""
+    for index, desc in enumerate(header["runs"]):
+        expected = expected_run(**settings_of_run(desc["run"], desc["lr"]))
+        assert desc["steps"] == expected.steps_taken
+        assert np.array_equal(arrays[f"W{index}"], expected.trajectory.W.astype(np.float32).ravel())
+        assert same_curve(arrays[f"loss{index}"], expected.train_loss)
+
+
+def test_the_runs_one_rate_step_either_side_are_sent_ahead_once():
+    """The neighbours of the shown rate are trained and sent after the player's data, in
+    its context; a step to one sends only the one new neighbour beyond it."""
+    at = open_training(lr=0.2)
+    header, arrays = app_nearby(at)
+    assert header["context"] == app_player(at)[0]["context"]
+    assert sorted(desc["lr"] for desc in header["runs"]) == _stops_beside(0.2)
+    assert {desc["run"] for desc in header["runs"]} == {0}
+    _check_nearby_runs(header, arrays, lambda run, lr: {"lr": lr})
+    move_rates(at, lr=0.3)
+    header, arrays = app_nearby(at)
+    assert [desc["lr"] for desc in header["runs"]] == _stops_beside(0.3)[1:]
+    _check_nearby_runs(header, arrays, lambda run, lr: {"lr": lr})
+    move_rates(at, lr=0.2)  # back: every neighbour was sent already
+    assert app_nearby(at)[0]["runs"] == []
+
+
+def test_another_setting_is_a_new_context_and_sends_the_neighbours_again():
+    at = open_training(lr=0.2)
+    context = app_nearby(at)[0]["context"]
+    at.slider(key=specs.STEPS.key).set_value(50).run()
+    header, arrays = app_nearby(at)
+    assert header["context"] != context and header["context"] == app_player(at)[0]["context"]
+    assert sorted(desc["lr"] for desc in header["runs"]) == _stops_beside(0.2)
+    _check_nearby_runs(header, arrays, lambda run, lr: {"lr": lr, "steps": 50})
+
+
+def test_compare_mode_sends_the_neighbours_of_both_rates():
+    at = open_training(compare="true", lr2=0.05)
+    header, arrays = app_nearby(at)
+    sent = sorted((desc["run"], desc["lr"]) for desc in header["runs"])
+    assert sent == sorted([(0, lr) for lr in _stops_beside(specs.LEARNING_RATE.default)]
+                          + [(1, lr) for lr in _stops_beside(0.05)])
+    second = specs.OPTIMIZER_B.default
+    _check_nearby_runs(header, arrays, lambda run, lr: (
+        {"lr": lr} if run == 0 else {"lr": lr, "optimizer": second}))
+    assert all(desc["label"].endswith("(2nd)") for desc in header["runs"] if desc["run"] == 1)
+
+
+def test_runs_that_need_a_progress_bar_are_not_trained_ahead():
+    at = open_training(n=2000, steps=200)  # 1500 training points x 200 steps
+    assert app_nearby(at)[0]["runs"] == []
 
 
 def test_compare_mode_gives_the_player_both_rates():

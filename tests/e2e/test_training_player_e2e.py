@@ -13,6 +13,7 @@ import pytest
 from explorer.boundaries import grid_probabilities
 from explorer.optim import train
 from explorer.page_logic.training_run import DataSettings, initial_params, make_data
+from explorer.settings import specs
 from tests.e2e.conftest import VIEWPORTS
 from tests.support.live import wait_idle
 
@@ -23,6 +24,7 @@ CURVE = "[data-chart='loss_curve']"
 PLAYER = ".st-key-player .player"
 #: The player's own learning-rate control (in its shadow root, which Playwright pierces).
 LR_INPUT = ".st-key-player input[type='range'][data-key='lr']"
+LR2_INPUT = ".st-key-player input[type='range'][data-key='lr2']"
 
 #: Counts WebSocket messages the page sends (installed before the app's scripts run).
 COUNT_SENDS_JS = """
@@ -68,15 +70,17 @@ def expected_trajectory(**settings):
     data = make_data(DataSettings(**{k: v for k, v in settings.items()
                                      if k in ("dataset", "n", "features", "seed")}))
     W0, b0 = initial_params(data.dim, data.classes, 0)
-    trajectory = train(data.F_train, data.y_train, W0, b0, optimizer="gd",
+    trajectory = train(data.F_train, data.y_train, W0, b0,
+                       optimizer=settings.get("optimizer", "gd"),
                        lr=settings.get("lr", 0.5), steps=settings.get("steps", 100))
     return data, trajectory
 
 
-def check_drawn(page, data, trajectory, step: int) -> None:
-    """The probabilities the canvas shows at ``step`` equal numpy's for W_t, b_t."""
-    shown = values(page)
-    assert shown["step"] == step
+def check_drawn(page, data, trajectory, step: int, run: int = 0) -> None:
+    """The probabilities the canvas of run ``run`` shows at ``step`` equal numpy's for
+    W_t, b_t, and so does the curve's loss there."""
+    shown = values(page, REGIONS, run)
+    assert shown["step"] == step and shown["run"] == run
     grid = shown["grid"]
     # The player draws from float32 weights: numpy gets the same float32 numbers.
     W = trajectory.W[step].astype(np.float32).astype(np.float64)
@@ -88,7 +92,7 @@ def check_drawn(page, data, trajectory, step: int) -> None:
         assert np.allclose(cell["p"], probs[cell["row"], cell["col"]], rtol=0, atol=1e-12)
     curve = values(page, CURVE)
     assert curve["step"] == step
-    assert curve["loss"][0] == float(np.float32(trajectory.loss[step]))
+    assert curve["loss"][run] == float(np.float32(trajectory.loss[step]))
 
 
 @pytest.mark.parametrize("features", ["raw", "quadratic"])
@@ -153,6 +157,85 @@ def test_an_lr_key_press_shows_the_new_run_in_the_same_player(page, app_url):
                            timeout=10_000)
     check_drawn(page, data, trajectory, 40)
     assert page.evaluate(MARK_PLAYER_JS, False) is True  # the same player took the new run
+
+
+#: Counts the WebSocket messages the page receives and, at the first draw after a key
+#: press, how many had arrived since the press (installed before the app's scripts run).
+RECEIVED_BEFORE_DRAW_JS = """
+(() => {
+  const probe = {received: 0, atPress: null, atDraw: null};
+  window.__drawProbe = probe;
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', () => { probe.received += 1; });
+    }
+  };
+  document.addEventListener('keydown', () => {
+    probe.atPress = probe.received;
+    probe.atDraw = null;
+  }, true);
+  document.addEventListener('live-drawn', () => {
+    if (probe.atPress !== null && probe.atDraw === null) probe.atDraw = probe.received;
+  }, true);
+})();
+"""
+
+
+def press_and_count(page, selector: str, key: str) -> int:
+    """Press ``key`` on ``selector``; the messages received between the press and the
+    first redraw after it."""
+    page.locator(selector).focus()
+    page.keyboard.press(key)
+    page.wait_for_function("() => window.__drawProbe.atDraw !== null", timeout=10_000)
+    probe = page.evaluate("window.__drawProbe")
+    return probe["atDraw"] - probe["atPress"]
+
+
+def stop_beside(rate: float, offset: int) -> float:
+    stops = list(specs.LEARNING_RATES)
+    return stops[stops.index(rate) + offset]
+
+
+def test_a_run_sent_ahead_is_drawn_at_once_and_the_server_only_confirms_it(page, app_url):
+    """A learning-rate key press to the next stop draws that run before any message from
+    the server arrives (it was sent ahead), exactly numpy's; the server's answer leaves it
+    drawn as it is. A jump to a rate not sent ahead (Home) waits for the server's run."""
+    page.add_init_script(RECEIVED_BEFORE_DRAW_JS)
+    open_player(page, f"{app_url}/training?steps=40&lr=0.2")
+    assert press_and_count(page, LR_INPUT, "ArrowRight") == 0  # 0.2 -> 0.3
+    data, trajectory = expected_trajectory(lr=0.3, steps=40)
+    check_drawn(page, data, trajectory, 40)
+    page.wait_for_function("() => location.search.includes('lr=0.3')", timeout=10_000)
+    wait_idle(page)
+    check_drawn(page, data, trajectory, 40)
+    lowest = specs.LEARNING_RATES[0]
+    assert press_and_count(page, LR_INPUT, "Home") > 0
+    data, trajectory = expected_trajectory(lr=lowest, steps=40)
+    page.wait_for_function(CURVE_LOSS_IS_JS, arg=float(np.float32(trajectory.loss[40])),
+                           timeout=10_000)
+    wait_idle(page)
+    check_drawn(page, data, trajectory, 40)
+
+
+def test_a_second_run_sent_ahead_is_drawn_at_the_paused_step(page, app_url):
+    page.add_init_script(RECEIVED_BEFORE_DRAW_JS)
+    open_player(page, f"{app_url}/training?compare=true&steps=50&optimizer2=adam&lr2=0.05")
+    page.locator(PLAYER).focus()
+    page.keyboard.press("Home")
+    wait_step(page, 0)
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    wait_step(page, 3)
+    wait_idle(page)
+    assert press_and_count(page, LR2_INPUT, "ArrowLeft") == 0
+    data, trajectory = expected_trajectory(optimizer="adam", lr=stop_beside(0.05, -1), steps=50)
+    check_drawn(page, data, trajectory, 3, run=1)
+    data, first = expected_trajectory(steps=50)
+    check_drawn(page, data, first, 3, run=0)  # the first run stays as it was
+    wait_idle(page)
+    check_drawn(page, data, trajectory, 3, run=1)
 
 
 def test_play_pause_resume_without_the_server(page, app_url):

@@ -72,6 +72,24 @@ def app_player(at) -> tuple[dict, dict[str, np.ndarray]]:
     return header, {**arrays, **points}
 
 
+def app_nearby(at) -> tuple[dict, dict[str, np.ndarray]]:
+    """The header and arrays of the /training nearby component's data in an AppTest run
+    (the runs sent ahead, explorer/pages/training_nearby.py).
+
+    Raises
+    ------
+    LookupError
+        When no nearby component was rendered.
+    """
+    from explorer.pages.training_nearby import NEARBY_KEY
+    from explorer.player_payload import decode as decode_payload
+
+    for element in at.get("bidi_component"):
+        if element.proto.id.endswith(f"-{NEARBY_KEY}"):
+            return decode_payload(element.proto.bytes)
+    raise LookupError("no nearby runs component")
+
+
 def app_landscape(at) -> dict:
     """The data of the /training landscape view in an AppTest run.
 

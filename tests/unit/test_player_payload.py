@@ -18,6 +18,7 @@ from explorer.player_payload import (
     decode,
     dequantize,
     encode,
+    nearby_payload,
     player_payload,
     points_id,
     points_payload,
@@ -58,6 +59,35 @@ def test_the_trajectory_is_trains_rounded_to_float32():
     assert np.array_equal(W, expected.W.astype(np.float32))
     assert np.array_equal(arrays["b0"].reshape(steps + 1, -1), expected.b.astype(np.float32))
     assert np.array_equal(arrays["loss0"], expected.loss.astype(np.float32))
+
+
+def test_nearby_runs_travel_with_the_run_they_replace_and_trains_numbers():
+    data = make_data(DataSettings(n=150))
+    runs = [compute_run(data, TrainSettings(lr=rate, steps=30)) for rate in (0.3, 0.05)]
+    header, arrays = decode(nearby_payload("ctx", [(0, runs[0], "gd, lr 0.3", "ok"),
+                                                   (1, runs[1], "second", "oscillating")]))
+    assert header["context"] == "ctx"
+    assert [(d["run"], d["lr"], d["label"], d["health"]) for d in header["runs"]] == [
+        (0, 0.3, "gd, lr 0.3", "ok"), (1, 0.05, "second", "oscillating")]
+    W0, b0 = initial_params(data.dim, data.classes, 0)
+    for index, rate in enumerate((0.3, 0.05)):
+        expected = train(data.F_train, data.y_train, W0, b0, optimizer="gd", lr=rate, steps=30)
+        assert header["runs"][index]["steps"] == 30
+        assert np.array_equal(arrays[f"W{index}"], expected.W.astype(np.float32).ravel())
+        assert np.array_equal(arrays[f"loss{index}"], expected.loss.astype(np.float32))
+
+
+def test_an_empty_nearby_payload_still_names_its_context():
+    header, arrays = decode(nearby_payload("ctx", []))
+    assert header == {"context": "ctx", "runs": [], "arrays": {}} and arrays == {}
+
+
+def test_the_player_payload_names_each_runs_rate_and_the_context():
+    data = make_data(DataSettings(n=100))
+    run = compute_run(data, TrainSettings(lr=0.2, steps=5))
+    _, blob = payload_for(data, [run], context="abc")
+    header, _ = decode(blob)
+    assert header["context"] == "abc" and header["runs"][0]["lr"] == 0.2
 
 
 def test_points_round_trip_within_a_quantum_and_are_named_by_the_player():

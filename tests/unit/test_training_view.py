@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from explorer.page_logic.training_run import MAX_CUSTOM_CLASSES, MAX_CUSTOM_ROWS, TrainSettings
+from explorer.page_logic.training_run import (
+    MAX_CUSTOM_CLASSES,
+    MAX_CUSTOM_ROWS,
+    DataSettings,
+    TrainSettings,
+)
 from explorer.page_logic.training_view import (
     class_key,
     class_names,
     format_loss,
     named_table,
     path_span,
+    run_context,
     run_labels,
+    trajectory_id,
     upload_help,
 )
 
@@ -20,6 +27,22 @@ def test_run_labels_mark_the_second_run():
     first, second = TrainSettings(lr=0.5), TrainSettings(optimizer="adam", lr=0.05)
     assert run_labels([first]) == ["gd, lr 0.5"]
     assert run_labels([first, second]) == ["gd, lr 0.5", "adam, lr 0.05 (2nd)"]
+
+
+def test_the_run_context_ignores_the_learning_rates_and_nothing_else():
+    data = DataSettings()
+    first, second = TrainSettings(lr=0.5), TrainSettings(optimizer="adam", lr=0.05)
+    context = run_context(data, "", (first, second))
+    assert run_context(data, "", (TrainSettings(lr=0.2), TrainSettings(optimizer="adam", lr=3.0))
+                       ) == context
+    assert trajectory_id(data, "", (first, second)) != trajectory_id(
+        data, "", (TrainSettings(lr=0.2), second))
+    for other in [run_context(DataSettings(seed=1), "", (first, second)),
+                  run_context(data, "csv", (first, second)),
+                  run_context(data, "", (first,)),
+                  run_context(data, "", (TrainSettings(lr=0.5, steps=99), second)),
+                  run_context(data, "", (first, TrainSettings(optimizer="sgd", lr=0.05)))]:
+        assert other != context
 
 
 def test_class_names_use_the_learners_names_and_number_the_rest():

@@ -200,12 +200,15 @@ def _prepare_tab(context, base_url: str, spec: PageSpec, presses: int) -> Tab:
     return Tab(spec, page, directions)
 
 
-def press(tab: Tab, number: int) -> dict:
-    """Press the slider's arrow key once; return the in-page timings in milliseconds."""
+def press(tab: Tab, number: int, *, before: str = "") -> dict:
+    """Press the slider's arrow key once (after running the JS ``before``, if any); return
+    the in-page timings in milliseconds."""
     from tests.support.live import wait_idle
 
     page = tab.page
     page.bring_to_front()
+    if before:
+        page.evaluate(before)
     # A component's chart is timed by the probe's own live-drawn listener.
     if not (tab.spec.live or tab.spec.drawn_live):
         page.evaluate(HOOK_CHART_JS, tab.spec.chart)
@@ -223,8 +226,9 @@ def press(tab: Tab, number: int) -> dict:
 
 
 def paired_presses(browser, app_url: str, bare_url: str, spec: PageSpec, *, presses: int,
-                   warmup: int) -> tuple[list[dict], list[dict]]:
-    """Alternate presses between ``spec``'s page and the bare app; return both timing lists."""
+                   warmup: int, cold: bool = False) -> tuple[list[dict], list[dict]]:
+    """Alternate presses between ``spec``'s page and the bare app; return both timing lists
+    (``cold``: run the page's ``cold_press_js`` before each of its presses)."""
     total = warmup + presses
     app = open_tab(browser, app_url, spec, total)
     bare = open_tab(browser, bare_url, BARE, total)
@@ -232,7 +236,8 @@ def paired_presses(browser, app_url: str, bare_url: str, spec: PageSpec, *, pres
         for number in range(total):
             order = (app, bare) if number % 2 == 0 else (bare, app)
             for tab in order:
-                timing = press(tab, number)
+                before = tab.spec.cold_press_js if cold and tab is app else ""
+                timing = press(tab, number, before=before)
                 if number >= warmup:
                     tab.presses.append(timing)
     finally:
@@ -298,6 +303,8 @@ def run(app_url: str, bare_url: str, *, quick: bool = False) -> Section:
                 if spec.live:
                     _live_rows(section, name, app, p95_ratio, quick=quick)
                 section.notes.append(_breakdown(name, app, bare, failed=row.passed is False))
+                if spec.cold_press_js and not quick:
+                    _cold_rows(section, browser, app_url, bare_url, spec, presses, warmup)
             _player_rows(section, browser, app_url, quick=quick)
         finally:
             browser.close()
@@ -327,6 +334,24 @@ def _live_rows(section: Section, name: str, app: list[dict], p95_ratio: float, *
                     f"<= {goals.LIVE_SYNC_KIB:g} KiB",
                     judge(largest, at_most=goals.LIVE_SYNC_KIB, judged=not quick),
                     note=f"median {median(synced):.2f} KiB")
+
+
+def _cold_rows(section: Section, browser, app_url: str, bare_url: str, spec: PageSpec,
+               presses: int, warmup: int) -> None:
+    """The page's slow path, for the record (no goal): the same presses with what the
+    browser keeps forgotten before each (the /training player then waits for the server)."""
+    name = spec.name
+    app, bare = paired_presses(browser, app_url, bare_url, spec, presses=presses,
+                               warmup=warmup, cold=True)
+    app_ms = [p["total"] for p in app]
+    bare_ms = [p["total"] for p in bare]
+    section.add(f"/{name} key press, nothing kept in the browser", median(app_ms), "ms",
+                note=f"p95 {percentile(app_ms, 95):.0f} ms; the bare app paired: "
+                     f"{median(bare_ms):.1f} ms")
+    section.add(f"/{name} / bare app, nothing kept in the browser",
+                median(app_ms) / median(bare_ms), "x", note="for the record, no goal")
+    section.notes.append(_breakdown(f"{name} (nothing kept in the browser)", app, bare,
+                                    failed=False))
 
 
 def _breakdown(name: str, app: list[dict], bare: list[dict], *, failed: bool) -> str:

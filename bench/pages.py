@@ -63,6 +63,9 @@ class PageSpec:
     #: value sits in the state the browser syncs (see explorer/pages/live.py).
     component: str = ""
     state_path: tuple = ()
+    #: JS run before a press to time the page's slow path too: the /training player's
+    #: kept runs forgotten, so the press waits for the server's run (explorer/web/run_cache.js).
+    cold_press_js: str = ""
 
     @property
     def slider(self) -> str:
@@ -79,6 +82,12 @@ def _low_end(setting: Setting) -> str:
         return setting.format_option(setting.options[0])
     return setting.format_bound(setting.min_value)
 
+
+#: Forget the runs the /training player keeps (the page-wide table of run_cache.js).
+FORGET_KEPT_RUNS_JS = """() => {
+  const table = globalThis[Symbol.for("softmax-explorer.run-cache")];
+  if (table) table.runs.clear();
+}"""
 
 PAGES: dict[str, PageSpec] = {
     "softmax": PageSpec(
@@ -101,6 +110,7 @@ PAGES: dict[str, PageSpec] = {
             specs.LEARNING_RATE.key: _low_end(specs.LEARNING_RATE),
         },
         live_control=True, component="player", state_path=(specs.LEARNING_RATE.key,),
+        cold_press_js=FORGET_KEPT_RUNS_JS,
     ),
     "check": PageSpec(
         "check", _script("check"), specs.CHECK_REG, "",

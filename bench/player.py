@@ -2,8 +2,10 @@
 time of every frame while playing with nothing sent to the server.
 
 - An lr key press is timed by ``bench/browser.py``'s probe to the frame after the first
-  ``live-drawn`` event (the player redraws only when its data, the new trajectory,
-  arrives); the page's spec says so with ``drawn_live`` (bench/pages.py).
+  ``live-drawn`` event: the player redraws at once when it keeps the run at the new rate
+  (sent ahead, explorer/pages/training_nearby.py), else when the server's run arrives;
+  the page's spec says so with ``drawn_live`` (bench/pages.py), and ``cold_press_js``
+  times the second case too.
 - :func:`play_frames` plays ``PLAY_STEPS`` steps at ``PLAY_SPEED`` steps per second and
   reads the player's own record of how long each frame's draw took (regions, boundaries,
   points, the curve marker and the landscape's marker, which redraws on the player's

@@ -19,7 +19,9 @@ The header's ``arrays`` maps a name to ``[offset, dtype, count]`` (dtype one of
   float32 at those steps;
 - in :func:`points_payload` (the engine component's data, which changes only with the
   points): ``train_xy``/``test_xy`` as uint16 fractions of the plane's bounds (1/65535
-  of its width, far below a pixel), labels ``train_y``/``test_y`` uint8.
+  of its width, far below a pixel), labels ``train_y``/``test_y`` uint8;
+- in :func:`nearby_payload` (the runs sent ahead, explorer/pages/training_nearby.py):
+  the same per-run arrays as the player's, numbered 0, 1, ... in their own header.
 
 :func:`decode` reads it back (tests and the benchmark use it).
 """

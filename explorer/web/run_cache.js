@@ -2,7 +2,7 @@
 // (context, run, learning rate): every run it was sent, and the nearby runs (one
 // learning-rate step either side, explorer/pages/training_nearby.py). A new context (any
 // other setting changed) forgets the old one's runs. Kept page-wide, so a player that is
-// laid out again still finds them.
+// laid out again still finds them (and the benchmark can empty the table by its key).
 
 const TABLE = Symbol.for("softmax-explorer.run-cache");
 /** Runs kept; the server assumes at most 12 (training_nearby.py REMEMBERED). */

@@ -29,7 +29,12 @@ def cached_data(settings: DataSettings, custom_hash: str, _custom_csv: str | Non
     return make_data(settings, custom)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+#: Runs kept: each learner on the page holds about three hot (the shown run and the two
+#: sent ahead, explorer/pages/training_nearby.py).
+RUN_CACHE_ENTRIES = 96
+
+
+@st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
 def cached_run(
     data_settings: DataSettings, custom_hash: str, settings: TrainSettings,
     _custom_csv: str | None,

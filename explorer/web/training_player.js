@@ -48,6 +48,8 @@ const SAMPLE = 4;
 const SYNC_MS = 250;
 const SPEEDS = [1, 2, 5, 10, 20, 30, 60];
 const SVG = "http://www.w3.org/2000/svg";
+/** Chinese, Japanese or Korean characters: their vertical axis titles stand upright. */
+const CJK = /[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF]/;
 
 // ---------------------------------------------------------------------------------------
 // The payload: uint32 header length, JSON header, arrays at 8-byte offsets.
@@ -396,6 +398,7 @@ class CurveView {
     const lossPanel = { top: 12, bottom: Math.round(height * 0.58) };
     const accPanel = { top: Math.round(height * 0.66), bottom: height - 40 };
     this.x = (step) => left + ((width - left - right) * step) / this.lastStep;
+    this.middle = (left + width - right) / 2;
     const [lo, hi] = this.lossRange;
     const span = hi - lo || 1;
     this.yLoss = (v) => {
@@ -424,6 +427,7 @@ class CurveView {
       return dot;
     });
     this.label = svgEl("text", { class: "marker-label", y: lossPanel.top + 14 });
+    this.labelOnLeft = undefined;
     svg.append(this.label);
   }
 
@@ -448,10 +452,14 @@ class CurveView {
     text(x1, accPanel.bottom + 22, String(this.lastStep), "end");
     const words = this.header.words;
     text((x0 + x1) / 2, accPanel.bottom + 26, words.stepAxis, "middle", "axis");
-    // The vertical titles stand left of the widest tick label ("100%"), clear of it.
+    // The vertical titles stand left of the widest tick label ("100%"), clear of it;
+    // Chinese, Japanese or Korean titles stand upright, read from the top.
     const title = this.header.present ? 20 : 12;
-    text(title, (lossPanel.top + lossPanel.bottom) / 2, this.log ? words.lossLogAxis : words.lossAxis, "middle", "axis vertical");
-    text(title, (accPanel.top + accPanel.bottom) / 2, words.accuracyAxis, "middle", "axis vertical");
+    const vertical = (words) => (CJK.test(words) ? "axis vertical upright" : "axis vertical");
+    const lossTitle = this.log ? words.lossLogAxis : words.lossAxis;
+    text(title, (lossPanel.top + lossPanel.bottom) / 2, lossTitle, "middle", vertical(lossTitle));
+    text(title, (accPanel.top + accPanel.bottom) / 2, words.accuracyAxis, "middle",
+      vertical(words.accuracyAxis));
   }
 
   line(points, colour, dashed) {
@@ -472,7 +480,14 @@ class CurveView {
       this.dots[index].setAttribute("cy", this.yLoss(value));
       return value;
     });
-    this.label.setAttribute("x", Math.min(x + 6, this.width - 90));
+    // The step's label beside the marker, on the side with room: right of it in the left
+    // half of the panel, left of it in the right half (it never crosses the line).
+    const onLeft = x > this.middle;
+    if (onLeft !== this.labelOnLeft) {
+      this.labelOnLeft = onLeft;
+      this.label.setAttribute("text-anchor", onLeft ? "end" : "start");
+    }
+    this.label.setAttribute("x", onLeft ? x - 8 : x + 8);
     const words = this.header.words;
     this.label.textContent = fill(words.marker, { step });
     const described = this.header.runs.map((run, index) => {

@@ -208,8 +208,14 @@ def test_the_training_player_speaks_the_language(browser, zh_url, screenshot_dir
             .get_attribute("aria-label"),
         }
         page.screenshot(path=str(screenshot_dir / "training-zh-laptop.png"))
+        titles = page.locator(".st-key-player [data-chart='loss_curve'] text.vertical")
+        upright = titles.evaluate_all(
+            "(nodes) => nodes.map((n) => [n.textContent, getComputedStyle(n).textOrientation])")
     for name, text in texts.items():
         assert text and CJK.search(text), (name, text)
+    # Chinese axis titles stand upright (rotated, they would lie on their side).
+    assert len(upright) == 2 and all(CJK.search(text) and orientation == "upright"
+                                     for text, orientation in upright), upright
 
 
 @pytest.mark.parametrize("query", ["", f"&{specs.PRESENT.key}=true"], ids=["phone", "present"])

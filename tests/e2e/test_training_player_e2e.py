@@ -238,6 +238,31 @@ def test_a_second_run_sent_ahead_is_drawn_at_the_paused_step(page, app_url):
     check_drawn(page, data, trajectory, 3, run=1)
 
 
+#: The marker's x and the horizontal extent of its step label, in the curves' SVG.
+MARKER_AND_LABEL_JS = """
+(svg) => {
+  const box = svg.querySelector('.marker-label').getBBox();
+  return [Number(svg.querySelector('.marker').getAttribute('x1')), box.x, box.x + box.width];
+}
+"""
+
+
+def test_the_step_label_never_crosses_the_marker_and_latin_titles_turn(page, app_url):
+    """In presentation mode (the largest label), at the start, just after it and at the end."""
+    open_player(page, f"{app_url}/training?steps=100&present=true")
+    svg = page.locator(f"{CURVE} svg")
+    page.locator(PLAYER).focus()
+    for key, step in (("Home", 0), ("ArrowRight", 1), ("End", 100)):
+        page.keyboard.press(key)
+        wait_step(page, step)
+        marker, left, right = svg.evaluate(MARKER_AND_LABEL_JS)
+        assert right < marker or left > marker, (step, marker, left, right)
+        assert left >= 0 and right <= float(svg.get_attribute("width"))
+    orientations = page.locator(f"{CURVE} text.vertical").evaluate_all(
+        "(nodes) => nodes.map((n) => getComputedStyle(n).textOrientation)")
+    assert orientations == ["mixed", "mixed"]
+
+
 def test_play_pause_resume_without_the_server(page, app_url):
     open_player(page, f"{app_url}/training?steps=300")
     page.locator(PLAYER).focus()

@@ -21,7 +21,7 @@ from explorer.page_logic.training_run import (
     make_data,
 )
 from explorer.page_logic.training_step import pulls
-from explorer.pages import live
+from explorer.pages import live, training_cache, training_nearby
 from explorer.player_payload import dequantize
 from explorer.settings import specs
 from tests.app.page_probe import open_page
@@ -518,6 +518,37 @@ def test_compare_mode_sends_the_neighbours_of_both_rates():
     _check_nearby_runs(header, arrays, lambda run, lr: (
         {"lr": lr} if run == 0 else {"lr": lr, "optimizer": second}))
     assert all(desc["label"].endswith("(2nd)") for desc in header["runs"] if desc["run"] == 1)
+
+
+class FixedLoad:
+    """Stands in for the process's training load (explorer/recent_load.py)."""
+
+    def __init__(self, share: float) -> None:
+        self.value = share
+
+    def share(self) -> float:
+        return self.value
+
+
+def test_nothing_is_trained_ahead_while_the_server_is_busy_and_it_follows_later(monkeypatch):
+    at = open_training(lr=0.2)
+    busy = FixedLoad(training_nearby.BUSY_SHARE + 0.1)
+    monkeypatch.setattr(training_nearby, "TRAINING_LOAD", busy)
+    move_rates(at, lr=0.3)
+    assert rate(at) == 0.3 and app_nearby(at)[0]["runs"] == []
+    monkeypatch.setattr(training_nearby, "TRAINING_LOAD", FixedLoad(0.0))
+    at.run()
+    assert [desc["lr"] for desc in app_nearby(at)[0]["runs"]] == _stops_beside(0.3)[1:]
+
+
+def test_training_is_counted_in_the_load():
+    training_cache.TRAINING_LOAD.window = 60.0  # the test may run slowly
+    try:
+        before = training_cache.TRAINING_LOAD.share()
+        open_training(seed=4321, steps=150)  # runs no other test trains
+        assert training_cache.TRAINING_LOAD.share() > before
+    finally:
+        training_cache.TRAINING_LOAD.window = 1.0
 
 
 def test_runs_that_need_a_progress_bar_are_not_trained_ahead():

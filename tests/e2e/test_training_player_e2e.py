@@ -66,6 +66,20 @@ def wait_step(page, step: int, selector: str = REGIONS) -> None:
     page.wait_for_function(STEP_SHOWN_JS, arg=[selector, step], timeout=10_000)
 
 
+def pause_at(page, step: int) -> None:
+    """Focus the player, restart it and step forward to ``step`` by keyboard."""
+    page.locator(PLAYER).focus()
+    page.keyboard.press("Home")
+    wait_step(page, 0)
+    for _ in range(step):
+        page.keyboard.press("ArrowRight")
+    wait_step(page, step)
+
+
+#: Compare mode: gd beside adam with its own learning rate, 50 steps.
+COMPARE_QUERY = "compare=true&steps=50&optimizer2=adam&lr2=0.05"
+
+
 def expected_trajectory(**settings):
     data = make_data(DataSettings(**{k: v for k, v in settings.items()
                                      if k in ("dataset", "n", "features", "seed")}))
@@ -221,13 +235,8 @@ def test_a_run_sent_ahead_is_drawn_at_once_and_the_server_only_confirms_it(page,
 
 def test_a_second_run_sent_ahead_is_drawn_at_the_paused_step(page, app_url):
     page.add_init_script(RECEIVED_BEFORE_DRAW_JS)
-    open_player(page, f"{app_url}/training?compare=true&steps=50&optimizer2=adam&lr2=0.05")
-    page.locator(PLAYER).focus()
-    page.keyboard.press("Home")
-    wait_step(page, 0)
-    for _ in range(3):
-        page.keyboard.press("ArrowRight")
-    wait_step(page, 3)
+    open_player(page, f"{app_url}/training?{COMPARE_QUERY}")
+    pause_at(page, 3)
     wait_idle(page)
     assert press_and_count(page, LR2_INPUT, "ArrowLeft") == 0
     data, trajectory = expected_trajectory(optimizer="adam", lr=stop_beside(0.05, -1), steps=50)
@@ -307,14 +316,9 @@ def test_buttons_are_focusable_with_a_visible_ring(page, app_url):
 
 
 def test_compare_mode_plays_both_runs_in_step(page, app_url):
-    open_player(page, f"{app_url}/training?compare=true&steps=50&optimizer2=adam&lr2=0.05")
+    open_player(page, f"{app_url}/training?{COMPARE_QUERY}")
     assert page.locator(REGIONS).count() == 2
-    page.locator(PLAYER).focus()
-    page.keyboard.press("Home")
-    wait_step(page, 0)
-    for _ in range(5):
-        page.keyboard.press("ArrowRight")
-    wait_step(page, 5)
+    pause_at(page, 5)
     first, second = values(page, REGIONS, 0), values(page, REGIONS, 1)
     assert first["step"] == second["step"] == 5 and first["run"] == 0 and second["run"] == 1
     assert len(values(page, CURVE)["loss"]) == 2

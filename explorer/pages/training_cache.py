@@ -18,7 +18,6 @@ from explorer.page_logic.training_run import (
     make_data,
     parse_custom_points,
 )
-from explorer.recent_load import RecentLoad
 
 #: Runs with more point-steps than this show a progress bar while they train.
 PROGRESS_WORK = 300_000
@@ -35,22 +34,12 @@ def cached_data(settings: DataSettings, custom_hash: str, _custom_csv: str | Non
 RUN_CACHE_ENTRIES = 96
 
 
-#: The share of the last second this process spent training (every session's runs).
-TRAINING_LOAD = RecentLoad()
-
-
 @st.cache_data(max_entries=RUN_CACHE_ENTRIES, show_spinner=False)
 def cached_run(
     data_settings: DataSettings, custom_hash: str, settings: TrainSettings,
     _custom_csv: str | None,
 ) -> Run:
-    with TRAINING_LOAD.timed():
-        return _train(data_settings, custom_hash, settings, _custom_csv)
-
-
-def _train(data_settings: DataSettings, custom_hash: str, settings: TrainSettings,
-           custom_csv: str | None) -> Run:
-    data = cached_data(data_settings, custom_hash, custom_csv)
+    data = cached_data(data_settings, custom_hash, _custom_csv)
     if data.X_train.shape[0] * settings.steps < PROGRESS_WORK:
         return compute_run(data, settings)
     # A long run: the bar is created inside the cached function, so a cache hit replays

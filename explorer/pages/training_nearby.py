@@ -9,9 +9,10 @@ run) only confirms it. The session remembers which runs it sent in the current c
 so each is sent once: walking the learning rate one step at a time costs one new run per
 step, the same training and about the same bytes as before, only a step ahead. Runs long
 enough to need a progress bar are not trained ahead (their key press waits, as before),
-and nothing is trained ahead while the server is busy training (``BUSY_SHARE``): a change
-of any other setting is a new context with two new neighbours per run, which a lecture
-hall of learners must not pay for; what was skipped is sent on a later, quieter rerun.
+and nothing is trained ahead while the server is busy (``BUSY_SHARE`` of a core, measured
+by explorer/cpu_share.py): a change of any other setting is a new context with two new
+neighbours per run, which a lecture hall of learners must not pay for; what was skipped
+is sent on a later, quieter rerun.
 """
 
 from __future__ import annotations
@@ -20,15 +21,11 @@ import dataclasses
 
 import streamlit as st
 
+from explorer.cpu_share import CpuShare
 from explorer.page_logic import training_health as health
 from explorer.page_logic.training_run import DataSettings, TrainSettings
 from explorer.page_logic.training_view import csv_hash, run_labels
-from explorer.pages.training_cache import (
-    PROGRESS_WORK,
-    TRAINING_LOAD,
-    cached_data,
-    cached_run,
-)
+from explorer.pages.training_cache import PROGRESS_WORK, cached_data, cached_run
 from explorer.player_payload import nearby_payload
 from explorer.settings import specs
 from explorer.web.bundle import bundle
@@ -40,8 +37,10 @@ RATE_SETTINGS = (specs.LEARNING_RATE, specs.LEARNING_RATE_B)
 #: more (explorer/web/run_cache.js), so a run the session thinks is there always is.
 REMEMBERED = 12
 
-#: No run is trained ahead while training took more than this share of the last second.
-BUSY_SHARE = 0.5
+#: No run is trained ahead while the process used more than this share of a core lately.
+BUSY_SHARE = 0.3
+#: How busy the process (every session) has been lately.
+SERVER_LOAD = CpuShare()
 
 _SENT = "_training_runs_sent"
 
@@ -89,7 +88,7 @@ def send_nearby(data_settings: DataSettings, custom_csv: str | None,
     _remember(sent, [(index, each.lr) for index, each in enumerate(settings)])
     data = cached_data(data_settings, key, custom_csv)
     wanted = []
-    busy = TRAINING_LOAD.share() > BUSY_SHARE
+    busy = SERVER_LOAD.share() > BUSY_SHARE
     for index, each in enumerate(settings if not busy else ()):
         if data.X_train.shape[0] * each.steps >= PROGRESS_WORK:
             continue

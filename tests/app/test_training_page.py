@@ -21,7 +21,7 @@ from explorer.page_logic.training_run import (
     make_data,
 )
 from explorer.page_logic.training_step import pulls
-from explorer.pages import live, training_cache, training_nearby
+from explorer.pages import live, training_nearby
 from explorer.player_payload import dequantize
 from explorer.settings import specs
 from tests.app.page_probe import open_page
@@ -464,6 +464,22 @@ def test_a_rate_the_browser_sends_is_checked_like_a_url_value(sent):
     assert same_curve(train_loss(at), expected_run().train_loss)
 
 
+class FixedLoad:
+    """Stands in for how busy the process is (explorer/cpu_share.py)."""
+
+    def __init__(self, share: float) -> None:
+        self.value = share
+
+    def share(self) -> float:
+        return self.value
+
+
+@pytest.fixture
+def quiet_server(monkeypatch):
+    """The server is idle (the test process itself is busy running tests)."""
+    monkeypatch.setattr(training_nearby, "SERVER_LOAD", FixedLoad(0.0))
+
+
 def _stops_beside(rate: float) -> list[float]:
     """The learning-rate stops one below and one above ``rate`` (where they exist)."""
     stops = list(specs.LEARNING_RATES)
@@ -481,6 +497,7 @@ def _check_nearby_runs(header, arrays, settings_of_run) -> None:
         assert same_curve(arrays[f"loss{index}"], expected.train_loss)
 
 
+@pytest.mark.usefixtures("quiet_server")
 def test_the_runs_one_rate_step_either_side_are_sent_ahead_once():
     """The neighbours of the shown rate are trained and sent after the player's data, in
     its context; a step to one sends only the one new neighbour beyond it."""
@@ -498,6 +515,7 @@ def test_the_runs_one_rate_step_either_side_are_sent_ahead_once():
     assert app_nearby(at)[0]["runs"] == []
 
 
+@pytest.mark.usefixtures("quiet_server")
 def test_another_setting_is_a_new_context_and_sends_the_neighbours_again():
     at = open_training(lr=0.2)
     context = app_nearby(at)[0]["context"]
@@ -508,6 +526,7 @@ def test_another_setting_is_a_new_context_and_sends_the_neighbours_again():
     _check_nearby_runs(header, arrays, lambda run, lr: {"lr": lr, "steps": 50})
 
 
+@pytest.mark.usefixtures("quiet_server")
 def test_compare_mode_sends_the_neighbours_of_both_rates():
     at = open_training(compare="true", lr2=0.05)
     header, arrays = app_nearby(at)
@@ -520,37 +539,19 @@ def test_compare_mode_sends_the_neighbours_of_both_rates():
     assert all(desc["label"].endswith("(2nd)") for desc in header["runs"] if desc["run"] == 1)
 
 
-class FixedLoad:
-    """Stands in for the process's training load (explorer/recent_load.py)."""
-
-    def __init__(self, share: float) -> None:
-        self.value = share
-
-    def share(self) -> float:
-        return self.value
-
-
+@pytest.mark.usefixtures("quiet_server")
 def test_nothing_is_trained_ahead_while_the_server_is_busy_and_it_follows_later(monkeypatch):
     at = open_training(lr=0.2)
     busy = FixedLoad(training_nearby.BUSY_SHARE + 0.1)
-    monkeypatch.setattr(training_nearby, "TRAINING_LOAD", busy)
+    monkeypatch.setattr(training_nearby, "SERVER_LOAD", busy)
     move_rates(at, lr=0.3)
     assert rate(at) == 0.3 and app_nearby(at)[0]["runs"] == []
-    monkeypatch.setattr(training_nearby, "TRAINING_LOAD", FixedLoad(0.0))
+    monkeypatch.setattr(training_nearby, "SERVER_LOAD", FixedLoad(0.0))
     at.run()
     assert [desc["lr"] for desc in app_nearby(at)[0]["runs"]] == _stops_beside(0.3)[1:]
 
 
-def test_training_is_counted_in_the_load():
-    training_cache.TRAINING_LOAD.window = 60.0  # the test may run slowly
-    try:
-        before = training_cache.TRAINING_LOAD.share()
-        open_training(seed=4321, steps=150)  # runs no other test trains
-        assert training_cache.TRAINING_LOAD.share() > before
-    finally:
-        training_cache.TRAINING_LOAD.window = 1.0
-
-
+@pytest.mark.usefixtures("quiet_server")
 def test_runs_that_need_a_progress_bar_are_not_trained_ahead():
     at = open_training(n=2000, steps=200)  # 1500 training points x 200 steps
     assert app_nearby(at)[0]["runs"] == []

@@ -383,6 +383,7 @@ def _player_rows(section: Section, browser, app_url: str, *, quick: bool) -> Non
     section.add("/training player: draw per frame, p95", summary["p95"], "ms",
                 f"< {budget:g} ms", judge(summary["p95"], at_most=budget, judged=not quick),
                 note=f"max {summary['max']:.1f} ms; {summary['over']} frame(s) at or over "
-                     f"{budget:g} ms")
+                     f"{budget:g} ms; slowest (frame after Play: ms) "
+                     + ", ".join(f"{n}: {ms:.1f}" for n, ms in summary["slowest"]))
     section.add("/training player: messages sent while playing", result["sent"], "",
                 "0", judge(result["sent"], at_most=0, judged=not quick))

@@ -109,11 +109,19 @@ def play_frames(browser, app_url: str, *, steps: int = PLAY_STEPS, speed: int = 
         context.close()
 
 
+#: How many of the slowest frames :func:`summarise` names.
+SLOWEST = 3
+
+
 def summarise(result: dict) -> dict:
-    """Median, p95 and max draw time (ms) of the frames, and how many were over budget."""
+    """Median, p95 and max draw time (ms) of the frames, how many were over budget, and
+    the slowest frames as (frame number after Play, ms), slowest first: frame 0 is the
+    first frame after Play, whose code the browser has not optimised yet."""
     frames = result["frames"]
+    slowest = sorted(range(len(frames)), key=lambda n: frames[n], reverse=True)[:SLOWEST]
     return {
         "median": median(frames), "p95": percentile(frames, 95), "max": max(frames),
         "count": len(frames),
         "over": sum(1 for value in frames if value >= FRAME_BUDGET_MS),
+        "slowest": [(n, frames[n]) for n in slowest],
     }

@@ -189,17 +189,6 @@ export function features(x1, x2, kind = "raw") {
   throw new Error(`kind must be one of ${FEATURE_KINDS.join(", ")}, got ${kind}`);
 }
 
-/** features(x1, x2, kind) written into ``out`` (of its length, from ``features``). */
-function writeFeatures(x1, x2, kind, out) {
-  out[0] = x1;
-  out[1] = x2;
-  if (kind === "quadratic") {
-    out[2] = x1 * x1;
-    out[3] = x2 * x2;
-    out[4] = x1 * x2;
-  }
-}
-
 /**
  * The centre of every cell of a grid over a rectangle.
  * Column c (0..nx-1) is at x = xMin + (c + 0.5) * ((xMax - xMin) / nx); row r (0..ny-1)
@@ -230,22 +219,44 @@ export function gridCentres(grid) {
  */
 export function gridProbabilities(W, b, grid, kind = "raw", into = null) {
   const K = b.length;
+  features(0, 0, kind);  // checks the kind
+  const quadratic = kind === "quadratic";
+  const { nx, ny } = grid;
   const { xs, ys } = gridCentres(grid);
-  const size = grid.ny * grid.nx * K;
+  const size = ny * nx * K;
   const out = into && into.length === size ? into : new Float64Array(size);
-  const z = new Array(K);
-  const phi = features(0, 0, kind);  // checks the kind; refilled for every cell
-  for (let r = 0; r < grid.ny; r++) {
-    for (let c = 0; c < grid.nx; c++) {
-      writeFeatures(xs[c], ys[r], kind, phi);
+  // z_k = phi(x1, x2) . W[:, k] + b_k splits into a part of the column (x1, x1^2), a part
+  // of the row (x2, x2^2, b_k) and, quadratic, x1 x2 W[4][k]: each part is computed once
+  // per column or row, so a cell costs K additions (an animation draws this every frame,
+  // and its first frames run before the engine has optimised this loop).
+  const column = new Float64Array(nx * K);
+  const row = new Float64Array(ny * K);
+  const cross = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    for (let c = 0; c < nx; c++) {
+      const x = xs[c];
+      column[c * K + k] = quadratic ? x * W[0][k] + x * x * W[2][k] : x * W[0][k];
+    }
+    for (let r = 0; r < ny; r++) {
+      const y = ys[r];
+      row[r * K + k] = (quadratic ? y * W[1][k] + y * y * W[3][k] : y * W[1][k]) + b[k];
+    }
+    if (quadratic) cross[k] = W[4][k];
+  }
+  const z = new Float64Array(K);
+  for (let r = 0; r < ny; r++) {
+    const y = ys[r];
+    const rowBase = r * K;
+    for (let c = 0; c < nx; c++) {
+      const xy = xs[c] * y;
+      const colBase = c * K;
       let m = -Infinity;
       for (let k = 0; k < K; k++) {
-        let s = 0;
-        for (let i = 0; i < phi.length; i++) s += phi[i] * W[i][k];
-        z[k] = s + b[k];
-        if (z[k] > m) m = z[k];
+        const v = column[colBase + k] + row[rowBase + k] + xy * cross[k];
+        z[k] = v;
+        if (v > m) m = v;
       }
-      const base = (r * grid.nx + c) * K;
+      const base = (r * nx + c) * K;
       let total = 0;
       for (let k = 0; k < K; k++) {
         const e = Math.exp(z[k] - m);

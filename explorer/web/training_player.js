@@ -109,6 +109,27 @@ function rgb(hex) {
 // ---------------------------------------------------------------------------------------
 // The regions of one run on a canvas.
 
+/** Where the predicted class changes along the edge from cell ``a`` to cell ``b`` (pixel
+ * centres ``step`` apart, on a CELLS-wide grid): the crossing of log p_a - log p_b, written
+ * as hit number ``count`` into ``hits`` (x, y). Returns the number of hits after it (the
+ * same when both cells predict one class). */
+function edgeCrossing(probs, K, argmax, a, b, step, hits, count) {
+  const ca = argmax[a];
+  const cb = argmax[b];
+  if (ca === cb) return count;
+  const da = Math.log(probs[a * K + ca]) - Math.log(probs[a * K + cb]);
+  const db = Math.log(probs[b * K + ca]) - Math.log(probs[b * K + cb]);
+  const raw = da / (da - db);
+  const t = Number.isFinite(raw) ? Math.min(1, Math.max(0, raw)) : 0.5;
+  const xa = ((a % CELLS) + 0.5) * step;
+  const xb = ((b % CELLS) + 0.5) * step;
+  const ya = (Math.floor(a / CELLS) + 0.5) * step;
+  const yb = (Math.floor(b / CELLS) + 0.5) * step;
+  hits[2 * count] = xa + (xb - xa) * t;
+  hits[2 * count + 1] = ya + (yb - ya) * t;
+  return count + 1;
+}
+
 class RegionView {
   constructor(parent, header, arrays, run) {
     this.header = header;
@@ -136,7 +157,9 @@ class RegionView {
     if (look === this.look) return;
     this.look = look;
     this.grid = { xMin, xMax, yMin, yMax, nx: CELLS, ny: CELLS };
-    this.colors = header.class_colors.map(rgb);
+    // The class colours as one flat table (r, g, b per class): the shading loop reads it
+    // without unpacking an array per cell.
+    this.colors = Uint8Array.from(header.class_colors.flatMap(rgb));
     this.points = null;
   }
 
@@ -228,24 +251,32 @@ class RegionView {
 
   /** Draw step ``step`` (clamped to the run's last step); returns the step drawn. */
   draw(step, options) {
-    const { header, arrays, run } = this;
+    const { header, arrays, run, colors } = this;
     const K = header.classes;
     const shown = Math.min(step, header.runs[run].steps);
     const { W, b } = paramsAt(arrays, run, shown, header.dim, K);
     const probs = gridProbabilities(W, b, this.grid, header.features, this.probs);
     this.probs = probs;
+    // Reused from frame to frame: the predicted class of every cell (the shading and the
+    // boundaries both read it).
+    this.argmax ??= new Uint8Array(CELLS * CELLS);
+    const argmax = this.argmax;
     const data = this.image.data;
     const floor = 1 / K;
+    const discrete = Boolean(options.discrete);
     for (let cell = 0; cell < CELLS * CELLS; cell++) {
+      const base = cell * K;
       let best = 0;
-      for (let k = 1; k < K; k++) if (probs[cell * K + k] > probs[cell * K + best]) best = k;
+      let top = probs[base];
+      for (let k = 1; k < K; k++) {
+        if (probs[base + k] > top) { best = k; top = probs[base + k]; }
+      }
+      argmax[cell] = best;
       // Shading: white at p_max = 1/K (unsure), the class colour at p_max = 1.
-      const depth = options.discrete ? 0.55
-        : 0.15 + 0.7 * ((probs[cell * K + best] - floor) / (1 - floor));
-      const [r, g, bl] = this.colors[best];
-      data[4 * cell] = 255 + (r - 255) * depth;
-      data[4 * cell + 1] = 255 + (g - 255) * depth;
-      data[4 * cell + 2] = 255 + (bl - 255) * depth;
+      const depth = discrete ? 0.55 : 0.15 + 0.7 * ((top - floor) / (1 - floor));
+      data[4 * cell] = 255 + (colors[3 * best] - 255) * depth;
+      data[4 * cell + 1] = 255 + (colors[3 * best + 1] - 255) * depth;
+      data[4 * cell + 2] = 255 + (colors[3 * best + 2] - 255) * depth;
       data[4 * cell + 3] = 255;
     }
     this.cellCanvas.getContext("2d").putImageData(this.image, 0, 0);
@@ -255,7 +286,7 @@ class RegionView {
     ctx.drawImage(this.cellCanvas, 0, 0, this.canvas.width, this.canvas.height);
     const ratio = window.devicePixelRatio || 1;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    this.drawBoundaries(ctx, probs, K);
+    this.drawBoundaries(ctx, probs, K, argmax);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.pointLayer(options.showTest), 0, 0);
     this.describe(shown);
@@ -263,58 +294,43 @@ class RegionView {
     return shown;
   }
 
-  /** Boundaries: where the predicted class changes between neighbouring cells, the
-   * crossing of log p_a - log p_b = z_a - z_b is interpolated along the edge, and the
-   * crossings on the edges of each square of four cells are joined. */
-  drawBoundaries(ctx, probs, K) {
-    // Buffers reused from frame to frame: a frame allocates (almost) nothing.
-    this.argmax ??= new Uint8Array(CELLS * CELLS);
-    this.corners ??= new Int32Array(4);
-    const { argmax, corners } = this;
-    for (let cell = 0; cell < CELLS * CELLS; cell++) {
-      let best = 0;
-      for (let k = 1; k < K; k++) if (probs[cell * K + k] > probs[cell * K + best]) best = k;
-      argmax[cell] = best;
-    }
+  /** Boundaries: where the predicted class (``argmax``, one per cell) changes between
+   * neighbouring cells, the crossing of log p_a - log p_b = z_a - z_b is interpolated
+   * along the edge, and the crossings on the edges of each square of four cells are
+   * joined. Nothing is allocated per square: most squares hold one class and are passed
+   * over after four reads. */
+  drawBoundaries(ctx, probs, K, argmax) {
+    this.hits ??= new Float64Array(8);  // (x, y) of up to four crossings, reused
+    const hits = this.hits;
     const step = this.size / CELLS;
-    const centre = (c) => (c + 0.5) * step;
-    const crossing = (a, b) => {
-      const ca = argmax[a];
-      const cb = argmax[b];
-      const da = Math.log(probs[a * K + ca]) - Math.log(probs[a * K + cb]);
-      const db = Math.log(probs[b * K + ca]) - Math.log(probs[b * K + cb]);
-      const t = da / (da - db);
-      return Number.isFinite(t) ? Math.min(1, Math.max(0, t)) : 0.5;
-    };
     ctx.beginPath();
     for (let r = 0; r + 1 < CELLS; r++) {
       for (let c = 0; c + 1 < CELLS; c++) {
-        corners[0] = r * CELLS + c;
-        corners[1] = r * CELLS + c + 1;
-        corners[2] = (r + 1) * CELLS + c + 1;
-        corners[3] = (r + 1) * CELLS + c;
-        if (argmax[corners[0]] === argmax[corners[1]] && argmax[corners[1]] === argmax[corners[2]]
-          && argmax[corners[2]] === argmax[corners[3]]) continue;
-        const hits = [];
-        for (let e = 0; e < 4; e++) {
-          const a = corners[e];
-          const b = corners[(e + 1) % 4];
-          if (argmax[a] === argmax[b]) continue;
-          const t = crossing(a, b);
-          const ra = Math.floor(a / CELLS);
-          const rb = Math.floor(b / CELLS);
-          hits.push([centre(a % CELLS) + (centre(b % CELLS) - centre(a % CELLS)) * t,
-            centre(ra) + (centre(rb) - centre(ra)) * t]);
+        const top = r * CELLS + c;
+        const bottom = top + CELLS;
+        const c0 = argmax[top];
+        if (c0 === argmax[top + 1] && c0 === argmax[bottom + 1] && c0 === argmax[bottom]) {
+          continue;
         }
-        if (hits.length === 2) {
-          ctx.moveTo(hits[0][0], hits[0][1]);
-          ctx.lineTo(hits[1][0], hits[1][1]);
-        } else if (hits.length > 2) {
-          const mx = hits.reduce((s, h) => s + h[0], 0) / hits.length;
-          const my = hits.reduce((s, h) => s + h[1], 0) / hits.length;
-          for (const h of hits) {
+        // The square's corners in turn (top left, top right, bottom right, bottom left),
+        // each edge from one corner to the next.
+        let count = 0;
+        count = edgeCrossing(probs, K, argmax, top, top + 1, step, hits, count);
+        count = edgeCrossing(probs, K, argmax, top + 1, bottom + 1, step, hits, count);
+        count = edgeCrossing(probs, K, argmax, bottom + 1, bottom, step, hits, count);
+        count = edgeCrossing(probs, K, argmax, bottom, top, step, hits, count);
+        if (count === 2) {
+          ctx.moveTo(hits[0], hits[1]);
+          ctx.lineTo(hits[2], hits[3]);
+        } else if (count > 2) {
+          let sx = 0;
+          let sy = 0;
+          for (let h = 0; h < count; h++) { sx += hits[2 * h]; sy += hits[2 * h + 1]; }
+          const mx = sx / count;
+          const my = sy / count;
+          for (let h = 0; h < count; h++) {
             ctx.moveTo(mx, my);
-            ctx.lineTo(h[0], h[1]);
+            ctx.lineTo(hits[2 * h], hits[2 * h + 1]);
           }
         }
       }

@@ -144,8 +144,8 @@ def shown_runs() -> tuple[DataSettings, str | None, TrainSettings, TrainSettings
 
 def _rates_from_browser(synced) -> dict:
     """The learning rates the player sent back (raw; checked by the ``Setting`` rules)."""
-    return {key: synced[key] for key in (specs.LEARNING_RATE.key, specs.LEARNING_RATE_B.key)
-            if key in synced}
+    return {setting.key: synced[setting.key] for setting in RATE_SETTINGS
+            if setting.key in synced}
 
 
 #: The learning rates: drawn by the player (explorer/web/training_player.js) as its own
@@ -153,8 +153,7 @@ def _rates_from_browser(synced) -> dict:
 RATES = live.define(live.LiveView(
     name="player", component=mount, key=PLAYER_KEY, page="training",
     settings=RATE_SETTINGS,
-    to_browser=lambda values: {key: values[key] for key in
-                               (specs.LEARNING_RATE.key, specs.LEARNING_RATE_B.key)},
+    to_browser=lambda values: {setting.key: values[setting.key] for setting in RATE_SETTINGS},
     from_browser=_rates_from_browser,
 ))
 

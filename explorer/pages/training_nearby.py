@@ -52,9 +52,9 @@ _NEARBY = st.components.v2.component(
 NEARBY_KEY = "player_nearby"
 
 
-def neighbour_rates(rate: float) -> list[float]:
-    """The learning rates one option below and above ``rate`` (those that exist)."""
-    options = list(specs.LEARNING_RATE.options)
+def neighbour_rates(setting, rate: float) -> list[float]:
+    """The options of ``setting`` one below and one above ``rate`` (those that exist)."""
+    options = list(setting.options)
     index = options.index(rate)
     return [options[i] for i in (index - 1, index + 1) if 0 <= i < len(options)]
 
@@ -92,7 +92,7 @@ def send_nearby(data_settings: DataSettings, custom_csv: str | None,
     for index, each in enumerate(settings if not busy else ()):
         if data.X_train.shape[0] * each.steps >= PROGRESS_WORK:
             continue
-        for rate in neighbour_rates(each.lr):
+        for rate in neighbour_rates(RATE_SETTINGS[index], each.lr):
             if (index, rate) not in sent:
                 wanted.append((index, rate))
     nearby = []

@@ -44,10 +44,12 @@ export function recall(context, run, lr) {
   return context && table.context === context ? table.runs.get(keyOf(run, lr)) : undefined;
 }
 
-/** Keep every run of a decoded payload ({header, arrays}) whose header lists ``runs``
- * (each with its ``lr`` and, for nearby runs, the ``run`` it would replace). */
-export function rememberRuns({ header, arrays }, context) {
+/** Keep every run of a decoded payload ({header, arrays}) whose header names its
+ * ``context`` and lists ``runs`` (each with its ``lr`` and, for nearby runs, the ``run`` it
+ * would replace). */
+export function rememberRuns({ header, arrays }) {
   header.runs.forEach((desc, index) => {
-    remember(context, desc.run ?? index, desc.lr, { desc, arrays: pickRun(arrays, index) });
+    remember(header.context, desc.run ?? index, desc.lr,
+      { desc, arrays: pickRun(arrays, index) });
   });
 }

@@ -834,7 +834,7 @@ export function mountPlayer({ data, parentElement, setStateValue }) {
   register(`trajectory:${payload.header.trajectory}`, payload);
   let player = null;
   const stopWaiting = whenRegistered(`points:${payload.header.points}`, (points) => {
-    rememberRuns(payload, payload.header.context);
+    rememberRuns(payload);
     Object.assign(payload.arrays, points);
     if (previous && host.contains(previous.root) && previous.canTake(payload.header)) {
       player = previous;
@@ -860,7 +860,7 @@ export function mountPlayer({ data, parentElement, setStateValue }) {
 export function keepNearby({ data }) {
   if (data && data.byteLength) {
     const payload = decodePayload(data);
-    rememberRuns(payload, payload.header.context);
+    rememberRuns(payload);
   }
   return () => {};
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,18 @@ from tests.support.live import REPO, streamlit_server
 
 SCREENSHOTS = REPO / "screenshots"
 VIEWPORTS = {"laptop": {"width": 1280, "height": 800}, "projector": {"width": 1920, "height": 1080}}
+
+
+@contextlib.contextmanager
+def tab(browser, size="laptop"):
+    """A page of its own browser context at one of ``VIEWPORTS``, closed after."""
+    context = browser.new_context(viewport=VIEWPORTS[size])
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ holds Chinese characters either way. The catalog directory reaches the server th
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import re
@@ -20,7 +19,7 @@ import pytest
 from explorer import i18n
 from explorer.settings import specs
 from tests.conftest import require_browser
-from tests.e2e.conftest import VIEWPORTS
+from tests.e2e.conftest import tab
 from tests.support.live import drive_live, streamlit_server, wait_idle, wait_live
 
 pytestmark = pytest.mark.e2e
@@ -107,17 +106,6 @@ def zh_url(tmp_path_factory):
             del os.environ["EXPLORER_LOCALES"]
         else:
             os.environ["EXPLORER_LOCALES"] = before
-
-
-@contextlib.contextmanager
-def tab(browser, size="laptop"):
-    context = browser.new_context(viewport=VIEWPORTS[size])
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def open_softmax(page, url: str) -> None:

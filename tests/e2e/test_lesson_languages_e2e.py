@@ -17,7 +17,7 @@ import pytest
 from explorer.guided.lesson_file import load_lessons
 from explorer.settings import specs
 from tests.app.test_guided_lessons import real_catalog
-from tests.e2e.conftest import VIEWPORTS
+from tests.e2e.conftest import tab
 from tests.e2e.test_languages_e2e import CJK, GLYPHS_DIFFER_JS
 from tests.support.live import wait_idle
 
@@ -110,10 +110,7 @@ def test_walk_a_lesson_with_page_down_in_the_language(browser, app_url, screensh
     photographed = WALKS[lang][1] if WALKS[lang][0] == lesson_id else None
     lesson = LESSONS[lesson_id]
     tr = real_catalog(lang).gettext
-    context = browser.new_context(viewport=VIEWPORTS["laptop"])
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
+    with tab(browser, "laptop") as page:
         page.goto(f"{app_url}/{lesson.page}?{specs.LANGUAGE.key}={lang}&lesson={lesson.id}")
         wait_for_step(page, lesson, 1, tr)
         if lang == "zh":
@@ -136,8 +133,6 @@ def test_walk_a_lesson_with_page_down_in_the_language(browser, app_url, screensh
         assert step_in_url(page) == str(len(lesson))
         page.keyboard.press("PageUp")
         wait_for_step(page, lesson, len(lesson) - 1, tr)
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("lang", sorted(WALKS))
@@ -146,10 +141,7 @@ def test_a_revealed_step_on_the_projector_in_presentation_mode(browser, app_url,
     lesson_id, number = WALKS[lang]
     lesson = LESSONS[lesson_id]
     tr = real_catalog(lang).gettext
-    context = browser.new_context(viewport=VIEWPORTS["projector"])
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
+    with tab(browser, "projector") as page:
         page.goto(f"{app_url}/{lesson.page}?{specs.LANGUAGE.key}={lang}&{specs.PRESENT.key}=true"
                   f"&lesson={lesson.id}&step={number}")
         wait_for_step(page, lesson, number, tr)
@@ -158,5 +150,3 @@ def test_a_revealed_step_on_the_projector_in_presentation_mode(browser, app_url,
         assert sizes["answer"] >= sizes["question"] >= 19, sizes
         page.screenshot(
             path=str(screenshot_dir / f"lesson-{lang}-{lesson.id}-projector-present.png"))
-    finally:
-        context.close()
